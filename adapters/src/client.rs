@@ -1,0 +1,154 @@
+//! The one HTTP client wrapper every adapter uses.
+//!
+//! Adapters describe *what* to fetch; this module decides *how*: the per-backend timeout, a tracing
+//! span per call, and the mapping of every failure to one [`AdapterError`]. Keeping it in one
+//! place means later resilience work (retries, breakers, metrics) reaches every backend at once.
+
+use std::time::{Duration, Instant};
+
+use serde::de::DeserializeOwned;
+use tracing::Instrument;
+use url::Url;
+
+use crate::AdapterError;
+
+/// Where a backend instance lives and how long to wait for it.
+#[derive(Debug, Clone)]
+pub struct BackendEndpoint {
+    /// The instance's name for logs and errors, e.g. `order-status/emea`.
+    pub name: String,
+    /// Base URL every request path is resolved against.
+    pub base_url: Url,
+    /// How long one call may take, connection included.
+    pub timeout: Duration,
+}
+
+/// An HTTP client bound to one backend instance.
+#[derive(Debug, Clone)]
+pub struct BackendClient {
+    endpoint: BackendEndpoint,
+    http: reqwest::Client,
+}
+
+/// How a call turned out when the backend answered but said "no such thing".
+pub enum Fetched<T> {
+    /// The backend answered 2xx with a payload.
+    Found(T),
+    /// The backend answered 404.
+    NotFound,
+}
+
+impl BackendClient {
+    /// Binds `http` (shared, pooled) to one backend instance.
+    pub fn new(http: reqwest::Client, mut endpoint: BackendEndpoint) -> Self {
+        if !endpoint.base_url.path().ends_with('/') {
+            let path = format!("{}/", endpoint.base_url.path());
+            endpoint.base_url.set_path(&path);
+        }
+        Self { endpoint, http }
+    }
+
+    /// The instance's name, e.g. `order-status/emea`.
+    pub fn name(&self) -> &str {
+        &self.endpoint.name
+    }
+
+    /// GETs `path` (relative to the base URL) with `query` and decodes a JSON body.
+    pub async fn get_json<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        query: &[(&str, String)],
+    ) -> Result<T, AdapterError> {
+        match self.get_json_or_not_found(path, query).await? {
+            Fetched::Found(value) => Ok(value),
+            Fetched::NotFound => Err(AdapterError::Status {
+                backend: self.endpoint.name.clone(),
+                status: 404,
+            }),
+        }
+    }
+
+    /// Like [`get_json`](Self::get_json), but a 404 is an answer, not an error.
+    pub async fn get_json_or_not_found<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        query: &[(&str, String)],
+    ) -> Result<Fetched<T>, AdapterError> {
+        let span = tracing::info_span!("backend_call", backend = %self.endpoint.name, path);
+        async {
+            let started = Instant::now();
+            let result = self.fetch(path, query).await;
+            let elapsed_ms = started.elapsed().as_millis() as u64;
+            match &result {
+                Ok(_) => tracing::debug!(elapsed_ms, "backend answered"),
+                Err(error) => tracing::warn!(elapsed_ms, %error, "backend call failed"),
+            }
+            result
+        }
+        .instrument(span)
+        .await
+    }
+
+    async fn fetch<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        query: &[(&str, String)],
+    ) -> Result<Fetched<T>, AdapterError> {
+        let url = self
+            .endpoint
+            .base_url
+            .join(path.trim_start_matches('/'))
+            .map_err(|e| self.transport(format!("bad request path {path:?}: {e}")))?;
+        let call = async {
+            let response = self
+                .http
+                .get(url)
+                .query(query)
+                .header(reqwest::header::ACCEPT, "application/json")
+                .send()
+                .await
+                .map_err(|e| self.transport(e.to_string()))?;
+            let status = response.status();
+            if status == reqwest::StatusCode::NOT_FOUND {
+                return Ok(Fetched::NotFound);
+            }
+            if !status.is_success() {
+                return Err(AdapterError::Status {
+                    backend: self.endpoint.name.clone(),
+                    status: status.as_u16(),
+                });
+            }
+            let body = response
+                .bytes()
+                .await
+                .map_err(|e| self.transport(e.to_string()))?;
+            serde_json::from_slice(&body)
+                .map(Fetched::Found)
+                .map_err(|e| AdapterError::Decode {
+                    backend: self.endpoint.name.clone(),
+                    detail: e.to_string(),
+                })
+        };
+        tokio::time::timeout(self.endpoint.timeout, call)
+            .await
+            .map_err(|_| AdapterError::Timeout {
+                backend: self.endpoint.name.clone(),
+                timeout_ms: self.endpoint.timeout.as_millis() as u64,
+            })?
+    }
+
+    fn transport(&self, detail: String) -> AdapterError {
+        AdapterError::Transport {
+            backend: self.endpoint.name.clone(),
+            detail,
+        }
+    }
+
+    /// A decode error for a payload that parsed but broke the contract's rules.
+    pub fn contract_violation(&self, detail: impl Into<String>) -> AdapterError {
+        AdapterError::Decode {
+            backend: self.endpoint.name.clone(),
+            detail: detail.into(),
+        }
+    }
+}

@@ -1,0 +1,16 @@
+//! The normalised domain model: what every backend's wire format is translated into.
+//!
+//! Types here are plain data with no knowledge of HTTP, GraphQL or any backend's vocabulary.
+
+mod money;
+mod order;
+mod region;
+mod user;
+
+pub use money::Money;
+pub use order::{
+    Order, OrderLine, OrderPage, OrderQuery, OrderSortKey, OrderStatus, ProductKind, Shipment,
+    StatusChange,
+};
+pub use region::Region;
+pub use user::{CustomerAccount, UserProfile};

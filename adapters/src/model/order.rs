@@ -1,0 +1,177 @@
+//! Orders, their lines, status timeline and shipments, as every order-status instance reports them.
+
+use std::cmp::Ordering;
+
+use chrono::{DateTime, NaiveDate, Utc};
+
+use super::{Money, Region};
+
+/// Where an order is in its life.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum OrderStatus {
+    /// The order was received and is being checked.
+    Received,
+    /// The order is being processed (configured, built, picked).
+    InProcess,
+    /// At least one product is waiting for stock.
+    Backordered,
+    /// Some of the order's products have shipped.
+    PartiallyShipped,
+    /// Every product has shipped.
+    Shipped,
+    /// Every product has been delivered.
+    Delivered,
+    /// The order was cancelled.
+    Cancelled,
+}
+
+/// Whether a product is hardware or software.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ProductKind {
+    /// A machine, part or feature.
+    Hardware,
+    /// A licence, subscription or software support.
+    Software,
+}
+
+/// One entry in an order's status timeline.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatusChange {
+    /// The status entered.
+    pub status: OrderStatus,
+    /// When it was entered.
+    pub at: DateTime<Utc>,
+}
+
+/// One ordered product.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrderLine {
+    /// Position of the line in the order, from 1.
+    pub line_number: u32,
+    /// The vendor's product (part) number.
+    pub product_code: String,
+    /// Human-readable product description.
+    pub description: String,
+    /// Hardware or software.
+    pub kind: ProductKind,
+    /// Units ordered.
+    pub quantity: u32,
+    /// Price of one unit.
+    pub unit_price: Money,
+}
+
+/// One parcel or freight shipment of an order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Shipment {
+    /// The carrier's code, a key of `config/carriers.toml` (e.g. `UPS`).
+    pub carrier_code: String,
+    /// The carrier's tracking (consignment) number, as the carrier writes it.
+    pub tracking_number: String,
+    /// Day the shipment left the vendor.
+    pub shipped_on: NaiveDate,
+    /// Day the shipment was delivered, when it has been.
+    pub delivered_on: Option<NaiveDate>,
+    /// The order lines travelling in this shipment.
+    pub line_numbers: Vec<u32>,
+}
+
+/// A hardware and/or software order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Order {
+    /// The vendor's order number, unique worldwide.
+    pub order_number: String,
+    /// The customer number that placed the order.
+    pub customer_number: String,
+    /// ISO country of the customer number.
+    pub country: String,
+    /// The region whose order-status instance holds the order.
+    pub region: Region,
+    /// Day the order was placed.
+    pub order_date: NaiveDate,
+    /// The customer's purchase-order reference, when given.
+    pub purchase_order_number: Option<String>,
+    /// Current status.
+    pub status: OrderStatus,
+    /// Every status the order went through, oldest first.
+    pub status_history: Vec<StatusChange>,
+    /// The ordered products.
+    pub lines: Vec<OrderLine>,
+    /// Shipments so far.
+    pub shipments: Vec<Shipment>,
+    /// ISO 4217 currency of the order's prices.
+    pub currency: String,
+}
+
+impl Order {
+    /// The order's value: the sum of quantity times unit price over every line.
+    pub fn total(&self) -> Money {
+        let amount = self
+            .lines
+            .iter()
+            .map(|l| l.unit_price.amount * rust_decimal::Decimal::from(l.quantity))
+            .sum();
+        Money::new(amount, self.currency.clone())
+    }
+
+    /// The key orders are listed by: newest order date first, then order number descending.
+    pub fn sort_key(&self) -> OrderSortKey {
+        OrderSortKey {
+            order_date: self.order_date,
+            order_number: self.order_number.clone(),
+        }
+    }
+}
+
+/// The position of an order in the worldwide listing order, used for keyset paging.
+///
+/// Orders list newest first; ties on the date are broken by order number, descending. Order
+/// numbers are unique worldwide, so the key is a total order across every region.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct OrderSortKey {
+    /// Day the order was placed.
+    pub order_date: NaiveDate,
+    /// The order number.
+    pub order_number: String,
+}
+
+impl Ord for OrderSortKey {
+    /// `Less` means "listed earlier": a newer date, or a higher order number on the same date.
+    fn cmp(&self, other: &Self) -> Ordering {
+        other
+            .order_date
+            .cmp(&self.order_date)
+            .then_with(|| other.order_number.cmp(&self.order_number))
+    }
+}
+
+impl PartialOrd for OrderSortKey {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+/// What to list from one order-status instance.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct OrderQuery {
+    /// Only orders of these customer numbers; never empty when sent to a backend.
+    pub customer_numbers: Vec<String>,
+    /// Only orders in one of these statuses; empty means any.
+    pub statuses: Vec<OrderStatus>,
+    /// Only orders placed on or after this day.
+    pub ordered_from: Option<NaiveDate>,
+    /// Only orders placed on or before this day.
+    pub ordered_to: Option<NaiveDate>,
+    /// Only orders listed after this key (keyset paging).
+    pub after: Option<OrderSortKey>,
+    /// At most this many orders.
+    pub limit: u32,
+}
+
+/// One page of orders from one order-status instance.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrderPage {
+    /// The orders, in listing order ([`OrderSortKey`]).
+    pub orders: Vec<Order>,
+    /// How many orders match the query's filters, ignoring `after` and `limit`.
+    pub total_count: u64,
+}

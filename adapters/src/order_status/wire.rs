@@ -1,0 +1,254 @@
+//! The order-status wire format and its translation into [`crate::model`].
+
+use chrono::{DateTime, NaiveDate, Utc};
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use crate::model::{
+    Money, Order, OrderLine, OrderSortKey, OrderStatus, ProductKind, Region, Shipment, StatusChange,
+};
+
+/// The backend's status codes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum WireStatus {
+    /// Received.
+    #[serde(rename = "RCV")]
+    Received,
+    /// In process.
+    #[serde(rename = "INP")]
+    InProcess,
+    /// Back-ordered.
+    #[serde(rename = "BKO")]
+    Backordered,
+    /// Partially shipped.
+    #[serde(rename = "PSH")]
+    PartiallyShipped,
+    /// Shipped.
+    #[serde(rename = "SHP")]
+    Shipped,
+    /// Delivered.
+    #[serde(rename = "DLV")]
+    Delivered,
+    /// Cancelled.
+    #[serde(rename = "CAN")]
+    Cancelled,
+}
+
+impl WireStatus {
+    /// The code as it appears on the wire (and in the `status` query parameter).
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Received => "RCV",
+            Self::InProcess => "INP",
+            Self::Backordered => "BKO",
+            Self::PartiallyShipped => "PSH",
+            Self::Shipped => "SHP",
+            Self::Delivered => "DLV",
+            Self::Cancelled => "CAN",
+        }
+    }
+
+    /// Parses a wire code.
+    pub fn from_code(code: &str) -> Option<Self> {
+        serde_json::from_value(serde_json::Value::String(code.to_owned())).ok()
+    }
+}
+
+impl From<WireStatus> for OrderStatus {
+    fn from(s: WireStatus) -> Self {
+        match s {
+            WireStatus::Received => Self::Received,
+            WireStatus::InProcess => Self::InProcess,
+            WireStatus::Backordered => Self::Backordered,
+            WireStatus::PartiallyShipped => Self::PartiallyShipped,
+            WireStatus::Shipped => Self::Shipped,
+            WireStatus::Delivered => Self::Delivered,
+            WireStatus::Cancelled => Self::Cancelled,
+        }
+    }
+}
+
+impl From<OrderStatus> for WireStatus {
+    fn from(s: OrderStatus) -> Self {
+        match s {
+            OrderStatus::Received => Self::Received,
+            OrderStatus::InProcess => Self::InProcess,
+            OrderStatus::Backordered => Self::Backordered,
+            OrderStatus::PartiallyShipped => Self::PartiallyShipped,
+            OrderStatus::Shipped => Self::Shipped,
+            OrderStatus::Delivered => Self::Delivered,
+            OrderStatus::Cancelled => Self::Cancelled,
+        }
+    }
+}
+
+/// `HW` or `SW`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum WireProductType {
+    /// Hardware.
+    #[serde(rename = "HW")]
+    Hardware,
+    /// Software.
+    #[serde(rename = "SW")]
+    Software,
+}
+
+/// One status event.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct WireEvent {
+    /// Status entered.
+    pub code: WireStatus,
+    /// When, RFC 3339.
+    pub timestamp: DateTime<Utc>,
+}
+
+/// One order line.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct WireLine {
+    /// Line position.
+    pub line_no: u32,
+    /// Part number.
+    pub part_no: String,
+    /// Description.
+    pub description: String,
+    /// HW or SW.
+    pub product_type: WireProductType,
+    /// Quantity.
+    pub qty: u32,
+    /// Unit price as a decimal string in the order's currency.
+    #[serde(with = "rust_decimal::serde::str")]
+    pub unit_price: Decimal,
+}
+
+/// One shipment.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct WireShipment {
+    /// Carrier code.
+    pub carrier: String,
+    /// Tracking number.
+    pub tracking_no: String,
+    /// Ship date, `YYYY-MM-DD`.
+    pub ship_date: NaiveDate,
+    /// Delivery date, `YYYY-MM-DD`, or null.
+    pub delivery_date: Option<NaiveDate>,
+    /// Lines in this shipment.
+    pub line_nos: Vec<u32>,
+}
+
+/// One order.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct WireOrder {
+    /// Order number.
+    pub order_no: String,
+    /// Customer number.
+    pub cust_no: String,
+    /// Country of the customer number.
+    pub ctry: String,
+    /// Order date, `YYYY-MM-DD`.
+    pub order_date: NaiveDate,
+    /// Current status.
+    pub status_code: WireStatus,
+    /// Purchase-order reference.
+    pub po_number: Option<String>,
+    /// Currency of every price in the order.
+    pub currency: String,
+    /// Status timeline, oldest first.
+    pub events: Vec<WireEvent>,
+    /// Lines.
+    pub lines: Vec<WireLine>,
+    /// Shipments.
+    pub shipments: Vec<WireShipment>,
+}
+
+/// The answer to a list call.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct WireOrderList {
+    /// The page of orders.
+    pub orders: Vec<WireOrder>,
+    /// Matches ignoring `afterKey` and `limit`.
+    pub total_count: u64,
+}
+
+/// The answer to a batch call.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct WireOrderBatch {
+    /// The orders found.
+    pub orders: Vec<WireOrder>,
+}
+
+/// Formats a keyset position as the `afterKey` parameter: `YYYY-MM-DD~ORDERNO`.
+pub fn format_after_key(key: &OrderSortKey) -> String {
+    format!("{}~{}", key.order_date, key.order_number)
+}
+
+/// Parses an `afterKey` parameter.
+pub fn parse_after_key(text: &str) -> Option<OrderSortKey> {
+    let (date, number) = text.split_once('~')?;
+    Some(OrderSortKey {
+        order_date: NaiveDate::parse_from_str(date, "%Y-%m-%d").ok()?,
+        order_number: number.to_owned(),
+    })
+}
+
+impl WireOrder {
+    /// Translates the order into the model, checking what serde cannot.
+    pub fn into_model(self, region: Region) -> Result<Order, String> {
+        if self.currency.len() != 3 || !self.currency.bytes().all(|b| b.is_ascii_uppercase()) {
+            return Err(format!(
+                "order {}: currency {:?} is not ISO 4217",
+                self.order_no, self.currency
+            ));
+        }
+        let currency = self.currency;
+        let lines = self
+            .lines
+            .into_iter()
+            .map(|l| OrderLine {
+                line_number: l.line_no,
+                product_code: l.part_no,
+                description: l.description,
+                kind: match l.product_type {
+                    WireProductType::Hardware => ProductKind::Hardware,
+                    WireProductType::Software => ProductKind::Software,
+                },
+                quantity: l.qty,
+                unit_price: Money::new(l.unit_price, currency.clone()),
+            })
+            .collect();
+        Ok(Order {
+            order_number: self.order_no,
+            customer_number: self.cust_no,
+            country: self.ctry,
+            region,
+            order_date: self.order_date,
+            purchase_order_number: self.po_number,
+            status: self.status_code.into(),
+            status_history: self
+                .events
+                .into_iter()
+                .map(|e| StatusChange {
+                    status: e.code.into(),
+                    at: e.timestamp,
+                })
+                .collect(),
+            lines,
+            shipments: self
+                .shipments
+                .into_iter()
+                .map(|s| Shipment {
+                    carrier_code: s.carrier,
+                    tracking_number: s.tracking_no,
+                    shipped_on: s.ship_date,
+                    delivered_on: s.delivery_date,
+                    line_numbers: s.line_nos,
+                })
+                .collect(),
+            currency,
+        })
+    }
+}

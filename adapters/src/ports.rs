@@ -1,0 +1,27 @@
+//! One trait per backend capability. The gateway holds them as `Arc<dyn ...>` and never learns
+//! which implementation (HTTP adapter, sandbox, test double) is behind them.
+
+use async_trait::async_trait;
+
+use crate::AdapterError;
+use crate::model::{Order, OrderPage, OrderQuery, Region, UserProfile};
+
+/// One regional instance of the order-status system.
+#[async_trait]
+pub trait OrderBackend: Send + Sync {
+    /// The region this instance serves.
+    fn region(&self) -> Region;
+
+    /// Lists orders matching `query`, in listing order, with the total number of matches.
+    async fn list_orders(&self, query: &OrderQuery) -> Result<OrderPage, AdapterError>;
+
+    /// Fetches orders by order number in one call; unknown numbers are simply absent.
+    async fn orders_by_number(&self, order_numbers: &[String]) -> Result<Vec<Order>, AdapterError>;
+}
+
+/// The registration system: profiles and the company's customer numbers.
+#[async_trait]
+pub trait RegistrationBackend: Send + Sync {
+    /// The profile of the user with this identity-provider subject, if registered.
+    async fn user_profile(&self, user_id: &str) -> Result<Option<UserProfile>, AdapterError>;
+}

@@ -1,0 +1,151 @@
+//! The demo companies, their users and customer numbers: the fixed cast every sandbox backend
+//! draws its data from.
+//!
+//! The first user works for the multinational, so the first thing a new user sees is worldwide.
+
+use crate::model::Region;
+
+/// The day the demo data is "today": dates and statuses are computed from it, so the data is the
+/// same whenever it is generated.
+pub const DEMO_TODAY: (i32, u32, u32) = (2026, 11, 20);
+
+/// One customer number of a demo company.
+#[derive(Debug, Clone)]
+pub struct DemoAccount {
+    /// The customer number.
+    pub customer_number: &'static str,
+    /// Its country.
+    pub country: &'static str,
+    /// How many orders the order-status system holds for it.
+    pub orders: u32,
+}
+
+/// A demo user.
+#[derive(Debug, Clone)]
+pub struct DemoUser {
+    /// Identity-provider subject.
+    pub user_id: &'static str,
+    /// Display name.
+    pub name: &'static str,
+    /// E-mail address.
+    pub email: &'static str,
+    /// Country the user works in.
+    pub country: &'static str,
+}
+
+/// A demo company.
+#[derive(Debug, Clone)]
+pub struct DemoCompany {
+    /// Company identifier.
+    pub company_id: &'static str,
+    /// Registered name.
+    pub name: &'static str,
+    /// Its customer numbers.
+    pub accounts: Vec<DemoAccount>,
+    /// Its registered users.
+    pub users: Vec<DemoUser>,
+}
+
+fn account(customer_number: &'static str, country: &'static str, orders: u32) -> DemoAccount {
+    DemoAccount {
+        customer_number,
+        country,
+        orders,
+    }
+}
+
+fn user(
+    user_id: &'static str,
+    name: &'static str,
+    email: &'static str,
+    country: &'static str,
+) -> DemoUser {
+    DemoUser {
+        user_id,
+        name,
+        email,
+        country,
+    }
+}
+
+/// Every demo company, the multinational first.
+pub fn companies() -> Vec<DemoCompany> {
+    vec![
+        DemoCompany {
+            company_id: "C100",
+            name: "Globex Industrial Group",
+            accounts: vec![
+                account("1000101", "US", 70),
+                account("1000102", "US", 40),
+                account("4400201", "ES", 50),
+                account("4900301", "DE", 40),
+                account("3300401", "FR", 30),
+                account("8100501", "JP", 40),
+            ],
+            users: vec![
+                user(
+                    "globex-avery",
+                    "Avery Stone",
+                    "avery.stone@globex.example",
+                    "US",
+                ),
+                user(
+                    "globex-kenji",
+                    "Kenji Sato",
+                    "kenji.sato@globex.example",
+                    "JP",
+                ),
+            ],
+        },
+        DemoCompany {
+            company_id: "C200",
+            name: "Northwind Supplies Inc.",
+            accounts: vec![account("1000201", "US", 130), account("1000202", "US", 85)],
+            users: vec![user(
+                "northwind-jordan",
+                "Jordan Reed",
+                "jordan.reed@northwind.example",
+                "US",
+            )],
+        },
+        DemoCompany {
+            company_id: "C300",
+            name: "Iberia Componentes S.L.",
+            accounts: vec![account("4400301", "ES", 220)],
+            users: vec![user(
+                "iberia-lucia",
+                "Lucía Fernández",
+                "lucia.fernandez@iberia.example",
+                "ES",
+            )],
+        },
+    ]
+}
+
+/// Every demo user with their company, the multinational's first user first.
+pub fn users() -> Vec<(DemoUser, DemoCompany)> {
+    companies()
+        .into_iter()
+        .flat_map(|c| c.users.clone().into_iter().map(move |u| (u, c.clone())))
+        .collect()
+}
+
+/// The region whose systems hold a demo country's data (the sandbox's own view of the world).
+pub fn region_of(country: &str) -> Option<Region> {
+    match country {
+        "US" | "CA" | "MX" | "BR" => Some(Region::Americas),
+        "ES" | "DE" | "FR" | "GB" | "IT" => Some(Region::Emea),
+        "JP" | "AU" | "IN" => Some(Region::Ap),
+        _ => None,
+    }
+}
+
+/// ISO 4217 currency of a demo country.
+pub fn currency_of(country: &str) -> &'static str {
+    match country {
+        "US" => "USD",
+        "JP" => "JPY",
+        "GB" => "GBP",
+        _ => "EUR",
+    }
+}

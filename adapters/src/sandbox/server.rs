@@ -1,0 +1,153 @@
+//! Starts the simulator: one HTTP server, one path prefix per backend instance.
+
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::Router;
+use serde::Deserialize;
+use tokio::task::JoinHandle;
+use url::Url;
+
+use super::faults::{FaultTable, InstanceFaults, inject};
+use super::{FaultSpec, SandboxStats};
+use crate::model::Region;
+use crate::{order_status, registration};
+
+/// Every simulated backend instance, by the name used in fault configuration and errors.
+pub const INSTANCES: [&str; 4] = [
+    "order-status/americas",
+    "order-status/emea",
+    "order-status/ap",
+    "registration",
+];
+
+/// How to run the sandbox.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SandboxConfig {
+    /// Seed of the demo data; the same seed always gives the same data.
+    pub seed: u64,
+    /// Faults to inject, by instance name (see [`INSTANCES`]).
+    #[serde(default)]
+    pub faults: BTreeMap<String, FaultSpec>,
+}
+
+/// The sandbox could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum SandboxError {
+    /// A fault was configured for an instance that does not exist.
+    #[error("sandbox.faults.{0}: no such backend instance (known: {known})", known = INSTANCES.join(", "))]
+    UnknownInstance(String),
+    /// A fault's error rate was outside 0..=1.
+    #[error("sandbox.faults.{0}.error_rate must be between 0.0 and 1.0")]
+    BadErrorRate(String),
+    /// The listening socket could not be bound.
+    #[error("could not listen on {addr}: {source}")]
+    Bind {
+        /// The address asked for.
+        addr: SocketAddr,
+        /// Why.
+        source: std::io::Error,
+    },
+}
+
+/// A running sandbox. Dropping it stops the server.
+#[derive(Debug)]
+pub struct SandboxHandle {
+    addr: SocketAddr,
+    faults: Arc<FaultTable>,
+    server: JoinHandle<()>,
+}
+
+impl SandboxHandle {
+    /// The address the sandbox listens on.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The base URL of one instance, e.g. `http://127.0.0.1:PORT/order-status/emea/`.
+    pub fn base_url(&self, instance: &str) -> Url {
+        Url::parse(&format!("http://{}/{instance}/", self.addr))
+            .expect("a socket address and an instance name always form a valid URL")
+    }
+
+    /// Call counts since start or the last [`reset_stats`](Self::reset_stats).
+    pub fn stats(&self) -> SandboxStats {
+        self.faults.stats()
+    }
+
+    /// Zeroes the call counts.
+    pub fn reset_stats(&self) {
+        self.faults.reset();
+    }
+
+    /// Changes the faults injected into one instance from now on.
+    pub fn set_fault(&self, instance: &str, spec: FaultSpec) -> Result<(), SandboxError> {
+        validate(instance, &spec)?;
+        self.faults.set(instance, spec);
+        Ok(())
+    }
+}
+
+impl Drop for SandboxHandle {
+    fn drop(&mut self) {
+        self.server.abort();
+    }
+}
+
+fn validate(instance: &str, spec: &FaultSpec) -> Result<(), SandboxError> {
+    if !INSTANCES.contains(&instance) {
+        return Err(SandboxError::UnknownInstance(instance.to_owned()));
+    }
+    if !(0.0..=1.0).contains(&spec.error_rate) {
+        return Err(SandboxError::BadErrorRate(instance.to_owned()));
+    }
+    Ok(())
+}
+
+fn instance_router(name: &'static str, table: &Arc<FaultTable>, seed: u64) -> Router {
+    let routes = match name.split_once('/') {
+        Some(("order-status", region)) => {
+            let region: Region = region.parse().expect("INSTANCES names only valid regions");
+            order_status::sandbox::router(seed, region)
+        }
+        _ => registration::sandbox::router(),
+    };
+    let state = InstanceFaults {
+        name,
+        table: table.clone(),
+    };
+    routes.layer(axum::middleware::from_fn_with_state(state, inject))
+}
+
+/// Generates the demo data and serves every instance on `addr` (port 0 picks a free port).
+pub async fn start(config: SandboxConfig, addr: SocketAddr) -> Result<SandboxHandle, SandboxError> {
+    for (instance, spec) in &config.faults {
+        validate(instance, spec)?;
+    }
+    let table = Arc::new(FaultTable::new(&INSTANCES, config.faults, config.seed));
+    let router = INSTANCES.iter().fold(Router::new(), |router, name| {
+        router.nest(
+            &format!("/{name}"),
+            instance_router(name, &table, config.seed),
+        )
+    });
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|source| SandboxError::Bind { addr, source })?;
+    let addr = listener
+        .local_addr()
+        .map_err(|source| SandboxError::Bind { addr, source })?;
+    let server = tokio::spawn(async move {
+        if let Err(error) = axum::serve(listener, router).await {
+            tracing::error!(%error, "sandbox server stopped");
+        }
+    });
+    tracing::info!(%addr, "sandbox backends listening");
+    Ok(SandboxHandle {
+        addr,
+        faults: table,
+        server,
+    })
+}

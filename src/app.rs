@@ -1,0 +1,28 @@
+//! The shared state of a running gateway: one `Arc<App>` handed to every request.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use supportgraph_adapters::model::Region;
+use supportgraph_adapters::ports::{OrderBackend, RegistrationBackend};
+
+use crate::auth::TokenVerifier;
+use crate::carriers::CarrierDirectory;
+use crate::countries::CountryDirectory;
+use crate::settings::Settings;
+
+/// Everything a request may need, built once by [`crate::startup::Application::build`].
+pub struct App {
+    /// The settings the gateway started with.
+    pub settings: Settings,
+    /// Regions, tools and calendars per country.
+    pub countries: CountryDirectory,
+    /// Carrier names and tracking-page templates.
+    pub carriers: CarrierDirectory,
+    /// The order-status instance of every region.
+    pub order_backends: BTreeMap<Region, Arc<dyn OrderBackend>>,
+    /// The registration system (profiles, customer numbers).
+    pub registration: Arc<dyn RegistrationBackend>,
+    /// Verifies bearer tokens.
+    pub tokens: TokenVerifier,
+}

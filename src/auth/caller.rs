@@ -1,0 +1,62 @@
+//! The caller of one request: their verified identity and, fetched at most once per request, their
+//! registration profile (and so their company's customer numbers).
+
+use std::sync::Arc;
+
+use supportgraph_adapters::model::UserProfile;
+use supportgraph_adapters::ports::RegistrationBackend;
+use tokio::sync::OnceCell;
+
+use super::Principal;
+use crate::error::GatewayError;
+
+/// Who is calling, attached to every GraphQL request.
+pub struct Caller {
+    principal: Option<Principal>,
+    profile: OnceCell<UserProfile>,
+}
+
+impl Caller {
+    /// A caller with a verified token.
+    pub fn authenticated(principal: Principal) -> Self {
+        Self {
+            principal: Some(principal),
+            profile: OnceCell::new(),
+        }
+    }
+
+    /// A caller without a token.
+    pub fn guest() -> Self {
+        Self {
+            principal: None,
+            profile: OnceCell::new(),
+        }
+    }
+
+    /// The verified identity, or `UNAUTHENTICATED` for a guest.
+    pub fn principal(&self) -> Result<&Principal, GatewayError> {
+        self.principal.as_ref().ok_or(GatewayError::Unauthenticated(
+            "this field needs a signed-in user",
+        ))
+    }
+
+    /// The caller's registration profile, fetched once per request.
+    pub async fn profile(
+        &self,
+        registration: &Arc<dyn RegistrationBackend>,
+    ) -> Result<&UserProfile, GatewayError> {
+        let principal = self.principal()?;
+        self.profile
+            .get_or_try_init(|| async {
+                match registration.user_profile(&principal.user_id).await {
+                    Ok(Some(profile)) => Ok(profile),
+                    Ok(None) => Err(GatewayError::Forbidden(
+                        "your user ID is not registered for the e-tools: register once, then sign in again"
+                            .to_owned(),
+                    )),
+                    Err(error) => Err(GatewayError::from_adapter(&error, None)),
+                }
+            })
+            .await
+    }
+}

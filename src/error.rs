@@ -1,0 +1,168 @@
+//! The gateway's one client-facing error type and its stable codes (`extensions.code`).
+//!
+//! Every failure a caller can see goes through [`GatewayError`]. Its messages are written for API
+//! callers; backend messages and internal details are logged here and never sent.
+
+use async_graphql::ErrorExtensions;
+use supportgraph_adapters::AdapterError;
+use supportgraph_adapters::model::Region;
+
+/// The machine-readable code in every error's `extensions.code`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorCode {
+    /// No valid token was presented.
+    Unauthenticated,
+    /// The caller may not see or do this.
+    Forbidden,
+    /// Nothing of that kind exists for the caller.
+    NotFound,
+    /// The tool does not exist in the caller's country.
+    FeatureNotAvailable,
+    /// An argument is malformed or out of range.
+    BadUserInput,
+    /// A backend needed for the answer failed or timed out.
+    BackendUnavailable,
+    /// Too many requests.
+    RateLimited,
+    /// A bug or misconfiguration on our side.
+    InternalError,
+}
+
+impl ErrorCode {
+    /// The SCREAMING_SNAKE_CASE code.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Unauthenticated => "UNAUTHENTICATED",
+            Self::Forbidden => "FORBIDDEN",
+            Self::NotFound => "NOT_FOUND",
+            Self::FeatureNotAvailable => "FEATURE_NOT_AVAILABLE",
+            Self::BadUserInput => "BAD_USER_INPUT",
+            Self::BackendUnavailable => "BACKEND_UNAVAILABLE",
+            Self::RateLimited => "RATE_LIMITED",
+            Self::InternalError => "INTERNAL_ERROR",
+        }
+    }
+}
+
+/// A failure a caller sees.
+///
+/// Deliberately not `Display`: async-graphql converts any `Display` type into an error *without*
+/// extensions, so `?` on a `GatewayError` must go through our `From` impl, which sets
+/// `extensions.code`.
+#[derive(Debug, Clone)]
+pub enum GatewayError {
+    /// No valid token.
+    Unauthenticated(&'static str),
+    /// Authenticated, but not allowed.
+    Forbidden(String),
+    /// Nothing found (also for things that exist but belong to someone else).
+    NotFound,
+    /// The tool does not exist in the country.
+    FeatureNotAvailable {
+        /// The tool, e.g. `ORDER_STATUS`.
+        tool: &'static str,
+        /// The country, ISO alpha-2.
+        country: String,
+    },
+    /// A bad argument.
+    BadUserInput {
+        /// The argument, dotted (`filter.orderedFrom`).
+        field: String,
+        /// What is wrong with it.
+        message: String,
+    },
+    /// A backend failed; the details are in the logs.
+    BackendUnavailable {
+        /// The backend instance (`order-status/emea`).
+        backend: String,
+        /// Its region, when regional.
+        region: Option<Region>,
+    },
+    /// A bug or misconfiguration; the details are in the logs.
+    Internal,
+}
+
+impl GatewayError {
+    /// The message for API callers: never a backend message or an internal detail.
+    pub fn message(&self) -> String {
+        match self {
+            Self::Unauthenticated(why) => {
+                format!("authentication required: send a valid bearer token ({why})")
+            }
+            Self::Forbidden(message) => message.clone(),
+            Self::NotFound => "not found".to_owned(),
+            Self::FeatureNotAvailable { tool, country } => {
+                format!("{tool} is not available in {country}")
+            }
+            Self::BadUserInput { message, .. } => message.clone(),
+            Self::BackendUnavailable { backend, .. } => {
+                format!("the {backend} system is unavailable right now; try again later")
+            }
+            Self::Internal => "internal error".to_owned(),
+        }
+    }
+
+    /// The stable code of this error.
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            Self::Unauthenticated(_) => ErrorCode::Unauthenticated,
+            Self::Forbidden(_) => ErrorCode::Forbidden,
+            Self::NotFound => ErrorCode::NotFound,
+            Self::FeatureNotAvailable { .. } => ErrorCode::FeatureNotAvailable,
+            Self::BadUserInput { .. } => ErrorCode::BadUserInput,
+            Self::BackendUnavailable { .. } => ErrorCode::BackendUnavailable,
+            Self::Internal => ErrorCode::InternalError,
+        }
+    }
+
+    /// A bad argument.
+    pub fn bad_input(field: &str, message: impl Into<String>) -> Self {
+        Self::BadUserInput {
+            field: field.to_owned(),
+            message: message.into(),
+        }
+    }
+
+    /// A backend failure, logged in full here and reduced to its backend name for the caller.
+    pub fn from_adapter(error: &AdapterError, region: Option<Region>) -> Self {
+        tracing::warn!(%error, "backend failure reported to the caller as BACKEND_UNAVAILABLE");
+        Self::BackendUnavailable {
+            backend: error.backend().to_owned(),
+            region,
+        }
+    }
+
+    /// A bug or misconfiguration: logged in full, reported as `INTERNAL_ERROR`.
+    pub fn internal(detail: impl std::fmt::Display) -> Self {
+        tracing::error!(%detail, "internal error");
+        Self::Internal
+    }
+}
+
+impl ErrorExtensions for GatewayError {
+    fn extend(&self) -> async_graphql::Error {
+        async_graphql::Error::new(self.message()).extend_with(|_, e| {
+            e.set("code", self.code().as_str());
+            match self {
+                Self::FeatureNotAvailable { tool, country } => {
+                    e.set("tool", *tool);
+                    e.set("country", country.as_str());
+                }
+                Self::BadUserInput { field, .. } => e.set("field", field.as_str()),
+                Self::BackendUnavailable { backend, region } => {
+                    e.set("backend", backend.as_str());
+                    if let Some(region) = region {
+                        e.set("region", region.as_str());
+                    }
+                }
+                _ => {}
+            }
+        })
+    }
+}
+
+impl From<GatewayError> for async_graphql::Error {
+    fn from(error: GatewayError) -> Self {
+        error.extend()
+    }
+}

@@ -1,0 +1,8 @@
+//! Federation: turning one question into calls to the regional instances that can answer it, and
+//! their answers into one.
+//!
+//! [`scope`] decides which customer numbers (and so which regions) a caller's question touches;
+//! [`orders`] fans out to the order-status instances concurrently and merges their pages.
+
+pub mod orders;
+pub mod scope;

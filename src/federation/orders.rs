@@ -1,0 +1,124 @@
+//! Worldwide orders: one concurrent call per region holding the caller's customer numbers, merged
+//! into one listing (newest first) with keyset paging that is stable across regions.
+//!
+//! Each region is asked for `first + 1` orders after the cursor's key; the merged list's first
+//! `first` orders are the page, and a surplus means there is a next page. Because every region
+//! sorts by the same total key ([`OrderSortKey`]), no order is skipped or repeated between pages.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use futures::future::join_all;
+use supportgraph_adapters::AdapterError;
+use supportgraph_adapters::model::{Order, OrderQuery, Region};
+use supportgraph_adapters::ports::OrderBackend;
+
+/// One region that could not answer.
+#[derive(Debug, Clone)]
+pub struct RegionFailure {
+    /// The region.
+    pub region: Region,
+    /// What went wrong (for logs; callers see only the backend's name).
+    pub error: AdapterError,
+}
+
+/// A merged page of orders.
+#[derive(Debug, Clone, Default)]
+pub struct WorldwidePage {
+    /// At most `first` orders, newest first.
+    pub orders: Vec<Order>,
+    /// Whether more orders follow the last one.
+    pub has_next_page: bool,
+    /// Matching orders over every region that answered.
+    pub total_count: u64,
+    /// Regions that did not answer; their orders are missing from the page.
+    pub failures: Vec<RegionFailure>,
+}
+
+/// Lists one page of orders over every region in `scope`, concurrently.
+///
+/// `template` carries the filters and the `after` key; its customer numbers and limit are set per
+/// region here.
+pub async fn list_worldwide(
+    backends: &BTreeMap<Region, Arc<dyn OrderBackend>>,
+    scope: &BTreeMap<Region, Vec<String>>,
+    template: &OrderQuery,
+    first: u32,
+) -> WorldwidePage {
+    let calls = scope.iter().map(|(region, customers)| {
+        let query = OrderQuery {
+            customer_numbers: customers.clone(),
+            limit: first + 1,
+            ..template.clone()
+        };
+        let backend = backends.get(region).cloned();
+        async move {
+            let result = match backend {
+                Some(backend) => backend.list_orders(&query).await,
+                None => Err(AdapterError::Transport {
+                    backend: format!("order-status/{region}"),
+                    detail: "no instance is configured for this region".to_owned(),
+                }),
+            };
+            (*region, result)
+        }
+    });
+    let mut page = WorldwidePage::default();
+    for (region, result) in join_all(calls).await {
+        match result {
+            Ok(regional) => {
+                page.total_count += regional.total_count;
+                page.orders.extend(regional.orders);
+            }
+            Err(error) => page.failures.push(RegionFailure { region, error }),
+        }
+    }
+    page.orders.sort_by_key(Order::sort_key);
+    page.has_next_page = page.orders.len() > first as usize;
+    page.orders.truncate(first as usize);
+    page
+}
+
+/// The outcome of looking one order up by number.
+#[derive(Debug, Clone)]
+pub enum OrderLookup {
+    /// Found in one of the caller's customer numbers.
+    Found(Box<Order>),
+    /// No region in scope holds it for the caller's customer numbers.
+    NotFound,
+    /// Not found among the regions that answered, but some did not answer.
+    Unavailable(Vec<RegionFailure>),
+}
+
+/// Looks `order_number` up in every region of `scope`, concurrently; an order of a customer
+/// number outside the scope is treated as not found.
+pub async fn find_order(
+    backends: &BTreeMap<Region, Arc<dyn OrderBackend>>,
+    scope: &BTreeMap<Region, Vec<String>>,
+    order_number: &str,
+) -> OrderLookup {
+    let numbers = [order_number.to_owned()];
+    let calls = scope.iter().filter_map(|(region, customers)| {
+        let backend = backends.get(region)?.clone();
+        let numbers = &numbers;
+        Some(async move { (*region, customers, backend.orders_by_number(numbers).await) })
+    });
+    let mut failures = Vec::new();
+    for (region, customers, result) in join_all(calls).await {
+        match result {
+            Ok(orders) => {
+                if let Some(order) = orders.into_iter().find(|o| {
+                    o.order_number == order_number && customers.contains(&o.customer_number)
+                }) {
+                    return OrderLookup::Found(Box::new(order));
+                }
+            }
+            Err(error) => failures.push(RegionFailure { region, error }),
+        }
+    }
+    if failures.is_empty() {
+        OrderLookup::NotFound
+    } else {
+        OrderLookup::Unavailable(failures)
+    }
+}

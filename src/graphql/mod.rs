@@ -1,0 +1,45 @@
+//! The GraphQL schema: types converted from `adapters::model`, resolvers that check the caller
+//! before touching a backend, and the execution limits every request runs under.
+
+mod cursor;
+mod me;
+mod order;
+mod orders;
+mod scalars;
+
+use std::sync::Arc;
+
+use async_graphql::{EmptyMutation, EmptySubscription, MergedObject, Schema, SchemaBuilder};
+
+use crate::app::App;
+
+/// Every query field.
+#[derive(MergedObject, Default)]
+pub struct Query(me::MeQuery, orders::OrdersQuery);
+
+/// The executable schema.
+pub type AppSchema = Schema<Query, EmptyMutation, EmptySubscription>;
+
+fn builder() -> SchemaBuilder<Query, EmptyMutation, EmptySubscription> {
+    Schema::build(Query::default(), EmptyMutation, EmptySubscription)
+}
+
+/// The schema bound to a running gateway, with its limits.
+pub fn build(app: Arc<App>) -> AppSchema {
+    let limits = &app.settings.graphql;
+    let mut builder = builder()
+        .limit_depth(limits.max_depth)
+        .limit_complexity(limits.max_complexity)
+        .limit_recursive_depth(limits.max_recursive_depth)
+        .limit_directives(limits.max_directives)
+        .disable_suggestions();
+    if !app.settings.server.introspection {
+        builder = builder.disable_introspection();
+    }
+    builder.data(app).finish()
+}
+
+/// The schema's SDL, as checked in at `schema/supportgraph.graphql`.
+pub fn sdl() -> String {
+    builder().finish().sdl()
+}

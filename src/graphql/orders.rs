@@ -1,0 +1,218 @@
+//! `orders` and `order`: Order Status OnLine over every region holding the caller's customer
+//! numbers.
+//!
+//! Arguments are checked before any backend call; the caller's scope comes from their
+//! registration profile; a region that fails leaves its orders out and adds a
+//! `BACKEND_UNAVAILABLE` error with the field's path, so the rest of the answer still arrives.
+
+use std::sync::Arc;
+
+use async_graphql::{Context, ErrorExtensions, InputObject, Object, Result};
+use supportgraph_adapters::model::{OrderQuery, OrderStatus as ModelStatus};
+
+use super::cursor;
+use super::order::{ExcludedCustomer, Order, OrderConnection, OrderEdge, OrderStatus};
+use super::scalars::{Date, PageInfo};
+use crate::app::App;
+use crate::auth::Caller;
+use crate::countries::Tool;
+use crate::error::GatewayError;
+use crate::federation::orders::{OrderLookup, RegionFailure, find_order, list_worldwide};
+use crate::federation::scope::ToolScope;
+
+/// The most values accepted in one list-valued filter.
+const MAX_FILTER_VALUES: usize = 50;
+
+/// Which orders to list.
+#[derive(InputObject, Default)]
+pub struct OrderFilter {
+    /// Only orders in one of these statuses.
+    pub statuses: Option<Vec<OrderStatus>>,
+    /// Only orders of these customer numbers (each must be your company's).
+    pub customer_numbers: Option<Vec<String>>,
+    /// Only orders placed on or after this day.
+    pub ordered_from: Option<Date>,
+    /// Only orders placed on or before this day.
+    pub ordered_to: Option<Date>,
+}
+
+/// Query fields of Order Status OnLine.
+#[derive(Default)]
+pub struct OrdersQuery;
+
+fn page_size(first: Option<i32>, app: &App) -> Result<u32, GatewayError> {
+    let limits = &app.settings.graphql;
+    match first {
+        None => Ok(limits.default_page_size),
+        Some(n) if n >= 1 && n as u32 <= limits.max_page_size => Ok(n as u32),
+        Some(_) => Err(GatewayError::bad_input(
+            "first",
+            format!("first must be between 1 and {}", limits.max_page_size),
+        )),
+    }
+}
+
+fn check_filter(filter: &OrderFilter) -> Result<(), GatewayError> {
+    if let (Some(from), Some(to)) = (filter.ordered_from, filter.ordered_to)
+        && from.0 > to.0
+    {
+        return Err(GatewayError::bad_input(
+            "filter.orderedFrom",
+            "orderedFrom must not be after orderedTo",
+        ));
+    }
+    for (field, len) in [
+        (
+            "filter.statuses",
+            filter.statuses.as_ref().map_or(0, Vec::len),
+        ),
+        (
+            "filter.customerNumbers",
+            filter.customer_numbers.as_ref().map_or(0, Vec::len),
+        ),
+    ] {
+        if len > MAX_FILTER_VALUES {
+            return Err(GatewayError::bad_input(
+                field,
+                format!("at most {MAX_FILTER_VALUES} values"),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The caller's scope for Order Status, or `FEATURE_NOT_AVAILABLE` when nothing is left.
+async fn order_scope(
+    ctx: &Context<'_>,
+    app: &App,
+    requested: Option<&[String]>,
+) -> Result<ToolScope, GatewayError> {
+    let caller = ctx
+        .data::<Caller>()
+        .map_err(|e| GatewayError::internal(e.message))?;
+    let profile = caller.profile(&app.registration).await?;
+    let scope = ToolScope::for_tool(
+        Tool::OrderStatus,
+        &profile.customers,
+        &app.countries,
+        requested,
+    )?;
+    if scope.is_empty() {
+        return Err(GatewayError::FeatureNotAvailable {
+            tool: Tool::OrderStatus.as_str(),
+            country: profile.country.clone(),
+        });
+    }
+    Ok(scope)
+}
+
+/// Adds one `BACKEND_UNAVAILABLE` error, with this field's path, per failed region.
+fn report_failures(ctx: &Context<'_>, failures: &[RegionFailure]) {
+    for failure in failures {
+        let error = GatewayError::from_adapter(&failure.error, Some(failure.region)).extend();
+        ctx.add_error(ctx.set_error_path(error.into_server_error(ctx.item.pos)));
+    }
+}
+
+#[Object]
+impl OrdersQuery {
+    /// Your company's orders worldwide, newest first: every region holding your customer numbers
+    /// is asked at once and the answers merged. A region that cannot answer leaves its orders out
+    /// and adds a `BACKEND_UNAVAILABLE` error; the rest still arrives.
+    async fn orders(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Which orders to list.")] filter: Option<OrderFilter>,
+        #[graphql(desc = "Page size, 1 to the configured maximum (100 by default).")] first: Option<
+            i32,
+        >,
+        #[graphql(desc = "Cursor of the order to continue after (`pageInfo.endCursor`).")]
+        after: Option<String>,
+    ) -> Result<Option<OrderConnection>> {
+        let app = ctx.data::<Arc<App>>()?;
+        ctx.data::<Caller>()?.principal()?;
+        let first = page_size(first, app)?;
+        let after_key = after.as_deref().map(cursor::decode_order).transpose()?;
+        let filter = filter.unwrap_or_default();
+        check_filter(&filter)?;
+
+        let scope = order_scope(ctx, app, filter.customer_numbers.as_deref()).await?;
+        let template = OrderQuery {
+            statuses: filter
+                .statuses
+                .unwrap_or_default()
+                .into_iter()
+                .map(ModelStatus::from)
+                .collect(),
+            ordered_from: filter.ordered_from.map(|d| d.0),
+            ordered_to: filter.ordered_to.map(|d| d.0),
+            after: after_key,
+            ..OrderQuery::default()
+        };
+        let page = list_worldwide(&app.order_backends, &scope.by_region, &template, first).await;
+        report_failures(ctx, &page.failures);
+        if page.failures.len() == scope.by_region.len() {
+            return Ok(None);
+        }
+        let edges: Vec<OrderEdge> = page
+            .orders
+            .into_iter()
+            .map(|order| OrderEdge {
+                cursor: cursor::encode_order(&order.sort_key()),
+                node: Order(order),
+            })
+            .collect();
+        Ok(Some(OrderConnection {
+            page_info: PageInfo {
+                has_next_page: page.has_next_page,
+                has_previous_page: after.is_some(),
+                start_cursor: edges.first().map(|e| e.cursor.clone()),
+                end_cursor: edges.last().map(|e| e.cursor.clone()),
+            },
+            edges,
+            total_count: page.total_count,
+            excluded_customers: scope
+                .excluded
+                .into_iter()
+                .map(|e| ExcludedCustomer {
+                    customer_number: e.customer_number,
+                    reason: e.reason.into(),
+                })
+                .collect(),
+        }))
+    }
+
+    /// One of your company's orders by its order number. `NOT_FOUND` when none of your customer
+    /// numbers has such an order (whether or not another company does).
+    async fn order(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The vendor's order number.")] order_number: String,
+    ) -> Result<Option<Order>> {
+        let app = ctx.data::<Arc<App>>()?;
+        ctx.data::<Caller>()?.principal()?;
+        let number = order_number.trim();
+        if number.is_empty()
+            || number.len() > 32
+            || !number
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        {
+            return Err(GatewayError::bad_input(
+                "orderNumber",
+                "an order number is 1 to 32 letters, digits or dashes",
+            )
+            .into());
+        }
+        let scope = order_scope(ctx, app, None).await?;
+        match find_order(&app.order_backends, &scope.by_region, number).await {
+            OrderLookup::Found(order) => Ok(Some(Order(*order))),
+            OrderLookup::NotFound => Err(GatewayError::NotFound.into()),
+            OrderLookup::Unavailable(failures) => {
+                let first: &RegionFailure = &failures[0];
+                report_failures(ctx, &failures[1..]);
+                Err(GatewayError::from_adapter(&first.error, Some(first.region)).into())
+            }
+        }
+    }
+}

@@ -1,0 +1,57 @@
+//! Scalars and small value types shared by every part of the schema.
+
+use async_graphql::{InputValueError, InputValueResult, Scalar, ScalarType, SimpleObject, Value};
+use chrono::NaiveDate;
+use supportgraph_adapters::model;
+
+/// A calendar date, ISO 8601 (`YYYY-MM-DD`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Date(pub NaiveDate);
+
+/// A calendar date, ISO 8601 (`YYYY-MM-DD`).
+#[Scalar(name = "Date")]
+impl ScalarType for Date {
+    fn parse(value: Value) -> InputValueResult<Self> {
+        match &value {
+            Value::String(text) => NaiveDate::parse_from_str(text, "%Y-%m-%d")
+                .map(Date)
+                .map_err(|_| InputValueError::custom(format!("{text:?} is not a YYYY-MM-DD date"))),
+            _ => Err(InputValueError::expected_type(value)),
+        }
+    }
+
+    fn to_value(&self) -> Value {
+        Value::String(self.0.format("%Y-%m-%d").to_string())
+    }
+}
+
+/// An exact amount of money: a decimal string in the currency's major unit, plus the currency.
+#[derive(Debug, Clone, SimpleObject)]
+pub struct Money {
+    /// The amount as a decimal string, e.g. `"1234.50"`; never a float.
+    pub amount: String,
+    /// ISO 4217 currency code, e.g. `EUR`.
+    pub currency: String,
+}
+
+impl From<model::Money> for Money {
+    fn from(m: model::Money) -> Self {
+        Self {
+            amount: m.amount.to_string(),
+            currency: m.currency,
+        }
+    }
+}
+
+/// Relay paging information for a connection.
+#[derive(Debug, Clone, SimpleObject)]
+pub struct PageInfo {
+    /// Whether more items follow `endCursor`.
+    pub has_next_page: bool,
+    /// Whether items precede `startCursor` (true whenever `after` was given).
+    pub has_previous_page: bool,
+    /// Cursor of the first edge, if any.
+    pub start_cursor: Option<String>,
+    /// Cursor of the last edge; pass it as `after` for the next page.
+    pub end_cursor: Option<String>,
+}

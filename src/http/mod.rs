@@ -1,0 +1,49 @@
+//! The HTTP surface: `/graphql` (GET and POST, GraphQL over HTTP), `/graphiql`, `/healthz`,
+//! `/readyz`, and the middleware every request passes (tracing, body limit, deadline).
+
+mod graphql;
+mod health;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::http::StatusCode;
+use axum::routing::get;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+use crate::app::App;
+use crate::graphql::AppSchema;
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct HttpState {
+    /// The gateway's shared state.
+    pub app: Arc<App>,
+    /// The executable schema.
+    pub schema: AppSchema,
+}
+
+/// The gateway's routes and middleware.
+pub fn router(state: HttpState) -> Router {
+    let server = &state.app.settings.server;
+    let deadline = Duration::from_millis(server.request_timeout_ms);
+    let body_limit = server.max_body_bytes;
+    Router::new()
+        .route(
+            "/graphql",
+            get(graphql::graphql_handler).post(graphql::graphql_handler),
+        )
+        .route("/graphiql", get(graphql::graphiql))
+        .route("/healthz", get(health::healthz))
+        .route("/readyz", get(health::readyz))
+        .with_state(state)
+        .layer(RequestBodyLimitLayer::new(body_limit))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::GATEWAY_TIMEOUT,
+            deadline,
+        ))
+        .layer(TraceLayer::new_for_http())
+}

@@ -1,0 +1,324 @@
+//! Typed settings, layered by figment: `config/default.toml` (compiled in) <- the file named by
+//! `--config` or `SUPPORTGRAPH_CONFIG` <- `SUPPORTGRAPH_*` environment variables (`__` nests).
+//!
+//! Every struct denies unknown keys, so a typo stops start-up with a message naming the key
+//! instead of being silently ignored.
+
+use std::collections::BTreeMap;
+use std::net::IpAddr;
+use std::path::{Path, PathBuf};
+
+use figment::Figment;
+use figment::providers::{Env, Format, Toml};
+use serde::Deserialize;
+use supportgraph_adapters::sandbox::FaultSpec;
+use url::Url;
+
+/// The sandbox profile, compiled into the binary so it is always the base layer.
+pub const DEFAULT_TOML: &str = include_str!("../config/default.toml");
+
+/// Which kind of deployment this is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Profile {
+    /// Embedded demo backends, demo identity provider, GraphiQL on.
+    Sandbox,
+    /// Real backends and identity provider; sandbox keys and the embedded sandbox are refused.
+    Production,
+}
+
+/// Everything the gateway can be configured with.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Settings {
+    /// Sandbox or production.
+    pub profile: Profile,
+    /// Path of the country directory (relative paths are relative to the working directory).
+    pub countries_file: PathBuf,
+    /// Path of the carrier directory.
+    pub carriers_file: PathBuf,
+    /// The HTTP server.
+    pub server: ServerSettings,
+    /// GraphQL execution limits and paging.
+    pub graphql: GraphqlSettings,
+    /// Token verification.
+    pub auth: AuthSettings,
+    /// The simulated backends.
+    pub sandbox: SandboxSettings,
+    /// Where each backend lives and how long to wait for it.
+    pub backends: BackendsSettings,
+}
+
+/// The HTTP server.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServerSettings {
+    /// Address to listen on.
+    pub bind: IpAddr,
+    /// Port to listen on; 0 picks a free one.
+    pub port: u16,
+    /// Serve GraphiQL at `/graphiql`.
+    pub graphiql: bool,
+    /// Answer introspection queries.
+    pub introspection: bool,
+    /// Deadline for one HTTP request, in milliseconds; backend timeouts must be shorter.
+    pub request_timeout_ms: u64,
+    /// Largest accepted request body, in bytes.
+    pub max_body_bytes: usize,
+    /// The URL callers use, for the startup banner; empty means "derive from bind and port".
+    pub public_url: String,
+}
+
+/// GraphQL execution limits and paging.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GraphqlSettings {
+    /// Deepest selection nesting accepted.
+    pub max_depth: usize,
+    /// Highest query complexity accepted.
+    pub max_complexity: usize,
+    /// Deepest recursion while parsing (fragments, lists).
+    pub max_recursive_depth: usize,
+    /// Most directives on one field.
+    pub max_directives: usize,
+    /// Page size when a connection's `first` is omitted.
+    pub default_page_size: u32,
+    /// Largest `first` accepted on a connection.
+    pub max_page_size: u32,
+}
+
+/// Token verification.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AuthSettings {
+    /// Required `iss` claim.
+    pub issuer: String,
+    /// Required `aud` claim.
+    pub audience: String,
+    /// Clock skew tolerated on `exp` and `nbf`, in seconds.
+    pub leeway_seconds: u64,
+    /// Lifetime of tokens minted by `supportgraph token`, in seconds.
+    pub token_ttl_seconds: u64,
+    /// The sandbox identity provider's HS256 key; empty or absent in production.
+    #[serde(default)]
+    pub sandbox_hs256_key: Option<String>,
+    /// The identity provider's JWKS URL (production).
+    #[serde(default)]
+    pub jwks_url: Option<Url>,
+}
+
+/// The simulated backends.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SandboxSettings {
+    /// Start the sandbox in-process and use it for every backend without a base URL.
+    pub embedded: bool,
+    /// Seed of the demo data.
+    pub seed: u64,
+    /// Latency and failures to inject, by backend instance (`order-status/emea`, `registration`...).
+    #[serde(default)]
+    pub faults: BTreeMap<String, FaultSpec>,
+}
+
+/// Where each backend lives.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BackendsSettings {
+    /// The order-status system, one instance per region.
+    pub order_status: RegionalBackendSettings,
+    /// The registration system.
+    pub registration: BackendSettings,
+}
+
+/// A backend with one instance per region.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RegionalBackendSettings {
+    /// Timeout of one call, in milliseconds.
+    pub timeout_ms: u64,
+    /// Base URL of the americas instance; unset means the embedded sandbox.
+    #[serde(default)]
+    pub americas: Option<Url>,
+    /// Base URL of the emea instance; unset means the embedded sandbox.
+    #[serde(default)]
+    pub emea: Option<Url>,
+    /// Base URL of the ap instance; unset means the embedded sandbox.
+    #[serde(default)]
+    pub ap: Option<Url>,
+}
+
+/// A backend with one global instance.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BackendSettings {
+    /// Timeout of one call, in milliseconds.
+    pub timeout_ms: u64,
+    /// Base URL; unset means the embedded sandbox.
+    #[serde(default)]
+    pub base_url: Option<Url>,
+}
+
+/// The settings could not be loaded; the message names the offending key.
+#[derive(Debug, thiserror::Error)]
+pub enum SettingsError {
+    /// The named configuration file does not exist.
+    #[error("configuration file {0} does not exist")]
+    MissingFile(PathBuf),
+    /// A key is unknown, missing, or has a value of the wrong type.
+    #[error("{0}")]
+    Invalid(String),
+    /// A key's value is well-typed but not acceptable.
+    #[error("{key}: {message}")]
+    Rejected {
+        /// The key, dotted (`server.port`).
+        key: String,
+        /// Why it was rejected.
+        message: String,
+    },
+}
+
+fn rejected(key: &str, message: impl Into<String>) -> SettingsError {
+    SettingsError::Rejected {
+        key: key.to_owned(),
+        message: message.into(),
+    }
+}
+
+impl Settings {
+    /// Loads the layers: defaults, then `config_file` (or `SUPPORTGRAPH_CONFIG`), then the
+    /// environment.
+    pub fn load(config_file: Option<&Path>) -> Result<Self, SettingsError> {
+        let file = config_file
+            .map(Path::to_path_buf)
+            .or_else(|| std::env::var_os("SUPPORTGRAPH_CONFIG").map(PathBuf::from));
+        let env = Env::prefixed("SUPPORTGRAPH_")
+            .split("__")
+            .ignore(&["config"]);
+        Self::from_figment(Self::base(file.as_deref())?.merge(env))
+    }
+
+    /// Loads the defaults and `config_file` only, ignoring the environment (for tests).
+    pub fn load_without_env(config_file: Option<&Path>) -> Result<Self, SettingsError> {
+        Self::from_figment(Self::base(config_file)?)
+    }
+
+    fn base(file: Option<&Path>) -> Result<Figment, SettingsError> {
+        let mut figment = Figment::from(Toml::string(DEFAULT_TOML));
+        if let Some(file) = file {
+            if !file.is_file() {
+                return Err(SettingsError::MissingFile(file.to_path_buf()));
+            }
+            figment = figment.merge(Toml::file(file));
+        }
+        Ok(figment)
+    }
+
+    fn from_figment(figment: Figment) -> Result<Self, SettingsError> {
+        let mut settings: Settings = figment.extract().map_err(|error| {
+            let messages: Vec<String> = error.into_iter().map(describe).collect();
+            SettingsError::Invalid(messages.join("\n"))
+        })?;
+        if settings
+            .auth
+            .sandbox_hs256_key
+            .as_deref()
+            .is_some_and(str::is_empty)
+        {
+            settings.auth.sandbox_hs256_key = None;
+        }
+        settings.validate()?;
+        Ok(settings)
+    }
+
+    fn validate(&self) -> Result<(), SettingsError> {
+        let g = &self.graphql;
+        if g.max_page_size == 0 {
+            return Err(rejected("graphql.max_page_size", "must be at least 1"));
+        }
+        if g.default_page_size == 0 || g.default_page_size > g.max_page_size {
+            return Err(rejected(
+                "graphql.default_page_size",
+                "must be between 1 and graphql.max_page_size",
+            ));
+        }
+        let deadline = self.server.request_timeout_ms;
+        for (key, timeout) in [
+            (
+                "backends.order_status.timeout_ms",
+                self.backends.order_status.timeout_ms,
+            ),
+            (
+                "backends.registration.timeout_ms",
+                self.backends.registration.timeout_ms,
+            ),
+        ] {
+            if timeout == 0 || timeout >= deadline {
+                return Err(rejected(
+                    key,
+                    format!(
+                        "must be between 1 and server.request_timeout_ms ({deadline}) - 1, so a slow backend cannot use up the whole request"
+                    ),
+                ));
+            }
+        }
+        if self.auth.issuer.is_empty() {
+            return Err(rejected("auth.issuer", "must not be empty"));
+        }
+        if self.auth.audience.is_empty() {
+            return Err(rejected("auth.audience", "must not be empty"));
+        }
+        if self.profile == Profile::Production {
+            if self.sandbox.embedded {
+                return Err(rejected(
+                    "sandbox.embedded",
+                    "the production profile refuses the embedded sandbox backends",
+                ));
+            }
+            if self.auth.sandbox_hs256_key.is_some() {
+                return Err(rejected(
+                    "auth.sandbox_hs256_key",
+                    "the production profile refuses the sandbox's development key; tokens must come from the identity provider's JWKS",
+                ));
+            }
+        }
+        if !self.sandbox.embedded {
+            let b = &self.backends;
+            for (key, url) in [
+                ("backends.order_status.americas", &b.order_status.americas),
+                ("backends.order_status.emea", &b.order_status.emea),
+                ("backends.order_status.ap", &b.order_status.ap),
+                ("backends.registration.base_url", &b.registration.base_url),
+            ] {
+                if url.is_none() {
+                    return Err(rejected(key, "is required when sandbox.embedded is false"));
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Figment's message with the key made explicit and the profile prefix dropped.
+fn describe(error: figment::Error) -> String {
+    let key = error
+        .path
+        .iter()
+        .filter(|p| p.as_str() != "default")
+        .cloned()
+        .collect::<Vec<_>>()
+        .join(".");
+    let source = error
+        .metadata
+        .as_ref()
+        .map(|m| match &m.source {
+            Some(source) => format!(" (from {} {source})", m.name),
+            None => format!(" (from {})", m.name),
+        })
+        .unwrap_or_default();
+    let kind = error.kind.to_string();
+    if key.is_empty() {
+        format!("{kind}{source}")
+    } else {
+        format!("{key}: {kind}{source}")
+    }
+}

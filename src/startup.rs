@@ -1,0 +1,237 @@
+//! Building and running the gateway. This is the one place that names concrete adapters: it reads
+//! the settings, starts the embedded sandbox when asked, binds every port to its implementation,
+//! and opens the listening socket.
+
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use supportgraph_adapters::client::{BackendClient, BackendEndpoint};
+use supportgraph_adapters::model::Region;
+use supportgraph_adapters::order_status::HttpOrderBackend;
+use supportgraph_adapters::ports::{OrderBackend, RegistrationBackend};
+use supportgraph_adapters::registration::HttpRegistrationBackend;
+use supportgraph_adapters::sandbox::{self, SandboxConfig, SandboxError, SandboxHandle};
+use tokio::net::TcpListener;
+use url::Url;
+
+use crate::app::App;
+use crate::auth::TokenVerifier;
+use crate::carriers::{CarrierDirectory, CarriersError};
+use crate::countries::{CountriesError, CountryDirectory};
+use crate::http::{HttpState, router};
+use crate::settings::Settings;
+
+/// The gateway could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    /// The country directory is missing or invalid.
+    #[error(transparent)]
+    Countries(#[from] CountriesError),
+    /// The carrier directory is missing or invalid.
+    #[error(transparent)]
+    Carriers(#[from] CarriersError),
+    /// The embedded sandbox could not start.
+    #[error("the embedded sandbox could not start: {0}")]
+    Sandbox(#[from] SandboxError),
+    /// A backend has no URL and there is no embedded sandbox to stand in.
+    #[error("{0}: no base URL is configured and the embedded sandbox is off")]
+    NoBackendUrl(&'static str),
+    /// No way to verify tokens is configured.
+    #[error(
+        "auth: no token verification is configured; this version verifies the sandbox identity provider's tokens (auth.sandbox_hs256_key) only"
+    )]
+    NoTokenVerification,
+    /// The HTTP client could not be built.
+    #[error("could not build the HTTP client: {0}")]
+    HttpClient(String),
+    /// The listening socket could not be opened.
+    #[error("could not listen on {addr}: {source}")]
+    Bind {
+        /// The address asked for.
+        addr: SocketAddr,
+        /// Why.
+        source: std::io::Error,
+    },
+}
+
+/// A gateway ready to serve.
+pub struct Application {
+    listener: TcpListener,
+    local_addr: SocketAddr,
+    app: Arc<App>,
+    sandbox: Option<Arc<SandboxHandle>>,
+}
+
+fn endpoint(
+    key: &'static str,
+    instance: &str,
+    configured: Option<&Url>,
+    sandbox: Option<&SandboxHandle>,
+    timeout_ms: u64,
+) -> Result<BackendEndpoint, StartupError> {
+    let base_url = configured
+        .cloned()
+        .or_else(|| sandbox.map(|s| s.base_url(instance)))
+        .ok_or(StartupError::NoBackendUrl(key))?;
+    Ok(BackendEndpoint {
+        name: instance.to_owned(),
+        base_url,
+        timeout: Duration::from_millis(timeout_ms),
+    })
+}
+
+impl Application {
+    /// Loads the directories, starts the embedded sandbox if configured, wires the adapters and
+    /// binds the listening socket (port 0 picks a free one).
+    pub async fn build(settings: Settings) -> Result<Self, StartupError> {
+        let countries = CountryDirectory::load(&settings.countries_file)?;
+        let carriers = CarrierDirectory::load(&settings.carriers_file)?;
+        if settings.auth.sandbox_hs256_key.is_none() {
+            return Err(StartupError::NoTokenVerification);
+        }
+        let sandbox = if settings.sandbox.embedded {
+            let config = SandboxConfig {
+                seed: settings.sandbox.seed,
+                faults: settings.sandbox.faults.clone(),
+            };
+            let loopback = SocketAddr::from(([127, 0, 0, 1], 0));
+            Some(Arc::new(sandbox::start(config, loopback).await?))
+        } else {
+            None
+        };
+        let http = reqwest::Client::builder()
+            .pool_idle_timeout(Duration::from_secs(30))
+            .user_agent(concat!("supportgraph/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| StartupError::HttpClient(e.to_string()))?;
+
+        let backends = &settings.backends;
+        let sandbox_ref = sandbox.as_deref();
+        let mut order_backends: BTreeMap<Region, Arc<dyn OrderBackend>> = BTreeMap::new();
+        for (region, key, url) in [
+            (
+                Region::Americas,
+                "backends.order_status.americas",
+                &backends.order_status.americas,
+            ),
+            (
+                Region::Emea,
+                "backends.order_status.emea",
+                &backends.order_status.emea,
+            ),
+            (
+                Region::Ap,
+                "backends.order_status.ap",
+                &backends.order_status.ap,
+            ),
+        ] {
+            let instance = format!("order-status/{region}");
+            let endpoint = endpoint(
+                key,
+                &instance,
+                url.as_ref(),
+                sandbox_ref,
+                backends.order_status.timeout_ms,
+            )?;
+            let client = BackendClient::new(http.clone(), endpoint);
+            order_backends.insert(region, Arc::new(HttpOrderBackend::new(client, region)));
+        }
+        let registration_endpoint = endpoint(
+            "backends.registration.base_url",
+            "registration",
+            backends.registration.base_url.as_ref(),
+            sandbox_ref,
+            backends.registration.timeout_ms,
+        )?;
+        let registration: Arc<dyn RegistrationBackend> = Arc::new(HttpRegistrationBackend::new(
+            BackendClient::new(http.clone(), registration_endpoint),
+        ));
+
+        let addr = SocketAddr::new(settings.server.bind, settings.server.port);
+        let listener = TcpListener::bind(addr)
+            .await
+            .map_err(|source| StartupError::Bind { addr, source })?;
+        let local_addr = listener
+            .local_addr()
+            .map_err(|source| StartupError::Bind { addr, source })?;
+
+        let app = Arc::new(App {
+            tokens: TokenVerifier::new(&settings.auth),
+            settings,
+            countries,
+            carriers,
+            order_backends,
+            registration,
+        });
+        Ok(Self {
+            listener,
+            local_addr,
+            app,
+            sandbox,
+        })
+    }
+
+    /// The port the gateway listens on.
+    pub fn port(&self) -> u16 {
+        self.local_addr.port()
+    }
+
+    /// The address the gateway listens on.
+    pub fn local_addr(&self) -> SocketAddr {
+        self.local_addr
+    }
+
+    /// The embedded sandbox, when running one (tests use it to count calls and inject faults).
+    pub fn sandbox(&self) -> Option<Arc<SandboxHandle>> {
+        self.sandbox.clone()
+    }
+
+    /// The shared state.
+    pub fn app(&self) -> Arc<App> {
+        self.app.clone()
+    }
+
+    /// Serves until SIGINT or SIGTERM, then finishes in-flight requests and returns.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        let schema = crate::graphql::build(self.app.clone());
+        let router = router(HttpState {
+            app: self.app.clone(),
+            schema,
+        });
+        let _sandbox = self.sandbox;
+        axum::serve(self.listener, router)
+            .with_graceful_shutdown(shutdown_signal())
+            .await
+    }
+}
+
+/// Resolves on SIGINT (Ctrl-C) or SIGTERM.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(error) = tokio::signal::ctrl_c().await {
+            tracing::error!(%error, "cannot listen for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(error) => {
+                tracing::error!(%error, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down: finishing in-flight requests");
+}
