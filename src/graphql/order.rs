@@ -3,10 +3,9 @@
 use std::sync::Arc;
 
 use async_graphql::{Context, Enum, Object, Result, SimpleObject};
-use chrono::{DateTime, Utc};
 use supportgraph_adapters::model;
 
-use super::scalars::{Date, Money, PageInfo};
+use super::scalars::{Date, DateTime, Money, PageInfo};
 use crate::app::App;
 
 /// Where an order is in its life.
@@ -57,7 +56,7 @@ pub struct OrderStatusEvent {
     /// The status entered.
     pub status: OrderStatus,
     /// When it was entered (UTC).
-    pub at: DateTime<Utc>,
+    pub at: DateTime,
 }
 
 /// One ordered product.
@@ -175,7 +174,7 @@ impl Order {
             .iter()
             .map(|e| OrderStatusEvent {
                 status: e.status.into(),
-                at: e.at,
+                at: DateTime(e.at),
             })
             .collect()
     }

@@ -25,6 +25,29 @@ impl ScalarType for Date {
     }
 }
 
+/// An instant in time, ISO 8601 / RFC 3339 in UTC (`2026-03-02T09:14:00Z`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DateTime(pub chrono::DateTime<chrono::Utc>);
+
+/// An instant in time, ISO 8601 / RFC 3339 in UTC (`2026-03-02T09:14:00Z`).
+#[Scalar(name = "DateTime")]
+impl ScalarType for DateTime {
+    fn parse(value: Value) -> InputValueResult<Self> {
+        match &value {
+            Value::String(text) => chrono::DateTime::parse_from_rfc3339(text)
+                .map(|t| DateTime(t.with_timezone(&chrono::Utc)))
+                .map_err(|_| {
+                    InputValueError::custom(format!("{text:?} is not an RFC 3339 date-time"))
+                }),
+            _ => Err(InputValueError::expected_type(value)),
+        }
+    }
+
+    fn to_value(&self) -> Value {
+        Value::String(self.0.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+    }
+}
+
 /// An exact amount of money: a decimal string in the currency's major unit, plus the currency.
 #[derive(Debug, Clone, SimpleObject)]
 pub struct Money {

@@ -13,7 +13,7 @@ use axum::response::{Html, IntoResponse, Response};
 
 use super::HttpState;
 use crate::auth::Caller;
-use crate::error::GatewayError;
+use crate::error::{ErrorCode, GatewayError};
 
 /// The media type of every GraphQL answer (GraphQL over HTTP).
 const GRAPHQL_RESPONSE: &str = "application/graphql-response+json";
@@ -80,7 +80,35 @@ pub async fn graphql_handler(
         }
     };
     let request = request.into_inner().data(caller);
-    GraphQLResponse::from(state.schema.execute(request).await).into_response()
+    let mut response = state.schema.execute(request).await;
+    response.errors.iter_mut().for_each(ensure_code);
+    GraphQLResponse::from(response).into_response()
+}
+
+/// Gives every error an `extensions.code`: errors from our resolvers carry one already; errors
+/// without a path come from parsing and validation (a query or variables that do not fit the
+/// schema, a limit exceeded), and argument values that fail their scalar's parsing (async-graphql
+/// reports those with the field's path and a `Failed to parse "Type"` message): both are
+/// `BAD_USER_INPUT`. Anything else is a bug, reported as `INTERNAL_ERROR` without its message.
+fn ensure_code(error: &mut ServerError) {
+    if error
+        .extensions
+        .as_ref()
+        .is_some_and(|e| e.get("code").is_some())
+    {
+        return;
+    }
+    let code = if error.path.is_empty() || error.message.starts_with("Failed to parse \"") {
+        ErrorCode::BadUserInput
+    } else {
+        tracing::error!(message = %error.message, path = ?error.path, "resolver error without a code");
+        error.message = GatewayError::Internal.message();
+        ErrorCode::InternalError
+    };
+    error
+        .extensions
+        .get_or_insert_with(Default::default)
+        .set("code", code.as_str());
 }
 
 /// `GET /graphiql`: the embedded explorer (404 when disabled).

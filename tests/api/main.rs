@@ -1,0 +1,10 @@
+//! The gateway's integration tests: one test binary, every test against a real gateway on port 0
+//! with its embedded sandbox backends, over real HTTP.
+
+mod config;
+mod helpers;
+mod http;
+mod orders;
+mod schema;
+mod tokens;
+mod tracking;

@@ -1,0 +1,12 @@
+//! The checked-in SDL must match the code.
+
+#[test]
+fn the_checked_in_schema_matches_the_code() {
+    let checked_in = std::fs::read_to_string("schema/supportgraph.graphql")
+        .expect("schema/supportgraph.graphql exists");
+    let current = supportgraph::graphql::sdl();
+    assert!(
+        checked_in == current,
+        "schema/supportgraph.graphql is out of date: run `cargo run -- schema > schema/supportgraph.graphql` and commit it"
+    );
+}
