@@ -4,11 +4,12 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use supportgraph_adapters::model::Region;
-use supportgraph_adapters::ports::{OrderBackend, RegistrationBackend};
+use supportgraph_adapters::ports::OrderBackend;
 
-use crate::auth::TokenVerifier;
+use crate::auth::{ProfileCache, TokenVerifier};
 use crate::carriers::CarrierDirectory;
 use crate::countries::CountryDirectory;
+use crate::limits::GuestLimiter;
 use crate::settings::Settings;
 
 /// Everything a request may need, built once by [`crate::startup::Application::build`].
@@ -21,8 +22,10 @@ pub struct App {
     pub carriers: CarrierDirectory,
     /// The order-status instance of every region.
     pub order_backends: BTreeMap<Region, Arc<dyn OrderBackend>>,
-    /// The registration system (profiles, customer numbers).
-    pub registration: Arc<dyn RegistrationBackend>,
-    /// Verifies bearer tokens.
+    /// Registration profiles and tool authorisations, cached briefly per user.
+    pub profiles: ProfileCache,
+    /// Verifies bearer tokens against the identity provider's key set.
     pub tokens: TokenVerifier,
+    /// Limits anonymous order lookups per client address.
+    pub guest_limiter: GuestLimiter,
 }

@@ -11,41 +11,7 @@ use std::path::{Path, PathBuf};
 use chrono::{NaiveDate, Weekday};
 use serde::Deserialize;
 use supportgraph_adapters::model::Region;
-
-/// A self-service tool of the customer-support site.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub enum Tool {
-    /// Order Status OnLine.
-    OrderStatus,
-    /// Invoices On-Line.
-    Invoices,
-    /// Statements OnLine.
-    Statements,
-    /// Contracts OnLine.
-    Contracts,
-    /// Inventory (US Inventory OnLine, or inventory questions elsewhere).
-    Inventory,
-    /// The European Services Assistant.
-    ServicesAssistant,
-    /// My inquiries and the contact module.
-    Inquiries,
-}
-
-impl Tool {
-    /// The SCREAMING_SNAKE_CASE name used in config and errors.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::OrderStatus => "ORDER_STATUS",
-            Self::Invoices => "INVOICES",
-            Self::Statements => "STATEMENTS",
-            Self::Contracts => "CONTRACTS",
-            Self::Inventory => "INVENTORY",
-            Self::ServicesAssistant => "SERVICES_ASSISTANT",
-            Self::Inquiries => "INQUIRIES",
-        }
-    }
-}
+pub use supportgraph_adapters::model::Tool;
 
 /// Which system holds a country's installed inventory.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]

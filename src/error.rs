@@ -24,6 +24,8 @@ pub enum ErrorCode {
     BackendUnavailable,
     /// Too many requests.
     RateLimited,
+    /// The request exceeded the gateway's deadline.
+    DeadlineExceeded,
     /// A bug or misconfiguration on our side.
     InternalError,
 }
@@ -39,6 +41,7 @@ impl ErrorCode {
             Self::BadUserInput => "BAD_USER_INPUT",
             Self::BackendUnavailable => "BACKEND_UNAVAILABLE",
             Self::RateLimited => "RATE_LIMITED",
+            Self::DeadlineExceeded => "DEADLINE_EXCEEDED",
             Self::InternalError => "INTERNAL_ERROR",
         }
     }
@@ -78,6 +81,13 @@ pub enum GatewayError {
         /// Its region, when regional.
         region: Option<Region>,
     },
+    /// Too many requests from this client.
+    RateLimited {
+        /// When to try again.
+        retry_after_seconds: u64,
+    },
+    /// The request took longer than the gateway's deadline.
+    DeadlineExceeded,
     /// A bug or misconfiguration; the details are in the logs.
     Internal,
 }
@@ -98,6 +108,12 @@ impl GatewayError {
             Self::BackendUnavailable { backend, .. } => {
                 format!("the {backend} system is unavailable right now; try again later")
             }
+            Self::RateLimited {
+                retry_after_seconds,
+            } => format!("too many requests: try again in {retry_after_seconds} s"),
+            Self::DeadlineExceeded => {
+                "the request took longer than the gateway allows; try again".to_owned()
+            }
             Self::Internal => "internal error".to_owned(),
         }
     }
@@ -111,6 +127,8 @@ impl GatewayError {
             Self::FeatureNotAvailable { .. } => ErrorCode::FeatureNotAvailable,
             Self::BadUserInput { .. } => ErrorCode::BadUserInput,
             Self::BackendUnavailable { .. } => ErrorCode::BackendUnavailable,
+            Self::RateLimited { .. } => ErrorCode::RateLimited,
+            Self::DeadlineExceeded => ErrorCode::DeadlineExceeded,
             Self::Internal => ErrorCode::InternalError,
         }
     }
@@ -149,6 +167,9 @@ impl ErrorExtensions for GatewayError {
                     e.set("country", country.as_str());
                 }
                 Self::BadUserInput { field, .. } => e.set("field", field.as_str()),
+                Self::RateLimited {
+                    retry_after_seconds,
+                } => e.set("retryAfterSeconds", *retry_after_seconds),
                 Self::BackendUnavailable { backend, region } => {
                     e.set("backend", backend.as_str());
                     if let Some(region) = region {

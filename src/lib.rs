@@ -10,7 +10,8 @@
 //! - [`graphql`] — the schema, its types and resolvers.
 //! - [`federation`] — which regions a question touches, and merging their answers.
 //! - [`auth`] — token verification, the sandbox identity provider, the per-request caller.
-//! - [`countries`], [`carriers`]: the directories in `config/`.
+//! - [`countries`], [`carriers`] — the directories in `config/`.
+//! - [`limits`] — per-client limits applied before any backend call.
 //! - [`error`] — [`error::GatewayError`] and the `extensions.code` values.
 //! - [`telemetry`] — logging.
 //!
@@ -24,6 +25,7 @@ pub mod error;
 pub mod federation;
 pub mod graphql;
 pub mod http;
+pub mod limits;
 pub mod settings;
 pub mod startup;
 pub mod telemetry;

@@ -5,9 +5,9 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use supportgraph::auth::SandboxIdentityProvider;
 use supportgraph::settings::{Profile, Settings};
-use supportgraph::startup::Application;
+use supportgraph::startup::{Application, StartupError, sandbox_identity};
+use supportgraph_adapters::sandbox::identity::SandboxIdentityProvider;
 use supportgraph_adapters::sandbox::{self, SandboxConfig, demo};
 
 /// One GraphQL API over the vendor's regional customer-administration systems.
@@ -20,6 +20,12 @@ struct Cli {
     /// Log one JSON object per line.
     #[arg(long, global = true)]
     log_json: bool,
+    /// Port to listen on (0 picks a free one); overrides server.port (serve) or 4100 (sandbox).
+    #[arg(long, global = true)]
+    port: Option<u16>,
+    /// Address to listen on; overrides server.bind (serve) or 127.0.0.1 (sandbox).
+    #[arg(long, global = true)]
+    bind: Option<IpAddr>,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -27,23 +33,9 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Run the gateway (the default).
-    Serve {
-        /// Port to listen on (0 picks a free one); overrides server.port.
-        #[arg(long)]
-        port: Option<u16>,
-        /// Address to listen on; overrides server.bind.
-        #[arg(long)]
-        bind: Option<IpAddr>,
-    },
+    Serve,
     /// Run the simulated backends alone.
-    Sandbox {
-        /// Port to listen on (0 picks a free one).
-        #[arg(long, default_value_t = 4100)]
-        port: u16,
-        /// Address to listen on.
-        #[arg(long, default_value = "127.0.0.1")]
-        bind: IpAddr,
-    },
+    Sandbox,
     /// Print the schema (SDL).
     Schema,
     /// Print a sandbox token for a demo user.
@@ -73,10 +65,8 @@ fn main() -> ExitCode {
             return ExitCode::from(CONFIG_ERROR);
         }
     };
-    match cli.command.unwrap_or(Command::Serve {
-        port: None,
-        bind: None,
-    }) {
+    let (port, bind) = (cli.port, cli.bind);
+    match cli.command.unwrap_or(Command::Serve) {
         Command::Token { list, user } => token(&settings, list, user),
         command => {
             supportgraph::telemetry::init(cli.log_json);
@@ -89,13 +79,24 @@ fn main() -> ExitCode {
             };
             runtime.block_on(async move {
                 match command {
-                    Command::Sandbox { port, bind } => run_sandbox(&settings, bind, port).await,
-                    Command::Serve { port, bind } => serve(settings, bind, port).await,
+                    Command::Sandbox => {
+                        let bind = bind.unwrap_or(IpAddr::from([127, 0, 0, 1]));
+                        run_sandbox(&settings, bind, port.unwrap_or(4100)).await
+                    }
+                    Command::Serve => serve(settings, bind, port).await,
                     Command::Schema | Command::Token { .. } => ExitCode::SUCCESS,
                 }
             })
         }
     }
+}
+
+/// A sandbox token for `user_id`, signed with the development key the sandbox's JWKS publishes.
+fn mint(settings: &Settings, user_id: &str) -> Result<String, String> {
+    let config = sandbox_identity(settings).map_err(|e| e.to_string())?;
+    SandboxIdentityProvider::new(&config)
+        .and_then(|idp| idp.mint(user_id))
+        .map_err(|e| e.to_string())
 }
 
 fn token(settings: &Settings, list: bool, user: Option<String>) -> ExitCode {
@@ -120,7 +121,7 @@ fn token(settings: &Settings, list: bool, user: Option<String>) -> ExitCode {
         );
         return ExitCode::from(CONFIG_ERROR);
     };
-    match SandboxIdentityProvider::new(&settings.auth).and_then(|idp| idp.mint(user.user_id)) {
+    match mint(settings, user.user_id) {
         Ok(token) => {
             println!("{token}");
             ExitCode::SUCCESS
@@ -133,9 +134,21 @@ fn token(settings: &Settings, list: bool, user: Option<String>) -> ExitCode {
 }
 
 async fn run_sandbox(settings: &Settings, bind: IpAddr, port: u16) -> ExitCode {
+    let identity = match sandbox_identity(settings) {
+        Ok(identity) => identity,
+        Err(error) => {
+            eprintln!("supportgraph: {error}");
+            return ExitCode::from(CONFIG_ERROR);
+        }
+    };
     let config = SandboxConfig {
         seed: settings.sandbox.seed,
         faults: settings.sandbox.faults.clone(),
+        identity,
+        auto_approve_after: settings
+            .sandbox
+            .auto_approve_after_ms
+            .map(std::time::Duration::from_millis),
     };
     match sandbox::start(config, SocketAddr::new(bind, port)).await {
         Ok(handle) => {
@@ -163,10 +176,12 @@ async fn serve(mut settings: Settings, bind: Option<IpAddr>, port: Option<u16>) 
     if let Some(bind) = bind {
         settings.server.bind = bind;
     }
+    let first_user = demo::users()
+        .into_iter()
+        .next()
+        .expect("the demo cast has a first user");
     let demo_token = match settings.profile {
-        Profile::Sandbox => SandboxIdentityProvider::new(&settings.auth)
-            .and_then(|idp| idp.mint(demo::users()[0].0.user_id))
-            .ok(),
+        Profile::Sandbox => mint(&settings, first_user.0.user_id).ok(),
         Profile::Production => None,
     };
     let graphiql = settings.server.graphiql;
@@ -174,7 +189,7 @@ async fn serve(mut settings: Settings, bind: Option<IpAddr>, port: Option<u16>) 
         Ok(application) => application,
         Err(error) => {
             eprintln!("supportgraph: cannot start: {error}");
-            return ExitCode::FAILURE;
+            return exit_code(&error);
         }
     };
     let addr = application.local_addr();
@@ -196,7 +211,7 @@ async fn serve(mut settings: Settings, bind: Option<IpAddr>, port: Option<u16>) 
         );
     }
     if let Some(token) = demo_token {
-        let (user, company) = &demo::users()[0];
+        let (user, company) = &first_user;
         println!();
         println!(
             "Demo token for {} ({}, {}); paste into GraphiQL's Headers tab:",
@@ -212,5 +227,13 @@ async fn serve(mut settings: Settings, bind: Option<IpAddr>, port: Option<u16>) 
             eprintln!("supportgraph: server error: {error}");
             ExitCode::FAILURE
         }
+    }
+}
+
+fn exit_code(error: &StartupError) -> ExitCode {
+    if error.is_configuration() {
+        ExitCode::from(CONFIG_ERROR)
+    } else {
+        ExitCode::FAILURE
     }
 }

@@ -11,8 +11,12 @@ use std::path::{Path, PathBuf};
 use figment::Figment;
 use figment::providers::{Env, Format, Toml};
 use serde::Deserialize;
-use supportgraph_adapters::sandbox::FaultSpec;
+use supportgraph_adapters::sandbox::{FaultSpec, validate_fault};
 use url::Url;
+
+/// The largest `graphql.max_page_size` accepted: backends answer at most 500 items per call, and
+/// a page asks each region for one more than its size.
+pub const MAX_PAGE_SIZE: u32 = 200;
 
 /// The sandbox profile, compiled into the binary so it is always the base layer.
 pub const DEFAULT_TOML: &str = include_str!("../config/default.toml");
@@ -43,6 +47,8 @@ pub struct Settings {
     pub graphql: GraphqlSettings,
     /// Token verification.
     pub auth: AuthSettings,
+    /// Anonymous (guest) access.
+    pub guest: GuestSettings,
     /// The simulated backends.
     pub sandbox: SandboxSettings,
     /// Where each backend lives and how long to wait for it.
@@ -65,8 +71,6 @@ pub struct ServerSettings {
     pub request_timeout_ms: u64,
     /// Largest accepted request body, in bytes.
     pub max_body_bytes: usize,
-    /// The URL callers use, for the startup banner; empty means "derive from bind and port".
-    pub public_url: String,
 }
 
 /// GraphQL execution limits and paging.
@@ -97,14 +101,26 @@ pub struct AuthSettings {
     pub audience: String,
     /// Clock skew tolerated on `exp` and `nbf`, in seconds.
     pub leeway_seconds: u64,
-    /// Lifetime of tokens minted by `supportgraph token`, in seconds.
-    pub token_ttl_seconds: u64,
-    /// The sandbox identity provider's HS256 key; empty or absent in production.
-    #[serde(default)]
-    pub sandbox_hs256_key: Option<String>,
-    /// The identity provider's JWKS URL (production).
+    /// The identity provider's key set (RS256 / ES256 keys); unset means the embedded sandbox's.
     #[serde(default)]
     pub jwks_url: Option<Url>,
+    /// How long a fetched key set is trusted before it is fetched again, in seconds.
+    pub jwks_cache_seconds: u64,
+    /// A token with an unknown `kid` refetches the key set at most once per this many seconds.
+    pub jwks_min_refetch_seconds: u64,
+    /// Timeout of one key-set fetch, in milliseconds.
+    pub jwks_timeout_ms: u64,
+    /// How long a user's registration profile and tool authorisations are cached, in seconds;
+    /// 0 fetches them on every request.
+    pub profile_cache_seconds: u64,
+}
+
+/// Anonymous order-status lookups.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GuestSettings {
+    /// Lookups one client address may make per minute; more are `RATE_LIMITED`.
+    pub lookups_per_minute: u32,
 }
 
 /// The simulated backends.
@@ -118,6 +134,16 @@ pub struct SandboxSettings {
     /// Latency and failures to inject, by backend instance (`order-status/emea`, `registration`...).
     #[serde(default)]
     pub faults: BTreeMap<String, FaultSpec>,
+    /// The sandbox identity provider's signing key (a DEVELOPMENT key, PKCS#8 PEM).
+    pub identity_key_file: PathBuf,
+    /// The `kid` of that key.
+    pub identity_key_id: String,
+    /// Lifetime of sandbox tokens, in seconds.
+    pub token_ttl_seconds: u64,
+    /// Approve tool-authorisation requests automatically after this many milliseconds; unset
+    /// waits for `POST <registration>/admin/v1/decisions`.
+    #[serde(default)]
+    pub auto_approve_after_ms: Option<u64>,
 }
 
 /// Where each backend lives.
@@ -214,18 +240,10 @@ impl Settings {
     }
 
     fn from_figment(figment: Figment) -> Result<Self, SettingsError> {
-        let mut settings: Settings = figment.extract().map_err(|error| {
+        let settings: Settings = figment.extract().map_err(|error| {
             let messages: Vec<String> = error.into_iter().map(describe).collect();
             SettingsError::Invalid(messages.join("\n"))
         })?;
-        if settings
-            .auth
-            .sandbox_hs256_key
-            .as_deref()
-            .is_some_and(str::is_empty)
-        {
-            settings.auth.sandbox_hs256_key = None;
-        }
         settings.validate()?;
         Ok(settings)
     }
@@ -267,6 +285,25 @@ impl Settings {
         if self.auth.audience.is_empty() {
             return Err(rejected("auth.audience", "must not be empty"));
         }
+        if g.max_page_size > MAX_PAGE_SIZE {
+            return Err(rejected(
+                "graphql.max_page_size",
+                format!("must be at most {MAX_PAGE_SIZE}"),
+            ));
+        }
+        if self.auth.jwks_timeout_ms == 0 || self.auth.jwks_timeout_ms >= deadline {
+            return Err(rejected(
+                "auth.jwks_timeout_ms",
+                format!("must be between 1 and server.request_timeout_ms ({deadline}) - 1"),
+            ));
+        }
+        if self.guest.lookups_per_minute == 0 {
+            return Err(rejected("guest.lookups_per_minute", "must be at least 1"));
+        }
+        for (instance, spec) in &self.sandbox.faults {
+            validate_fault(instance, spec)
+                .map_err(|e| rejected("sandbox.faults", e.to_string()))?;
+        }
         if self.profile == Profile::Production {
             if self.sandbox.embedded {
                 return Err(rejected(
@@ -274,12 +311,18 @@ impl Settings {
                     "the production profile refuses the embedded sandbox backends",
                 ));
             }
-            if self.auth.sandbox_hs256_key.is_some() {
+            if self.auth.jwks_url.is_none() {
                 return Err(rejected(
-                    "auth.sandbox_hs256_key",
-                    "the production profile refuses the sandbox's development key; tokens must come from the identity provider's JWKS",
+                    "auth.jwks_url",
+                    "the production profile needs the identity provider's key set; it never trusts the sandbox's development key",
                 ));
             }
+        }
+        if !self.sandbox.embedded && self.auth.jwks_url.is_none() {
+            return Err(rejected(
+                "auth.jwks_url",
+                "is required when sandbox.embedded is false",
+            ));
         }
         if !self.sandbox.embedded {
             let b = &self.backends;

@@ -17,11 +17,15 @@ use tokio::net::TcpListener;
 use url::Url;
 
 use crate::app::App;
-use crate::auth::TokenVerifier;
+use crate::auth::{ProfileCache, TokenVerifier};
 use crate::carriers::{CarrierDirectory, CarriersError};
 use crate::countries::{CountriesError, CountryDirectory};
 use crate::http::{HttpState, router};
+use crate::limits::GuestLimiter;
+use crate::settings::Profile;
 use crate::settings::Settings;
+use jsonwebtoken::jwk::Jwk;
+use supportgraph_adapters::sandbox::identity::{IdentityConfig, SandboxIdentityProvider};
 
 /// The gateway could not start.
 #[derive(Debug, thiserror::Error)]
@@ -38,11 +42,14 @@ pub enum StartupError {
     /// A backend has no URL and there is no embedded sandbox to stand in.
     #[error("{0}: no base URL is configured and the embedded sandbox is off")]
     NoBackendUrl(&'static str),
-    /// No way to verify tokens is configured.
-    #[error(
-        "auth: no token verification is configured; this version verifies the sandbox identity provider's tokens (auth.sandbox_hs256_key) only"
-    )]
-    NoTokenVerification,
+    /// The sandbox identity provider's key file cannot be read.
+    #[error("sandbox.identity_key_file: cannot read {path}: {source}")]
+    IdentityKey {
+        /// The file.
+        path: std::path::PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
     /// The HTTP client could not be built.
     #[error("could not build the HTTP client: {0}")]
     HttpClient(String),
@@ -82,19 +89,57 @@ fn endpoint(
     })
 }
 
+impl StartupError {
+    /// Whether the error is in the configuration (exit code 2) rather than the environment.
+    pub fn is_configuration(&self) -> bool {
+        !matches!(self, Self::Bind { .. } | Self::HttpClient(_))
+    }
+}
+
+/// The sandbox identity provider's settings: issuer and audience from `auth`, the development
+/// key from `sandbox.identity_key_file`.
+pub fn sandbox_identity(settings: &Settings) -> Result<IdentityConfig, StartupError> {
+    let path = &settings.sandbox.identity_key_file;
+    let signing_key_pem =
+        std::fs::read_to_string(path).map_err(|source| StartupError::IdentityKey {
+            path: path.clone(),
+            source,
+        })?;
+    Ok(IdentityConfig {
+        issuer: settings.auth.issuer.clone(),
+        audience: settings.auth.audience.clone(),
+        token_ttl_seconds: settings.sandbox.token_ttl_seconds,
+        signing_key_pem,
+        key_id: settings.sandbox.identity_key_id.clone(),
+    })
+}
+
+/// The public keys a production gateway must never trust: the sandbox's development key, when
+/// its file is present.
+fn development_keys(settings: &Settings) -> Vec<Jwk> {
+    let Ok(config) = sandbox_identity(settings) else {
+        return Vec::new();
+    };
+    SandboxIdentityProvider::new(&config)
+        .map(|idp| idp.jwks().keys)
+        .unwrap_or_default()
+}
+
 impl Application {
     /// Loads the directories, starts the embedded sandbox if configured, wires the adapters and
     /// binds the listening socket (port 0 picks a free one).
     pub async fn build(settings: Settings) -> Result<Self, StartupError> {
         let countries = CountryDirectory::load(&settings.countries_file)?;
         let carriers = CarrierDirectory::load(&settings.carriers_file)?;
-        if settings.auth.sandbox_hs256_key.is_none() {
-            return Err(StartupError::NoTokenVerification);
-        }
         let sandbox = if settings.sandbox.embedded {
             let config = SandboxConfig {
                 seed: settings.sandbox.seed,
                 faults: settings.sandbox.faults.clone(),
+                identity: sandbox_identity(&settings)?,
+                auto_approve_after: settings
+                    .sandbox
+                    .auto_approve_after_ms
+                    .map(Duration::from_millis),
             };
             let loopback = SocketAddr::from(([127, 0, 0, 1], 0));
             Some(Arc::new(sandbox::start(config, loopback).await?))
@@ -157,13 +202,26 @@ impl Application {
             .local_addr()
             .map_err(|source| StartupError::Bind { addr, source })?;
 
+        let jwks_url = match (&settings.auth.jwks_url, sandbox_ref) {
+            (Some(url), _) => url.clone(),
+            (None, Some(sandbox)) => sandbox.jwks_url(),
+            (None, None) => return Err(StartupError::NoBackendUrl("auth.jwks_url")),
+        };
+        let refused_keys = match settings.profile {
+            Profile::Production => development_keys(&settings),
+            Profile::Sandbox => Vec::new(),
+        };
         let app = Arc::new(App {
-            tokens: TokenVerifier::new(&settings.auth),
+            tokens: TokenVerifier::new(&settings.auth, jwks_url, http.clone(), &refused_keys),
+            profiles: ProfileCache::new(
+                registration,
+                Duration::from_secs(settings.auth.profile_cache_seconds),
+            ),
+            guest_limiter: GuestLimiter::new(settings.guest.lookups_per_minute),
             settings,
             countries,
             carriers,
             order_backends,
-            registration,
         });
         Ok(Self {
             listener,
@@ -201,9 +259,12 @@ impl Application {
             schema,
         });
         let _sandbox = self.sandbox;
-        axum::serve(self.listener, router)
-            .with_graceful_shutdown(shutdown_signal())
-            .await
+        axum::serve(
+            self.listener,
+            router.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown_signal())
+        .await
     }
 }
 

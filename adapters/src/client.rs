@@ -6,6 +6,7 @@
 
 use std::time::{Duration, Instant};
 
+use serde::Serialize;
 use serde::de::DeserializeOwned;
 use tracing::Instrument;
 use url::Url;
@@ -28,6 +29,19 @@ pub struct BackendEndpoint {
 pub struct BackendClient {
     endpoint: BackendEndpoint,
     http: reqwest::Client,
+}
+
+/// How a POST turned out when the backend answered.
+pub enum Posted<T> {
+    /// 2xx with a payload.
+    Accepted(T),
+    /// 409 or 422: a business rule refused it; the backend's machine-readable code.
+    Refused(String),
+}
+
+#[derive(serde::Deserialize)]
+struct Refusal {
+    error: String,
 }
 
 /// How a call turned out when the backend answered but said "no such thing".
@@ -94,40 +108,65 @@ impl BackendClient {
         path: &str,
         query: &[(&str, String)],
     ) -> Result<Fetched<T>, AdapterError> {
-        let url = self
-            .endpoint
+        let request = self.http.get(self.url(path)?).query(query);
+        let (status, body) = self.execute(request).await?;
+        if status == reqwest::StatusCode::NOT_FOUND {
+            return Ok(Fetched::NotFound);
+        }
+        if !status.is_success() {
+            return Err(self.status(status));
+        }
+        self.decode(&body).map(Fetched::Found)
+    }
+
+    /// POSTs `body` as JSON to `path`. A 2xx answer is decoded as `T`; a 409 or 422 answer is a
+    /// business refusal carrying the backend's `{"error": CODE}`. Never retried: it changes state.
+    pub async fn post_json<B: Serialize, T: DeserializeOwned>(
+        &self,
+        path: &str,
+        body: &B,
+    ) -> Result<Posted<T>, AdapterError> {
+        let span = tracing::info_span!("backend_call", backend = %self.endpoint.name, path, method = "POST");
+        async {
+            let request = self.http.post(self.url(path)?).json(body);
+            let (status, body) = self.execute(request).await?;
+            match status.as_u16() {
+                200..=299 => self.decode(&body).map(Posted::Accepted),
+                409 | 422 => {
+                    let refusal: Refusal = self.decode(&body)?;
+                    Ok(Posted::Refused(refusal.error))
+                }
+                _ => Err(self.status(status)),
+            }
+        }
+        .instrument(span)
+        .await
+    }
+
+    fn url(&self, path: &str) -> Result<Url, AdapterError> {
+        self.endpoint
             .base_url
             .join(path.trim_start_matches('/'))
-            .map_err(|e| self.transport(format!("bad request path {path:?}: {e}")))?;
+            .map_err(|e| self.transport(format!("bad request path {path:?}: {e}")))
+    }
+
+    /// Sends the request within the backend's timeout and reads the whole body.
+    async fn execute(
+        &self,
+        request: reqwest::RequestBuilder,
+    ) -> Result<(reqwest::StatusCode, bytes::Bytes), AdapterError> {
         let call = async {
-            let response = self
-                .http
-                .get(url)
-                .query(query)
+            let response = request
                 .header(reqwest::header::ACCEPT, "application/json")
                 .send()
                 .await
                 .map_err(|e| self.transport(e.to_string()))?;
             let status = response.status();
-            if status == reqwest::StatusCode::NOT_FOUND {
-                return Ok(Fetched::NotFound);
-            }
-            if !status.is_success() {
-                return Err(AdapterError::Status {
-                    backend: self.endpoint.name.clone(),
-                    status: status.as_u16(),
-                });
-            }
             let body = response
                 .bytes()
                 .await
                 .map_err(|e| self.transport(e.to_string()))?;
-            serde_json::from_slice(&body)
-                .map(Fetched::Found)
-                .map_err(|e| AdapterError::Decode {
-                    backend: self.endpoint.name.clone(),
-                    detail: e.to_string(),
-                })
+            Ok((status, body))
         };
         tokio::time::timeout(self.endpoint.timeout, call)
             .await
@@ -135,6 +174,20 @@ impl BackendClient {
                 backend: self.endpoint.name.clone(),
                 timeout_ms: self.endpoint.timeout.as_millis() as u64,
             })?
+    }
+
+    fn decode<T: DeserializeOwned>(&self, body: &[u8]) -> Result<T, AdapterError> {
+        serde_json::from_slice(body).map_err(|e| AdapterError::Decode {
+            backend: self.endpoint.name.clone(),
+            detail: e.to_string(),
+        })
+    }
+
+    fn status(&self, status: reqwest::StatusCode) -> AdapterError {
+        AdapterError::Status {
+            backend: self.endpoint.name.clone(),
+            status: status.as_u16(),
+        }
     }
 
     fn transport(&self, detail: String) -> AdapterError {

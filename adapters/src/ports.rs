@@ -4,7 +4,10 @@
 use async_trait::async_trait;
 
 use crate::AdapterError;
-use crate::model::{Order, OrderPage, OrderQuery, Region, UserProfile};
+use crate::model::{
+    AuthorizationRefusal, Order, OrderPage, OrderQuery, Region, Tool, ToolAuthorization,
+    UserProfile,
+};
 
 /// One regional instance of the order-status system.
 #[async_trait]
@@ -19,9 +22,19 @@ pub trait OrderBackend: Send + Sync {
     async fn orders_by_number(&self, order_numbers: &[String]) -> Result<Vec<Order>, AdapterError>;
 }
 
-/// The registration system: profiles and the company's customer numbers.
+/// The registration system: profiles, the company's customer numbers, tool authorisations.
 #[async_trait]
 pub trait RegistrationBackend: Send + Sync {
     /// The profile of the user with this identity-provider subject, if registered.
     async fn user_profile(&self, user_id: &str) -> Result<Option<UserProfile>, AdapterError>;
+
+    /// Asks for the user's first-time authorisation for `tool` on `customer_number`. A business
+    /// refusal is `Ok(Err(..))`; this call changes state and is never retried.
+    async fn request_tool_authorization(
+        &self,
+        user_id: &str,
+        tool: Tool,
+        customer_number: &str,
+        justification: &str,
+    ) -> Result<Result<ToolAuthorization, AuthorizationRefusal>, AdapterError>;
 }

@@ -13,7 +13,10 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use supportgraph_adapters::AdapterError;
 use supportgraph_adapters::client::{BackendClient, BackendEndpoint};
-use supportgraph_adapters::model::{OrderQuery, OrderSortKey, OrderStatus, ProductKind, Region};
+use supportgraph_adapters::model::{
+    AuthorizationRefusal, AuthorizationStatus, OrderQuery, OrderSortKey, OrderStatus, ProductKind,
+    Region, Tool,
+};
 use supportgraph_adapters::order_status::HttpOrderBackend;
 use supportgraph_adapters::ports::{OrderBackend, RegistrationBackend};
 use supportgraph_adapters::registration::HttpRegistrationBackend;
@@ -263,6 +266,23 @@ async fn the_registration_profile_translates_and_an_unknown_user_is_none() {
     assert_eq!(profile.company_name, "Globex Industrial Group");
     assert_eq!(profile.customers.len(), 2);
     assert_eq!(profile.customers[1].country, "ES");
+    assert_eq!(profile.address.postal_code, "60606");
+    assert_eq!(
+        profile.authorization(Tool::OrderStatus, "1000101"),
+        AuthorizationStatus::Authorized
+    );
+    assert_eq!(
+        profile.authorization(Tool::OrderStatus, "4400201"),
+        AuthorizationStatus::Pending
+    );
+    assert_eq!(
+        profile.authorization(Tool::Invoices, "4400201"),
+        AuthorizationStatus::Denied
+    );
+    assert_eq!(
+        profile.authorization(Tool::Contracts, "1000101"),
+        AuthorizationStatus::NotRequested
+    );
     // The backend answered for another user than asked: a contract violation, not their data.
     assert!(matches!(
         registration.user_profile("someone-else").await,
@@ -272,4 +292,62 @@ async fn the_registration_profile_translates_and_an_unknown_user_is_none() {
     let missing = serve(StatusCode::NOT_FOUND, "{}".into(), Duration::ZERO).await;
     let registration = HttpRegistrationBackend::new(client(&missing, "registration", 500));
     assert_eq!(registration.user_profile("nobody").await, Ok(None));
+}
+
+#[tokio::test]
+async fn an_authorisation_request_posts_its_body_and_reads_pending_or_a_refusal() {
+    let server = serve(
+        StatusCode::CREATED,
+        fixture("registration/authorization_pending.json"),
+        Duration::ZERO,
+    )
+    .await;
+    let registration = HttpRegistrationBackend::new(client(&server, "registration", 500));
+    let answer = registration
+        .request_tool_authorization("globex-avery", Tool::Invoices, "1000101", "month-end close")
+        .await
+        .expect("valid")
+        .expect("accepted");
+    assert_eq!(answer.status, AuthorizationStatus::Pending);
+    assert!(
+        server.seen.lock().expect("lock")[0]
+            .ends_with("/v1/users/globex-avery/tool-authorizations")
+    );
+
+    let refused = serve(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        fixture("registration/refusal_not_company_customer.json"),
+        Duration::ZERO,
+    )
+    .await;
+    let registration = HttpRegistrationBackend::new(client(&refused, "registration", 500));
+    assert_eq!(
+        registration
+            .request_tool_authorization("globex-avery", Tool::Invoices, "9999999", "x")
+            .await,
+        Ok(Err(AuthorizationRefusal::NotCompanyCustomer))
+    );
+
+    let malformed = serve(
+        StatusCode::CREATED,
+        fixture("registration/malformed_unknown_status.json"),
+        Duration::ZERO,
+    )
+    .await;
+    let registration = HttpRegistrationBackend::new(client(&malformed, "registration", 500));
+    assert!(matches!(
+        registration
+            .request_tool_authorization("globex-avery", Tool::Invoices, "1000101", "x")
+            .await,
+        Err(AdapterError::Decode { .. })
+    ));
+}
+
+#[tokio::test]
+async fn a_user_id_is_percent_encoded_as_one_path_segment() {
+    let server = serve(StatusCode::NOT_FOUND, "{}".into(), Duration::ZERO).await;
+    let registration = HttpRegistrationBackend::new(client(&server, "registration", 500));
+    assert_eq!(registration.user_profile("a b/../c?d").await, Ok(None));
+    let seen = server.seen.lock().expect("lock")[0].clone();
+    assert!(seen.ends_with("/v1/users/a%20b%2F..%2Fc%3Fd"), "{seen}");
 }

@@ -1,36 +1,44 @@
 //! The caller of one request: their verified identity and, fetched at most once per request, their
-//! registration profile (and so their company's customer numbers).
+//! registration profile (and so their company's customer numbers and tool authorisations).
 
+use std::net::IpAddr;
 use std::sync::Arc;
 
 use supportgraph_adapters::model::UserProfile;
-use supportgraph_adapters::ports::RegistrationBackend;
 use tokio::sync::OnceCell;
 
-use super::Principal;
+use super::{Principal, ProfileCache};
 use crate::error::GatewayError;
 
 /// Who is calling, attached to every GraphQL request.
 pub struct Caller {
     principal: Option<Principal>,
-    profile: OnceCell<UserProfile>,
+    client_ip: IpAddr,
+    profile: OnceCell<Arc<UserProfile>>,
 }
 
 impl Caller {
     /// A caller with a verified token.
-    pub fn authenticated(principal: Principal) -> Self {
+    pub fn authenticated(principal: Principal, client_ip: IpAddr) -> Self {
         Self {
             principal: Some(principal),
+            client_ip,
             profile: OnceCell::new(),
         }
     }
 
     /// A caller without a token.
-    pub fn guest() -> Self {
+    pub fn guest(client_ip: IpAddr) -> Self {
         Self {
             principal: None,
+            client_ip,
             profile: OnceCell::new(),
         }
+    }
+
+    /// The address the request came from (for per-client limits).
+    pub fn client_ip(&self) -> IpAddr {
+        self.client_ip
     }
 
     /// The verified identity, or `UNAUTHENTICATED` for a guest.
@@ -43,12 +51,12 @@ impl Caller {
     /// The caller's registration profile, fetched once per request.
     pub async fn profile(
         &self,
-        registration: &Arc<dyn RegistrationBackend>,
-    ) -> Result<&UserProfile, GatewayError> {
+        profiles: &ProfileCache,
+    ) -> Result<&Arc<UserProfile>, GatewayError> {
         let principal = self.principal()?;
         self.profile
             .get_or_try_init(|| async {
-                match registration.user_profile(&principal.user_id).await {
+                match profiles.get(&principal.user_id).await {
                     Ok(Some(profile)) => Ok(profile),
                     Ok(None) => Err(GatewayError::Forbidden(
                         "your user ID is not registered for the e-tools: register once, then sign in again"

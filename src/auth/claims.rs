@@ -1,21 +1,13 @@
-//! The JWT claims the gateway reads.
+//! The JWT claims the gateway reads after validation.
+//!
+//! `iss`, `aud`, `exp` and `nbf` are checked by the validator from the raw token (so `aud` may be
+//! a string or a list, as identity providers differ); only the subject is read into the request.
 
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
-/// Claims of an access token.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+/// Claims of an access token, as far as the gateway uses them.
+#[derive(Debug, Clone, Deserialize)]
 pub struct Claims {
     /// The user's ID at the identity provider (one ID for every tool).
     pub sub: String,
-    /// Issuer.
-    pub iss: String,
-    /// Audience.
-    pub aud: String,
-    /// Expiry, seconds since the epoch.
-    pub exp: i64,
-    /// Issued at, seconds since the epoch.
-    pub iat: i64,
-    /// Not before, seconds since the epoch.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub nbf: Option<i64>,
 }

@@ -1,7 +1,23 @@
-//! Verifies bearer tokens: signature, `iss`, `aud`, `exp`, `nbf`, with the algorithm pinned by the
-//! key, never by the token's header.
+//! Verifies bearer tokens against the identity provider's key set (JWKS).
+//!
+//! Each published key decides its own algorithm (its `alg`, or RS256 for RSA and ES256 for P-256
+//! when absent); the token's header only names the key (`kid`), it never chooses the algorithm.
+//! Symmetric keys are never accepted from a key set. `iss`, `aud`, `exp` and `sub` are required,
+//! `nbf` is honoured, with a small configurable leeway.
+//!
+//! The key set is cached: fetched on first use, again when older than its cache time, and at
+//! most once per `jwks_min_refetch_seconds` when a token names a key we do not know (rotation).
+//! A failed refresh keeps using the keys we have.
 
+use std::collections::HashMap;
+use std::sync::{Arc, RwLock};
+use std::time::{Duration, Instant};
+
+use jsonwebtoken::jwk::{
+    AlgorithmParameters, EllipticCurve, Jwk, JwkSet, KeyAlgorithm, PublicKeyUse, ThumbprintHash,
+};
 use jsonwebtoken::{Algorithm, DecodingKey, Validation};
+use url::Url;
 
 use super::Claims;
 use crate::settings::AuthSettings;
@@ -13,63 +29,271 @@ pub struct Principal {
     pub user_id: String,
 }
 
-/// Why a token was refused. Logged; the caller only learns `UNAUTHENTICATED`.
+/// Why a token was refused. Logged; the caller only learns `UNAUTHENTICATED` (or, for
+/// [`AuthError::KeysUnavailable`], `BACKEND_UNAVAILABLE`).
 #[derive(Debug, thiserror::Error)]
 pub enum AuthError {
     /// The `Authorization` header is not `Bearer <token>`.
     #[error("the Authorization header is not a bearer token")]
     NotBearer,
-    /// The token failed verification.
+    /// The token's header does not name a key.
+    #[error("the token's header has no kid")]
+    MissingKid,
+    /// No published key has the token's `kid`, even after a refetch.
+    #[error("no published key has kid {0:?}")]
+    UnknownKey(String),
+    /// The token failed decoding or validation.
     #[error("the token was refused: {0}")]
     Invalid(#[from] jsonwebtoken::errors::Error),
-    /// No key is configured that could verify tokens.
-    #[error("no token verification key is configured")]
-    NoKey,
+    /// The key set could not be fetched and no earlier copy is available.
+    #[error("the identity provider's key set is unavailable: {0}")]
+    KeysUnavailable(String),
 }
 
-/// Verifies tokens against the configured key.
-#[derive(Clone)]
-pub struct TokenVerifier {
-    key: Option<DecodingKey>,
+/// One usable key: how to check a signature and which claims to require.
+struct VerifyingKey {
+    key: DecodingKey,
     validation: Validation,
 }
 
+struct KeySet {
+    keys: HashMap<String, Arc<VerifyingKey>>,
+    fetched_at: Instant,
+}
+
+/// Verifies tokens against a JWKS URL.
+pub struct TokenVerifier {
+    jwks_url: Url,
+    http: reqwest::Client,
+    timeout: Duration,
+    template: Validation,
+    cache_for: Duration,
+    min_refetch: Duration,
+    /// SHA-256 thumbprints of keys never to trust (the sandbox development key, in production).
+    refused_thumbprints: Vec<String>,
+    keys: RwLock<Option<KeySet>>,
+    /// Serialises fetches and remembers when the last ones happened.
+    fetching: tokio::sync::Mutex<FetchHistory>,
+}
+
+/// When the key set was last fetched for an unknown `kid`, and when a fetch last failed.
+#[derive(Default)]
+struct FetchHistory {
+    unknown_kid_at: Option<Instant>,
+    failed_at: Option<Instant>,
+}
+
+/// After a failed fetch, requests use what they have (or fail) for this long before trying again,
+/// so an identity-provider outage does not queue every request behind a timeout.
+const RETRY_AFTER_FAILURE: Duration = Duration::from_secs(1);
+
+fn algorithm_of(jwk: &Jwk) -> Option<Algorithm> {
+    let declared = match jwk.common.key_algorithm {
+        None => None,
+        Some(KeyAlgorithm::RS256) => Some(Algorithm::RS256),
+        Some(KeyAlgorithm::RS384) => Some(Algorithm::RS384),
+        Some(KeyAlgorithm::RS512) => Some(Algorithm::RS512),
+        Some(KeyAlgorithm::PS256) => Some(Algorithm::PS256),
+        Some(KeyAlgorithm::ES256) => Some(Algorithm::ES256),
+        Some(KeyAlgorithm::ES384) => Some(Algorithm::ES384),
+        Some(_) => return None,
+    };
+    match (&jwk.algorithm, declared) {
+        (AlgorithmParameters::RSA(_), None) => Some(Algorithm::RS256),
+        (
+            AlgorithmParameters::RSA(_),
+            Some(a @ (Algorithm::RS256 | Algorithm::RS384 | Algorithm::RS512 | Algorithm::PS256)),
+        ) => Some(a),
+        (AlgorithmParameters::EllipticCurve(ec), None) => match ec.curve {
+            EllipticCurve::P256 => Some(Algorithm::ES256),
+            EllipticCurve::P384 => Some(Algorithm::ES384),
+            _ => None,
+        },
+        (AlgorithmParameters::EllipticCurve(ec), Some(Algorithm::ES256))
+            if ec.curve == EllipticCurve::P256 =>
+        {
+            Some(Algorithm::ES256)
+        }
+        (AlgorithmParameters::EllipticCurve(ec), Some(Algorithm::ES384))
+            if ec.curve == EllipticCurve::P384 =>
+        {
+            Some(Algorithm::ES384)
+        }
+        _ => None,
+    }
+}
+
 impl TokenVerifier {
-    /// A verifier for the settings' issuer, audience and key.
-    pub fn new(settings: &AuthSettings) -> Self {
-        let mut validation = Validation::new(Algorithm::HS256);
-        validation.set_issuer(&[settings.issuer.as_str()]);
-        validation.set_audience(&[settings.audience.as_str()]);
-        validation.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
-        validation.validate_exp = true;
-        validation.validate_nbf = true;
-        validation.leeway = settings.leeway_seconds;
+    /// A verifier for the settings' issuer and audience, trusting the keys at `jwks_url`.
+    pub fn new(
+        settings: &AuthSettings,
+        jwks_url: Url,
+        http: reqwest::Client,
+        refused_keys: &[Jwk],
+    ) -> Self {
+        let mut template = Validation::new(Algorithm::RS256);
+        template.set_issuer(&[settings.issuer.as_str()]);
+        template.set_audience(&[settings.audience.as_str()]);
+        template.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
+        template.validate_exp = true;
+        template.validate_nbf = true;
+        template.leeway = settings.leeway_seconds;
         Self {
-            key: settings
-                .sandbox_hs256_key
-                .as_deref()
-                .map(|k| DecodingKey::from_secret(k.as_bytes())),
-            validation,
+            jwks_url,
+            http,
+            timeout: Duration::from_millis(settings.jwks_timeout_ms),
+            template,
+            cache_for: Duration::from_secs(settings.jwks_cache_seconds),
+            min_refetch: Duration::from_secs(settings.jwks_min_refetch_seconds),
+            refused_thumbprints: refused_keys
+                .iter()
+                .filter_map(|k| k.thumbprint(ThumbprintHash::SHA256).ok())
+                .collect(),
+            keys: RwLock::new(None),
+            fetching: tokio::sync::Mutex::new(FetchHistory::default()),
         }
     }
 
     /// Verifies the value of an `Authorization` header.
-    pub fn verify_header(&self, header: &str) -> Result<Principal, AuthError> {
+    pub async fn verify_header(&self, header: &str) -> Result<Principal, AuthError> {
         let token = header
             .strip_prefix("Bearer ")
             .or_else(|| header.strip_prefix("bearer "))
             .map(str::trim)
             .filter(|t| !t.is_empty())
             .ok_or(AuthError::NotBearer)?;
-        self.verify(token)
+        self.verify(token).await
     }
 
     /// Verifies a compact JWT.
-    pub fn verify(&self, token: &str) -> Result<Principal, AuthError> {
-        let key = self.key.as_ref().ok_or(AuthError::NoKey)?;
-        let data = jsonwebtoken::decode::<Claims>(token, key, &self.validation)?;
+    pub async fn verify(&self, token: &str) -> Result<Principal, AuthError> {
+        let header = jsonwebtoken::decode_header(token)?;
+        let kid = header.kid.ok_or(AuthError::MissingKid)?;
+        let key = self.key(&kid).await?;
+        let data = jsonwebtoken::decode::<Claims>(token, &key.key, &key.validation)?;
         Ok(Principal {
             user_id: data.claims.sub,
         })
+    }
+
+    fn cached(&self, kid: &str) -> (Option<Arc<VerifyingKey>>, bool) {
+        let guard = self
+            .keys
+            .read()
+            .expect("the key cache is never poisoned: no code panics holding it");
+        match guard.as_ref() {
+            None => (None, false),
+            Some(set) => (
+                set.keys.get(kid).cloned(),
+                set.fetched_at.elapsed() < self.cache_for,
+            ),
+        }
+    }
+
+    async fn key(&self, kid: &str) -> Result<Arc<VerifyingKey>, AuthError> {
+        if let (Some(key), true) = self.cached(kid) {
+            return Ok(key);
+        }
+        let mut history = self.fetching.lock().await;
+        // Another request may have refreshed the set while we waited.
+        let (known, fresh) = self.cached(kid);
+        match (known, fresh) {
+            (Some(key), true) => return Ok(key),
+            (None, true) => {
+                let allowed = history
+                    .unknown_kid_at
+                    .is_none_or(|at| at.elapsed() >= self.min_refetch);
+                if !allowed {
+                    return Err(AuthError::UnknownKey(kid.to_owned()));
+                }
+                history.unknown_kid_at = Some(Instant::now());
+            }
+            (_, false) => {}
+        }
+        let recently_failed = history
+            .failed_at
+            .is_some_and(|at| at.elapsed() < RETRY_AFTER_FAILURE);
+        let fetched = if recently_failed {
+            Err("the last fetch failed moments ago".to_owned())
+        } else {
+            self.fetch().await
+        };
+        match fetched {
+            Ok(set) => {
+                history.failed_at = None;
+                let key = set.keys.get(kid).cloned();
+                *self
+                    .keys
+                    .write()
+                    .expect("the key cache is never poisoned: no code panics holding it") =
+                    Some(set);
+                key.ok_or_else(|| AuthError::UnknownKey(kid.to_owned()))
+            }
+            Err(detail) => {
+                if !recently_failed {
+                    history.failed_at = Some(Instant::now());
+                    tracing::warn!(%detail, "could not refresh the identity provider's key set");
+                }
+                match self.cached(kid) {
+                    (Some(stale), _) => Ok(stale),
+                    (None, _) if self.has_keys() => Err(AuthError::UnknownKey(kid.to_owned())),
+                    (None, _) => Err(AuthError::KeysUnavailable(detail)),
+                }
+            }
+        }
+    }
+
+    fn has_keys(&self) -> bool {
+        self.keys
+            .read()
+            .expect("the key cache is never poisoned: no code panics holding it")
+            .is_some()
+    }
+
+    async fn fetch(&self) -> Result<KeySet, String> {
+        let request = self.http.get(self.jwks_url.clone()).send();
+        let response = tokio::time::timeout(self.timeout, request)
+            .await
+            .map_err(|_| format!("no answer within {} ms", self.timeout.as_millis()))?
+            .map_err(|e| e.to_string())?;
+        if !response.status().is_success() {
+            return Err(format!("HTTP {}", response.status()));
+        }
+        let body = tokio::time::timeout(self.timeout, response.bytes())
+            .await
+            .map_err(|_| "the key set did not arrive in time".to_owned())?
+            .map_err(|e| e.to_string())?;
+        let set: JwkSet = serde_json::from_slice(&body).map_err(|e| format!("not a JWKS: {e}"))?;
+        let keys = set.keys.iter().filter_map(|jwk| self.usable(jwk)).collect();
+        tracing::info!(url = %self.jwks_url, "fetched the identity provider's key set");
+        Ok(KeySet {
+            keys,
+            fetched_at: Instant::now(),
+        })
+    }
+
+    /// A published key we can verify with, or `None` (logged) for one we must not use.
+    fn usable(&self, jwk: &Jwk) -> Option<(String, Arc<VerifyingKey>)> {
+        let kid = jwk.common.key_id.clone()?;
+        if jwk.common.public_key_use == Some(PublicKeyUse::Encryption) {
+            return None;
+        }
+        if jwk
+            .thumbprint(ThumbprintHash::SHA256)
+            .is_ok_and(|t| self.refused_thumbprints.contains(&t))
+        {
+            tracing::error!(%kid, "the key set publishes the sandbox development key: refused");
+            return None;
+        }
+        let Some(algorithm) = algorithm_of(jwk) else {
+            tracing::warn!(%kid, "ignoring a published key of an unsupported type or algorithm");
+            return None;
+        };
+        let key = DecodingKey::from_jwk(jwk)
+            .map_err(|error| tracing::warn!(%kid, %error, "ignoring an unreadable published key"))
+            .ok()?;
+        let mut validation = self.template.clone();
+        validation.algorithms = vec![algorithm];
+        Some((kid, Arc::new(VerifyingKey { key, validation })))
     }
 }

@@ -1,8 +1,12 @@
 //! Which of the caller's customer numbers a tool may touch, grouped by the region holding them.
+//!
+//! A customer number is in scope when the tool exists in its country and the user's first-time
+//! authorisation for that tool and customer number is `AUTHORIZED`. Lists quietly narrow to the
+//! scope and report what they left out; a request naming a customer number outside it is refused.
 
 use std::collections::BTreeMap;
 
-use supportgraph_adapters::model::{CustomerAccount, Region};
+use supportgraph_adapters::model::{AuthorizationStatus, Region, UserProfile};
 
 use crate::countries::{CountryDirectory, Tool};
 use crate::error::GatewayError;
@@ -14,6 +18,12 @@ pub enum ExclusionReason {
     FeatureNotAvailable,
     /// The customer number's country is not in the country directory.
     UnknownCountry,
+    /// The user has not asked for access to this tool on this customer number.
+    NotAuthorized,
+    /// The user's request for access awaits a decision.
+    AuthorizationPending,
+    /// The user's request for access was refused.
+    AuthorizationDenied,
 }
 
 /// One customer number left out, and why.
@@ -34,58 +44,128 @@ pub struct ToolScope {
     pub excluded: Vec<Exclusion>,
 }
 
+fn reason_for(
+    tool: Tool,
+    profile: &UserProfile,
+    countries: &CountryDirectory,
+    customer_number: &str,
+    country: &str,
+) -> Result<Region, ExclusionReason> {
+    let Some(entry) = countries.get(country) else {
+        tracing::warn!(%country, "customer number in a country missing from the country directory");
+        return Err(ExclusionReason::UnknownCountry);
+    };
+    if !entry.has(tool) {
+        return Err(ExclusionReason::FeatureNotAvailable);
+    }
+    match profile.authorization(tool, customer_number) {
+        AuthorizationStatus::Authorized => Ok(entry.region),
+        AuthorizationStatus::Pending => Err(ExclusionReason::AuthorizationPending),
+        AuthorizationStatus::Denied => Err(ExclusionReason::AuthorizationDenied),
+        AuthorizationStatus::NotRequested => Err(ExclusionReason::NotAuthorized),
+    }
+}
+
+/// The refusal for a customer number the caller named but may not use with `tool`.
+pub fn refusal(tool: Tool, customer_number: &str, reason: ExclusionReason) -> GatewayError {
+    let how = "ask for access with the requestToolAuthorization mutation";
+    let message = match reason {
+        ExclusionReason::FeatureNotAvailable | ExclusionReason::UnknownCountry => {
+            return GatewayError::FeatureNotAvailable {
+                tool: tool.as_str(),
+                country: format!("the country of customer number {customer_number}"),
+            };
+        }
+        ExclusionReason::NotAuthorized => {
+            format!("you are not authorised for {tool} on customer number {customer_number}: {how}")
+        }
+        ExclusionReason::AuthorizationPending => format!(
+            "your request for {tool} on customer number {customer_number} awaits your customer administrator's approval"
+        ),
+        ExclusionReason::AuthorizationDenied => format!(
+            "your request for {tool} on customer number {customer_number} was refused; ask your customer administrator, or {how} again"
+        ),
+    };
+    GatewayError::Forbidden(message)
+}
+
 impl ToolScope {
     /// The caller's customer numbers that `tool` may touch, optionally narrowed to `requested`.
     ///
-    /// A requested number that is not the caller's company's is `FORBIDDEN`, with the same message
-    /// whether or not it exists elsewhere.
+    /// A requested number that is not the caller's company's is `FORBIDDEN` with the same message
+    /// whether or not it exists elsewhere; a requested number of theirs that is out of scope is
+    /// refused with the reason and how to get access.
     pub fn for_tool(
         tool: Tool,
-        customers: &[CustomerAccount],
+        profile: &UserProfile,
         countries: &CountryDirectory,
         requested: Option<&[String]>,
     ) -> Result<Self, GatewayError> {
-        let foreign = requested
-            .into_iter()
-            .flatten()
-            .find(|r| !customers.iter().any(|c| &c.customer_number == *r));
-        if let Some(foreign) = foreign {
+        if let Some(foreign) = requested.into_iter().flatten().find(|r| !profile.owns(r)) {
             return Err(GatewayError::Forbidden(format!(
                 "customer number {foreign} is not one of your company's registered customer numbers"
             )));
         }
         let mut scope = ToolScope::default();
-        for customer in customers {
-            if requested.is_some_and(|r| !r.contains(&customer.customer_number)) {
+        for customer in &profile.customers {
+            let number = &customer.customer_number;
+            if requested.is_some_and(|r| !r.contains(number)) {
                 continue;
             }
-            let reason = match countries.get(&customer.country) {
-                None => {
-                    tracing::warn!(country = %customer.country, "customer number in a country missing from the country directory");
-                    Some(ExclusionReason::UnknownCountry)
-                }
-                Some(country) if !country.has(tool) => Some(ExclusionReason::FeatureNotAvailable),
-                Some(country) => {
-                    scope
-                        .by_region
-                        .entry(country.region)
-                        .or_default()
-                        .push(customer.customer_number.clone());
-                    None
-                }
-            };
-            if let Some(reason) = reason {
-                scope.excluded.push(Exclusion {
-                    customer_number: customer.customer_number.clone(),
+            match reason_for(tool, profile, countries, number, &customer.country) {
+                Ok(region) => scope
+                    .by_region
+                    .entry(region)
+                    .or_default()
+                    .push(number.clone()),
+                Err(reason) if requested.is_some() => return Err(refusal(tool, number, reason)),
+                Err(reason) => scope.excluded.push(Exclusion {
+                    customer_number: number.clone(),
                     reason,
-                });
+                }),
             }
         }
         Ok(scope)
     }
 
+    /// The region holding `customer_number` if the caller may use `tool` on it, else the
+    /// refusal. Used for lookups by global ID, where a refusal is reported as `NOT_FOUND`.
+    pub fn region_for(
+        tool: Tool,
+        profile: &UserProfile,
+        countries: &CountryDirectory,
+        customer_number: &str,
+    ) -> Option<Region> {
+        let customer = profile
+            .customers
+            .iter()
+            .find(|c| c.customer_number == customer_number)?;
+        reason_for(tool, profile, countries, customer_number, &customer.country).ok()
+    }
+
     /// Whether no customer number is left to query.
     pub fn is_empty(&self) -> bool {
         self.by_region.is_empty()
+    }
+
+    /// The error for a list with nothing left to query: `FEATURE_NOT_AVAILABLE` when the tool
+    /// exists in none of the caller's countries, else `FORBIDDEN` saying how to get access.
+    pub fn empty_error(&self, tool: Tool, user_country: &str) -> GatewayError {
+        let not_available = self.excluded.iter().all(|e| {
+            matches!(
+                e.reason,
+                ExclusionReason::FeatureNotAvailable | ExclusionReason::UnknownCountry
+            )
+        });
+        if not_available {
+            GatewayError::FeatureNotAvailable {
+                tool: tool.as_str(),
+                country: user_country.to_owned(),
+            }
+        } else {
+            GatewayError::Forbidden(format!(
+                "you are not authorised for {tool} on any of your company's customer numbers: ask for access with the requestToolAuthorization mutation"
+            ))
+        }
     }
 }

@@ -1,15 +1,18 @@
-//! `me`: the signed-in user and what they can use.
+//! `me`: the signed-in user, their registration profile, their company's customer numbers, and
+//! which tools they may use on which customer number.
 
 use std::sync::Arc;
 
 use async_graphql::{Context, Enum, ID, Object, Result, SimpleObject};
+use supportgraph_adapters::model::UserProfile;
 
+use super::order::Region;
 use crate::app::App;
 use crate::auth::Caller;
 
 /// A self-service tool.
 #[derive(Enum, Clone, Copy, PartialEq, Eq)]
-#[graphql(remote = "crate::countries::Tool")]
+#[graphql(remote = "supportgraph_adapters::model::Tool")]
 pub enum Tool {
     /// Order Status OnLine: orders, their status and carrier tracking.
     OrderStatus,
@@ -27,17 +30,173 @@ pub enum Tool {
     Inquiries,
 }
 
-/// The signed-in user.
+/// Where a user's first-time authorisation for a tool on a customer number stands.
+#[derive(Enum, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "supportgraph_adapters::model::AuthorizationStatus")]
+pub enum AuthorizationStatus {
+    /// You may see this customer number's data in this tool.
+    Authorized,
+    /// Requested; awaiting your customer administrator's decision.
+    Pending,
+    /// Not requested yet: use `requestToolAuthorization`.
+    NotRequested,
+    /// Requested and refused.
+    Denied,
+}
+
+/// Your authorisation for one tool on one customer number.
 #[derive(SimpleObject)]
-pub struct Me {
-    /// The user's ID at the identity provider (one ID for every tool).
-    pub user_id: ID,
-    /// Display name from the registration profile.
-    pub name: String,
-    /// ISO 3166-1 alpha-2 country the user works in.
+pub struct ToolAccess {
+    /// The tool.
+    pub tool: Tool,
+    /// The customer number.
+    pub customer_number: String,
+    /// Where your authorisation stands.
+    pub status: AuthorizationStatus,
+}
+
+/// A postal address.
+#[derive(SimpleObject)]
+pub struct Address {
+    /// Street and number.
+    pub street: String,
+    /// City.
+    pub city: String,
+    /// Postal code.
+    pub postal_code: String,
+    /// ISO 3166-1 alpha-2 country.
     pub country: String,
-    /// The tools that exist in the user's country; show only these.
-    pub features: Vec<Tool>,
+}
+
+/// Your company.
+#[derive(SimpleObject)]
+pub struct Company {
+    /// The company's identifier at the vendor.
+    pub id: String,
+    /// Its registered name.
+    pub name: String,
+}
+
+/// Your registration profile: what inquiry forms are pre-filled with.
+#[derive(SimpleObject)]
+pub struct Profile {
+    /// Display name.
+    pub name: String,
+    /// E-mail address.
+    pub email: String,
+    /// Telephone number.
+    pub phone: String,
+    /// Preferred language, BCP 47.
+    pub language: String,
+    /// Your company.
+    pub company: Company,
+    /// Your business address.
+    pub address: Address,
+}
+
+/// One of your company's customer numbers.
+#[derive(SimpleObject)]
+pub struct Customer {
+    /// The customer number.
+    pub customer_number: String,
+    /// ISO 3166-1 alpha-2 country it is registered in.
+    pub country: String,
+    /// The region whose systems hold its data; null when the country is not served.
+    pub region: Option<Region>,
+}
+
+/// The signed-in user.
+pub struct Me {
+    profile: Arc<UserProfile>,
+}
+
+/// The signed-in user, their company and what they may use.
+#[Object]
+impl Me {
+    /// Your ID at the identity provider (one ID for every tool).
+    async fn user_id(&self) -> ID {
+        ID(self.profile.user_id.clone())
+    }
+
+    /// Your display name.
+    async fn name(&self) -> &str {
+        &self.profile.name
+    }
+
+    /// ISO 3166-1 alpha-2 country you work in.
+    async fn country(&self) -> &str {
+        &self.profile.country
+    }
+
+    /// Your registration profile.
+    async fn profile(&self) -> Profile {
+        let p = &self.profile;
+        Profile {
+            name: p.name.clone(),
+            email: p.email.clone(),
+            phone: p.phone.clone(),
+            language: p.language.clone(),
+            company: Company {
+                id: p.company_id.clone(),
+                name: p.company_name.clone(),
+            },
+            address: Address {
+                street: p.address.street.clone(),
+                city: p.address.city.clone(),
+                postal_code: p.address.postal_code.clone(),
+                country: p.address.country.clone(),
+            },
+        }
+    }
+
+    /// Your company's customer numbers.
+    async fn customers(&self, ctx: &Context<'_>) -> Result<Vec<Customer>> {
+        let app = ctx.data::<Arc<App>>()?;
+        Ok(self
+            .profile
+            .customers
+            .iter()
+            .map(|c| Customer {
+                customer_number: c.customer_number.clone(),
+                country: c.country.clone(),
+                region: app.countries.get(&c.country).map(|e| e.region.into()),
+            })
+            .collect())
+    }
+
+    /// Your authorisation for every tool that exists in each customer number's country.
+    async fn tools(&self, ctx: &Context<'_>) -> Result<Vec<ToolAccess>> {
+        let app = ctx.data::<Arc<App>>()?;
+        let mut access = Vec::new();
+        for customer in &self.profile.customers {
+            let Some(country) = app.countries.get(&customer.country) else {
+                continue;
+            };
+            for tool in country.tools.iter().copied() {
+                access.push(ToolAccess {
+                    tool: tool.into(),
+                    customer_number: customer.customer_number.clone(),
+                    status: self
+                        .profile
+                        .authorization(tool, &customer.customer_number)
+                        .into(),
+                });
+            }
+        }
+        Ok(access)
+    }
+
+    /// The tools that exist in your country; show only these.
+    async fn features(&self, ctx: &Context<'_>) -> Result<Vec<Tool>> {
+        let app = ctx.data::<Arc<App>>()?;
+        Ok(match app.countries.get(&self.profile.country) {
+            Some(country) => country.tools.iter().copied().map(Tool::from).collect(),
+            None => {
+                tracing::warn!(country = %self.profile.country, "user's country is missing from the country directory");
+                Vec::new()
+            }
+        })
+    }
 }
 
 /// Query fields about the caller.
@@ -47,22 +206,11 @@ pub struct MeQuery;
 #[Object]
 impl MeQuery {
     /// The signed-in user. Needs a bearer token.
-    async fn me(&self, ctx: &Context<'_>) -> Result<Me> {
+    async fn me(&self, ctx: &Context<'_>) -> Result<Option<Me>> {
         let app = ctx.data::<Arc<App>>()?;
-        let profile = ctx.data::<Caller>()?.profile(&app.registration).await?;
-        let features = app
-            .countries
-            .get(&profile.country)
-            .map(|c| c.tools.iter().copied().map(Tool::from).collect())
-            .unwrap_or_else(|| {
-                tracing::warn!(country = %profile.country, "user's country is missing from the country directory");
-                Vec::new()
-            });
-        Ok(Me {
-            user_id: ID(profile.user_id.clone()),
-            name: profile.name.clone(),
-            country: profile.country.clone(),
-            features,
-        })
+        let profile = ctx.data::<Caller>()?.profile(&app.profiles).await?;
+        Ok(Some(Me {
+            profile: profile.clone(),
+        }))
     }
 }

@@ -1,27 +1,40 @@
 //! The GraphQL schema: types converted from `adapters::model`, resolvers that check the caller
 //! before touching a backend, and the execution limits every request runs under.
 
+mod authorization;
 mod cursor;
+mod global_id;
+mod guest;
 mod me;
+mod node;
 mod order;
 mod orders;
 mod scalars;
 
 use std::sync::Arc;
 
-use async_graphql::{EmptyMutation, EmptySubscription, MergedObject, Schema, SchemaBuilder};
+use async_graphql::{EmptySubscription, MergedObject, Schema, SchemaBuilder};
 
 use crate::app::App;
 
 /// Every query field.
 #[derive(MergedObject, Default)]
-pub struct Query(me::MeQuery, orders::OrdersQuery);
+pub struct Query(
+    me::MeQuery,
+    orders::OrdersQuery,
+    node::NodeQuery,
+    guest::GuestQuery,
+);
+
+/// Every mutation.
+#[derive(MergedObject, Default)]
+pub struct Mutation(authorization::AuthorizationMutation);
 
 /// The executable schema.
-pub type AppSchema = Schema<Query, EmptyMutation, EmptySubscription>;
+pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;
 
-fn builder() -> SchemaBuilder<Query, EmptyMutation, EmptySubscription> {
-    Schema::build(Query::default(), EmptyMutation, EmptySubscription)
+fn builder() -> SchemaBuilder<Query, Mutation, EmptySubscription> {
+    Schema::build(Query::default(), Mutation::default(), EmptySubscription)
 }
 
 /// The schema bound to a running gateway, with its limits.

@@ -2,9 +2,10 @@
 
 use std::sync::Arc;
 
-use async_graphql::{Context, Enum, Object, Result, SimpleObject};
+use async_graphql::{Context, Enum, ID, Object, Result, SimpleObject};
 use supportgraph_adapters::model;
 
+use super::global_id::GlobalId;
 use super::scalars::{Date, DateTime, Money, PageInfo};
 use crate::app::App;
 
@@ -77,7 +78,26 @@ pub struct OrderLine {
 }
 
 /// One shipment of an order.
-pub struct Shipment(model::Shipment);
+pub struct Shipment(pub model::Shipment);
+
+impl Shipment {
+    /// The carrier's display name from the carrier directory, or its code.
+    pub fn carrier_name_in(&self, ctx: &Context<'_>) -> Result<String> {
+        let app = ctx.data::<Arc<App>>()?;
+        Ok(app
+            .carriers
+            .get(&self.0.carrier_code)
+            .map_or_else(|| self.0.carrier_code.clone(), |c| c.name.clone()))
+    }
+
+    /// The carrier's tracking page for this shipment, if the carrier tracks online.
+    pub fn tracking_url_in(&self, ctx: &Context<'_>) -> Result<Option<String>> {
+        let app = ctx.data::<Arc<App>>()?;
+        Ok(app
+            .carriers
+            .tracking_url(&self.0.carrier_code, &self.0.tracking_number))
+    }
+}
 
 /// One parcel or freight shipment of an order, with a link to the carrier's tracking page.
 #[Object]
@@ -89,11 +109,7 @@ impl Shipment {
 
     /// The carrier's name (the code when the carrier is not in our directory).
     async fn carrier_name(&self, ctx: &Context<'_>) -> Result<String> {
-        let app = ctx.data::<Arc<App>>()?;
-        Ok(app
-            .carriers
-            .get(&self.0.carrier_code)
-            .map_or_else(|| self.0.carrier_code.clone(), |c| c.name.clone()))
+        self.carrier_name_in(ctx)
     }
 
     /// The carrier's tracking number, as the carrier writes it.
@@ -104,10 +120,7 @@ impl Shipment {
     /// The carrier's tracking page for this shipment; null when the carrier has no online
     /// tracking.
     async fn tracking_url(&self, ctx: &Context<'_>) -> Result<Option<String>> {
-        let app = ctx.data::<Arc<App>>()?;
-        Ok(app
-            .carriers
-            .tracking_url(&self.0.carrier_code, &self.0.tracking_number))
+        self.tracking_url_in(ctx)
     }
 
     /// Day the shipment left the vendor.
@@ -132,6 +145,16 @@ pub struct Order(pub model::Order);
 /// A hardware and/or software order, from the order-status system of its region.
 #[Object]
 impl Order {
+    /// Opaque global ID; `node(id:)` fetches the order again.
+    pub async fn id(&self) -> ID {
+        ID(GlobalId::Order {
+            region: self.0.region,
+            customer_number: self.0.customer_number.clone(),
+            order_number: self.0.order_number.clone(),
+        }
+        .encode())
+    }
+
     /// The vendor's order number.
     async fn order_number(&self) -> &str {
         &self.0.order_number
@@ -223,6 +246,12 @@ pub enum ExclusionReason {
     FeatureNotAvailable,
     /// The customer number's country is not served by this gateway.
     UnknownCountry,
+    /// You have not asked for access to this tool on this customer number.
+    NotAuthorized,
+    /// Your request for access awaits your customer administrator's decision.
+    AuthorizationPending,
+    /// Your request for access was refused.
+    AuthorizationDenied,
 }
 
 /// A customer number of the caller's company left out of a list.

@@ -36,6 +36,23 @@ pub struct OrderFilter {
     pub ordered_to: Option<Date>,
 }
 
+/// Refuses anything that cannot be an order number before a backend sees it.
+pub(super) fn check_order_number(number: &str) -> Result<(), GatewayError> {
+    let valid = !number.is_empty()
+        && number.len() <= 32
+        && number
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-');
+    if valid {
+        Ok(())
+    } else {
+        Err(GatewayError::bad_input(
+            "orderNumber",
+            "an order number is 1 to 32 letters, digits or dashes",
+        ))
+    }
+}
+
 /// Query fields of Order Status OnLine.
 #[derive(Default)]
 pub struct OrdersQuery;
@@ -61,6 +78,12 @@ fn check_filter(filter: &OrderFilter) -> Result<(), GatewayError> {
             "orderedFrom must not be after orderedTo",
         ));
     }
+    if filter.customer_numbers.as_ref().is_some_and(Vec::is_empty) {
+        return Err(GatewayError::bad_input(
+            "filter.customerNumbers",
+            "name at least one customer number, or leave the filter out for all of yours",
+        ));
+    }
     for (field, len) in [
         (
             "filter.statuses",
@@ -81,7 +104,7 @@ fn check_filter(filter: &OrderFilter) -> Result<(), GatewayError> {
     Ok(())
 }
 
-/// The caller's scope for Order Status, or `FEATURE_NOT_AVAILABLE` when nothing is left.
+/// The caller's scope for Order Status; refused when nothing is left to query.
 async fn order_scope(
     ctx: &Context<'_>,
     app: &App,
@@ -90,24 +113,16 @@ async fn order_scope(
     let caller = ctx
         .data::<Caller>()
         .map_err(|e| GatewayError::internal(e.message))?;
-    let profile = caller.profile(&app.registration).await?;
-    let scope = ToolScope::for_tool(
-        Tool::OrderStatus,
-        &profile.customers,
-        &app.countries,
-        requested,
-    )?;
+    let profile = caller.profile(&app.profiles).await?;
+    let scope = ToolScope::for_tool(Tool::OrderStatus, profile, &app.countries, requested)?;
     if scope.is_empty() {
-        return Err(GatewayError::FeatureNotAvailable {
-            tool: Tool::OrderStatus.as_str(),
-            country: profile.country.clone(),
-        });
+        return Err(scope.empty_error(Tool::OrderStatus, &profile.country));
     }
     Ok(scope)
 }
 
 /// Adds one `BACKEND_UNAVAILABLE` error, with this field's path, per failed region.
-fn report_failures(ctx: &Context<'_>, failures: &[RegionFailure]) {
+pub(super) fn report_failures(ctx: &Context<'_>, failures: &[RegionFailure]) {
     for failure in failures {
         let error = GatewayError::from_adapter(&failure.error, Some(failure.region)).extend();
         ctx.add_error(ctx.set_error_path(error.into_server_error(ctx.item.pos)));
@@ -192,25 +207,16 @@ impl OrdersQuery {
         let app = ctx.data::<Arc<App>>()?;
         ctx.data::<Caller>()?.principal()?;
         let number = order_number.trim();
-        if number.is_empty()
-            || number.len() > 32
-            || !number
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b == b'-')
-        {
-            return Err(GatewayError::bad_input(
-                "orderNumber",
-                "an order number is 1 to 32 letters, digits or dashes",
-            )
-            .into());
-        }
+        check_order_number(number)?;
         let scope = order_scope(ctx, app, None).await?;
         match find_order(&app.order_backends, &scope.by_region, number).await {
             OrderLookup::Found(order) => Ok(Some(Order(*order))),
             OrderLookup::NotFound => Err(GatewayError::NotFound.into()),
             OrderLookup::Unavailable(failures) => {
-                let first: &RegionFailure = &failures[0];
-                report_failures(ctx, &failures[1..]);
+                let (first, rest) = failures
+                    .split_first()
+                    .expect("Unavailable always carries at least one failure");
+                report_failures(ctx, rest);
                 Err(GatewayError::from_adapter(&first.error, Some(first.region)).into())
             }
         }

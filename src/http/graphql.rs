@@ -2,17 +2,21 @@
 //!
 //! The token is checked before the query runs: a request with an `Authorization` header that
 //! fails verification is refused whole with HTTP 401 and `UNAUTHENTICATED`; a request without one
-//! runs as a guest, and fields that need a user answer `UNAUTHENTICATED` themselves.
+//! runs as a guest, and fields that need a user answer `UNAUTHENTICATED` themselves. Mutations
+//! are refused over GET (405), and a request that does not parse or validate is a 400, as GraphQL
+//! over HTTP asks.
 
 use async_graphql::http::GraphiQLSource;
 use async_graphql::{ErrorExtensions, ServerError};
 use async_graphql_axum::{GraphQLRequest, GraphQLResponse};
-use axum::extract::State;
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, State};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 
 use super::HttpState;
-use crate::auth::Caller;
+use crate::auth::{AuthError, Caller};
 use crate::error::{ErrorCode, GatewayError};
 
 /// The media type of every GraphQL answer (GraphQL over HTTP).
@@ -39,7 +43,7 @@ impl IntoResponse for MalformedRequest {
 }
 
 /// A GraphQL-shaped answer carrying one error and no data.
-fn error_response(status: StatusCode, error: GatewayError) -> Response {
+pub fn error_response(status: StatusCode, error: GatewayError) -> Response {
     let server_error: ServerError = error.extend().into_server_error(Default::default());
     let body = serde_json::json!({ "errors": [server_error] });
     let mut response = (status, body.to_string()).into_response();
@@ -53,36 +57,89 @@ fn error_response(status: StatusCode, error: GatewayError) -> Response {
 /// `GET` and `POST /graphql`.
 pub async fn graphql_handler(
     State(state): State<HttpState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    method: Method,
     headers: HeaderMap,
     request: GraphQLRequest<MalformedRequest>,
 ) -> Response {
+    let client_ip = peer.ip();
     let caller = match headers.get(header::AUTHORIZATION) {
-        None => Caller::guest(),
+        None => Caller::guest(client_ip),
         Some(value) => {
-            let verified = value
-                .to_str()
-                .map_err(|_| crate::auth::AuthError::NotBearer)
-                .and_then(|v| state.app.tokens.verify_header(v));
+            let verified = match value.to_str() {
+                Ok(value) => state.app.tokens.verify_header(value).await,
+                Err(_) => Err(AuthError::NotBearer),
+            };
             match verified {
-                Ok(principal) => Caller::authenticated(principal),
-                Err(error) => {
-                    tracing::info!(%error, "token refused");
-                    let mut response = error_response(
-                        StatusCode::UNAUTHORIZED,
-                        GatewayError::Unauthenticated("the bearer token is invalid or expired"),
-                    );
-                    response
-                        .headers_mut()
-                        .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
-                    return response;
-                }
+                Ok(principal) => Caller::authenticated(principal, client_ip),
+                Err(error) => return refuse_token(&error),
             }
         }
     };
-    let request = request.into_inner().data(caller);
-    let mut response = state.schema.execute(request).await;
+    let request = request.into_inner();
+    if method == Method::GET && is_mutation(&request) {
+        let error = GatewayError::bad_input(
+            "query",
+            "mutations are not accepted over GET; send them with POST",
+        );
+        let mut response = error_response(StatusCode::METHOD_NOT_ALLOWED, error);
+        response
+            .headers_mut()
+            .insert(header::ALLOW, HeaderValue::from_static("POST"));
+        return response;
+    }
+    let mut response = state.schema.execute(request.data(caller)).await;
     response.errors.iter_mut().for_each(ensure_code);
-    GraphQLResponse::from(response).into_response()
+    // GraphQL over HTTP: a request that never executed (it did not parse or validate) is a 400.
+    let never_executed = response.data == async_graphql::Value::Null
+        && !response.errors.is_empty()
+        && response.errors.iter().all(|e| e.path.is_empty());
+    let mut http_response = GraphQLResponse::from(response).into_response();
+    if never_executed {
+        *http_response.status_mut() = StatusCode::BAD_REQUEST;
+    }
+    http_response
+}
+
+/// The answer to a token that failed verification: 401, or 503 when the keys are unavailable.
+fn refuse_token(error: &AuthError) -> Response {
+    if let AuthError::KeysUnavailable(_) = error {
+        tracing::error!(%error, "cannot verify tokens");
+        let unavailable = GatewayError::BackendUnavailable {
+            backend: "identity".to_owned(),
+            region: None,
+        };
+        return error_response(StatusCode::SERVICE_UNAVAILABLE, unavailable);
+    }
+    tracing::info!(%error, "token refused");
+    let mut response = error_response(
+        StatusCode::UNAUTHORIZED,
+        GatewayError::Unauthenticated("the bearer token is invalid or expired"),
+    );
+    response
+        .headers_mut()
+        .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+    response
+}
+
+/// Whether the operation the request would run is a mutation (any, when it names none and the
+/// document holds several, since the executor will refuse the ambiguity anyway).
+fn is_mutation(request: &async_graphql::Request) -> bool {
+    let Ok(document) = async_graphql::parser::parse_query(&request.query) else {
+        return false;
+    };
+    let is_mutation = |op: &async_graphql::parser::types::OperationDefinition| {
+        op.ty == async_graphql::parser::types::OperationType::Mutation
+    };
+    match (&document.operations, &request.operation_name) {
+        (async_graphql::parser::types::DocumentOperations::Single(op), _) => is_mutation(&op.node),
+        (async_graphql::parser::types::DocumentOperations::Multiple(ops), Some(name)) => ops
+            .get(name.as_str())
+            .is_some_and(|op| is_mutation(&op.node)),
+        (async_graphql::parser::types::DocumentOperations::Multiple(ops), None) => {
+            ops.values().any(|op| is_mutation(&op.node))
+        }
+    }
 }
 
 /// Gives every error an `extensions.code`: errors from our resolvers carry one already; errors

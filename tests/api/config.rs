@@ -47,20 +47,38 @@ fn backend_timeouts_must_be_shorter_than_the_request_deadline() {
 }
 
 #[test]
-fn the_production_profile_refuses_the_embedded_sandbox_and_the_development_key() {
+fn the_production_profile_refuses_the_embedded_sandbox_and_needs_a_jwks_url() {
     let message = load_error("profile = \"production\"\n");
     assert!(message.contains("sandbox.embedded"), "{message}");
     let message = load_error("profile = \"production\"\n[sandbox]\nembedded = false\n");
-    assert!(message.contains("auth.sandbox_hs256_key"), "{message}");
+    assert!(message.contains("auth.jwks_url"), "{message}");
 }
 
 #[test]
-fn the_example_production_file_is_complete_but_for_the_unfinished_jwks_verification() {
+fn the_example_production_file_loads_with_real_backends_and_no_sandbox() {
     let settings = Settings::load_without_env(Some(std::path::Path::new("config/production.toml")))
         .expect("the example production settings load");
     assert!(!settings.sandbox.embedded);
-    assert!(settings.auth.sandbox_hs256_key.is_none());
+    assert!(settings.auth.jwks_url.is_some());
+    assert!(settings.backends.order_status.emea.is_some());
     assert!(!settings.server.graphiql && !settings.server.introspection);
+}
+
+#[test]
+fn a_fault_for_an_unknown_backend_is_refused_at_load() {
+    let message = load_error("[sandbox.faults.\"order-status/mars\"]\nlatency_ms = 5\n");
+    assert!(
+        message.contains("sandbox.faults") && message.contains("order-status/mars"),
+        "{message}"
+    );
+    let message = load_error("[sandbox.faults.\"order-status/emea\"]\nerror_rate = 1.5\n");
+    assert!(message.contains("error_rate"), "{message}");
+}
+
+#[test]
+fn an_oversized_page_limit_is_refused() {
+    let message = load_error("[graphql]\nmax_page_size = 100000\n");
+    assert!(message.contains("graphql.max_page_size"), "{message}");
 }
 
 #[test]
@@ -117,4 +135,60 @@ fn the_token_command_prints_only_a_token() {
         .output()
         .expect("the binary runs");
     assert_eq!(unknown.status.code(), Some(2));
+}
+
+#[test]
+fn the_sandbox_places_every_demo_customer_number_where_the_country_directory_does() {
+    use supportgraph::countries::CountryDirectory;
+    use supportgraph_adapters::sandbox::demo;
+    let countries = CountryDirectory::load(std::path::Path::new("config/countries.toml"))
+        .expect("the shipped directory loads");
+    for company in demo::companies() {
+        for account in &company.accounts {
+            let configured = countries.get(account.country).map(|c| c.region);
+            assert_eq!(
+                demo::region_of(account.country),
+                configured,
+                "{} ({}) would vanish from every answer",
+                account.customer_number,
+                account.country
+            );
+        }
+    }
+}
+
+#[test]
+fn serve_on_port_zero_announces_the_port_it_picked() {
+    use std::io::{BufRead, BufReader, Read};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_supportgraph"))
+        .args(["--port", "0"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("the binary starts");
+    let mut first_line = String::new();
+    let stdout = child.stdout.take().expect("stdout");
+    let mut reader = BufReader::new(stdout);
+    reader.read_line(&mut first_line).expect("a first line");
+    let port: u16 = first_line
+        .split("(port ")
+        .nth(1)
+        .and_then(|rest| rest.trim_end().trim_end_matches(')').parse().ok())
+        .unwrap_or_else(|| panic!("the first line names the port: {first_line:?}"));
+    assert_ne!(port, 0);
+    assert!(
+        first_line.contains(&format!("http://127.0.0.1:{port}")),
+        "{first_line}"
+    );
+    let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).expect("it listens there");
+    std::io::Write::write_all(
+        &mut stream,
+        b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+    )
+    .expect("writes");
+    let mut reply = String::new();
+    stream.read_to_string(&mut reply).expect("reads");
+    child.kill().expect("stops");
+    let _ = child.wait();
+    assert!(reply.starts_with("HTTP/1.1 200"), "{reply}");
 }

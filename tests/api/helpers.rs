@@ -4,10 +4,12 @@ use std::sync::Arc;
 
 use reqwest::StatusCode;
 use serde_json::{Value, json};
-use supportgraph::auth::{Claims, SandboxIdentityProvider};
 use supportgraph::settings::Settings;
 use supportgraph::startup::Application;
+use supportgraph_adapters::model::{AuthorizationStatus, Tool};
 use supportgraph_adapters::sandbox::SandboxHandle;
+use supportgraph_adapters::sandbox::demo;
+use supportgraph_adapters::sandbox::identity::TokenClaims;
 
 /// The first demo user: the multinational (US, ES, DE, FR, JP customer numbers).
 pub const GLOBEX_USER: &str = "globex-avery";
@@ -95,33 +97,57 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Settings)) -> TestApp {
 }
 
 impl TestApp {
-    /// A valid sandbox token for a demo user.
+    /// A valid token for a demo user, from the sandbox identity provider (verified by the
+    /// gateway through its JWKS).
     pub fn token(&self, user_id: &str) -> String {
-        self.idp().mint(user_id).expect("a sandbox token mints")
+        self.sandbox
+            .identity()
+            .mint(user_id)
+            .expect("a sandbox token mints")
     }
 
-    /// A token with exactly these claims, signed with the sandbox key.
-    pub fn token_with(&self, claims: &Claims) -> String {
-        self.idp()
-            .mint_claims(claims)
+    /// A token with exactly these claims (any JSON), signed by the sandbox identity provider.
+    pub fn token_with<C: serde::Serialize>(&self, claims: &C) -> String {
+        self.sandbox
+            .identity()
+            .sign(claims)
             .expect("a sandbox token mints")
     }
 
     /// Claims that would be valid now for `user_id`.
-    pub fn valid_claims(&self, user_id: &str) -> Claims {
-        let now = chrono::Utc::now().timestamp();
-        Claims {
-            sub: user_id.to_owned(),
-            iss: self.settings.auth.issuer.clone(),
-            aud: self.settings.auth.audience.clone(),
-            exp: now + 600,
-            iat: now,
-            nbf: None,
-        }
+    pub fn valid_claims(&self, user_id: &str) -> TokenClaims {
+        self.sandbox.identity().claims_for(user_id)
     }
 
-    fn idp(&self) -> SandboxIdentityProvider {
-        SandboxIdentityProvider::new(&self.settings.auth).expect("the sandbox profile has a key")
+    /// Calls made to the data backends (everything but the identity provider's key set).
+    pub fn backend_calls(&self) -> u64 {
+        self.sandbox
+            .stats()
+            .instances
+            .iter()
+            .filter(|(name, _)| name.as_str() != "identity")
+            .map(|(_, s)| s.calls)
+            .sum()
+    }
+
+    /// POSTs JSON to the embedded registration backend's administrator console, deciding a
+    /// pending authorisation request.
+    pub async fn decide(&self, user_id: &str, tool: &str, customer_number: &str, decision: &str) {
+        let url = self
+            .sandbox
+            .base_url("registration")
+            .join("admin/v1/decisions")
+            .expect("a URL");
+        let response = self
+            .http
+            .post(url)
+            .json(&json!({
+                "userId": user_id, "tool": tool, "customerNumber": customer_number, "decision": decision
+            }))
+            .send()
+            .await
+            .expect("the sandbox answers");
+        assert_eq!(response.status(), 204, "the decision is recorded");
     }
 
     /// POSTs a GraphQL request, with `Authorization: Bearer <token>` when given.
@@ -163,4 +189,13 @@ impl Answer {
             body,
         }
     }
+}
+
+/// The customer numbers `user_id` starts out authorised for with `tool`, from the demo data.
+pub fn authorized_customers(user_id: &str, tool: Tool) -> Vec<&'static str> {
+    demo::initial_authorizations()
+        .into_iter()
+        .filter(|(u, t, _, s)| *u == user_id && *t == tool && *s == AuthorizationStatus::Authorized)
+        .map(|(_, _, c, _)| c)
+        .collect()
 }

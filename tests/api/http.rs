@@ -61,13 +61,7 @@ async fn queries_that_do_not_fit_the_schema_or_the_limits_get_bad_user_input() {
             answer.body
         );
     }
-    let calls: u64 = app
-        .sandbox
-        .stats()
-        .instances
-        .values()
-        .map(|s| s.calls)
-        .sum();
+    let calls = app.backend_calls();
     assert_eq!(calls, 0);
 }
 
@@ -86,6 +80,35 @@ async fn probes_and_graphiql_answer() {
     let graphiql = get("/graphiql").await.expect("answers");
     assert_eq!(graphiql.status(), 200);
     assert!(graphiql.text().await.expect("html").contains("/graphql"));
+}
+
+#[tokio::test]
+async fn introspection_answers_when_enabled() {
+    let app = spawn_app().await;
+    let answer = app
+        .graphql(None, "{ __schema { queryType { name } } }", Value::Null)
+        .await;
+    assert_eq!(answer.assert_ok()["__schema"]["queryType"]["name"], "Query");
+}
+
+#[tokio::test]
+async fn requests_that_never_execute_are_400_and_oversized_bodies_413_with_a_code() {
+    let app = spawn_app_with(|s| s.server.max_body_bytes = 1_000).await;
+    let invalid = app.graphql(None, "{ nope }", Value::Null).await;
+    assert_eq!(invalid.status, 400);
+    assert_eq!(invalid.error_codes(), ["BAD_USER_INPUT"]);
+    let huge = format!("{{ me {{ userId }} }} # {}", "x".repeat(5_000));
+    let response = app
+        .http
+        .post(format!("{}/graphql", app.address))
+        .header("content-type", "application/json")
+        .body(serde_json::json!({ "query": huge }).to_string())
+        .send()
+        .await
+        .expect("answers");
+    let answer = Answer::from_response(response).await;
+    assert_eq!(answer.status, 413);
+    assert_eq!(answer.error_codes(), ["BAD_USER_INPUT"]);
 }
 
 #[tokio::test]

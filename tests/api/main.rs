@@ -1,7 +1,10 @@
 //! The gateway's integration tests: one test binary, every test against a real gateway on port 0
 //! with its embedded sandbox backends, over real HTTP.
 
+mod authorization;
 mod config;
+mod cross_tenant;
+mod guest;
 mod helpers;
 mod http;
 mod orders;

@@ -3,13 +3,13 @@
 use std::collections::HashSet;
 
 use serde_json::{Value, json};
-use supportgraph_adapters::model::Region;
+use supportgraph_adapters::model::{Region, Tool};
 use supportgraph_adapters::order_status::sandbox::generate;
 use supportgraph_adapters::sandbox::FaultSpec;
-use supportgraph_adapters::sandbox::demo;
 
 use crate::helpers::{
-    GLOBEX_USER, IBERIA_USER, NORTHWIND_USER, TestApp, spawn_app, spawn_app_with,
+    GLOBEX_USER, IBERIA_USER, NORTHWIND_USER, TestApp, authorized_customers, spawn_app,
+    spawn_app_with,
 };
 
 const ORDERS_PAGE: &str = r#"
@@ -21,17 +21,11 @@ query Orders($first: Int, $after: String, $filter: OrderFilter) {
   }
 }"#;
 
-/// Every order of the company's customer numbers (optionally only some), straight from the demo
-/// data the sandbox serves: the ground truth to compare the gateway with.
+/// Every order of the customer numbers the user is authorised for (optionally only some),
+/// straight from the demo data the sandbox serves: the ground truth to compare the gateway with.
 fn expected_orders(app: &TestApp, user_id: &str, only: Option<&[&str]>) -> Vec<(String, String)> {
-    let (_, company) = demo::users()
+    let customers: HashSet<&str> = authorized_customers(user_id, Tool::OrderStatus)
         .into_iter()
-        .find(|(u, _)| u.user_id == user_id)
-        .expect("a demo user");
-    let customers: HashSet<&str> = company
-        .accounts
-        .iter()
-        .map(|a| a.customer_number)
         .filter(|c| only.is_none_or(|only| only.contains(c)))
         .collect();
     let mut orders: Vec<(String, String)> = Region::ALL
@@ -184,9 +178,6 @@ async fn regions_are_asked_concurrently() {
         }
     })
     .await;
-    app.graphql_as(GLOBEX_USER, "{ me { userId } }", Value::Null)
-        .await
-        .assert_ok();
     app.sandbox.reset_stats();
 
     app.graphql_as(GLOBEX_USER, ORDERS_PAGE, json!({ "first": 10 }))
@@ -317,13 +308,7 @@ async fn bad_arguments_are_refused_before_any_backend_call() {
         );
         assert_eq!(answer.error_codes(), ["BAD_USER_INPUT"], "{variables}");
     }
-    let calls: u64 = app
-        .sandbox
-        .stats()
-        .instances
-        .values()
-        .map(|s| s.calls)
-        .sum();
+    let calls = app.backend_calls();
     assert_eq!(calls, 0, "no backend was called for a bad request");
 }
 
@@ -383,4 +368,47 @@ async fn me_reports_the_user_and_the_tools_of_their_country() {
             .expect("features")
             .contains(&json!("SERVICES_ASSISTANT"))
     );
+}
+
+#[tokio::test]
+async fn an_order_lookup_with_a_region_down_says_unavailable_rather_than_not_found() {
+    let app = spawn_app().await;
+    let spec = FaultSpec {
+        latency_ms: 0,
+        error_rate: 1.0,
+    };
+    app.sandbox
+        .set_fault("order-status/ap", spec)
+        .expect("known");
+    let query = "query($n: String!) { order(orderNumber: $n) { orderNumber } }";
+    let missing = app
+        .graphql_as(GLOBEX_USER, query, json!({ "n": "999999999" }))
+        .await;
+    assert_eq!(missing.error_codes(), ["BACKEND_UNAVAILABLE"]);
+    assert_eq!(missing.body["errors"][0]["path"], json!(["order"]));
+
+    let us_order = generate(app.settings.sandbox.seed, Region::Americas)
+        .into_iter()
+        .find(|o| o.cust_no == "1000101")
+        .expect("an order");
+    let found = app
+        .graphql_as(GLOBEX_USER, query, json!({ "n": us_order.order_no }))
+        .await;
+    assert_eq!(
+        found.assert_ok()["order"]["orderNumber"],
+        json!(us_order.order_no)
+    );
+}
+
+#[tokio::test]
+async fn an_empty_customer_filter_is_bad_input() {
+    let app = spawn_app().await;
+    let answer = app
+        .graphql_as(
+            GLOBEX_USER,
+            ORDERS_PAGE,
+            json!({ "filter": { "customerNumbers": [] } }),
+        )
+        .await;
+    assert_eq!(answer.error_codes(), ["BAD_USER_INPUT"]);
 }

@@ -5,6 +5,7 @@
 mod money;
 mod order;
 mod region;
+mod tool;
 mod user;
 
 pub use money::Money;
@@ -13,4 +14,5 @@ pub use order::{
     StatusChange,
 };
 pub use region::Region;
-pub use user::{CustomerAccount, UserProfile};
+pub use tool::{AuthorizationRefusal, AuthorizationStatus, Tool, ToolAuthorization, UnknownTool};
+pub use user::{Address, CustomerAccount, UserProfile};

@@ -1,4 +1,20 @@
-//! A registered user and the customer numbers of their company, from the registration backend.
+//! A registered user, their company's customer numbers and their tool authorisations, from the
+//! registration backend.
+
+use super::{AuthorizationStatus, Tool, ToolAuthorization};
+
+/// A postal address.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Address {
+    /// Street and number.
+    pub street: String,
+    /// City.
+    pub city: String,
+    /// Postal code.
+    pub postal_code: String,
+    /// ISO 3166-1 alpha-2 country.
+    pub country: String,
+}
 
 /// One customer number of a company, as registered in one country.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -18,6 +34,12 @@ pub struct UserProfile {
     pub name: String,
     /// Contact e-mail address.
     pub email: String,
+    /// Contact telephone number.
+    pub phone: String,
+    /// Preferred language, BCP 47 (e.g. `es-ES`).
+    pub language: String,
+    /// The user's business address.
+    pub address: Address,
     /// ISO 3166-1 alpha-2 country the user works in.
     pub country: String,
     /// The company's identifier at the vendor.
@@ -26,4 +48,23 @@ pub struct UserProfile {
     pub company_name: String,
     /// Every customer number of the user's company.
     pub customers: Vec<CustomerAccount>,
+    /// The user's authorisations; a (tool, customer number) pair not listed is `NotRequested`.
+    pub authorizations: Vec<ToolAuthorization>,
+}
+
+impl UserProfile {
+    /// The user's authorisation status for `tool` on `customer_number`.
+    pub fn authorization(&self, tool: Tool, customer_number: &str) -> AuthorizationStatus {
+        self.authorizations
+            .iter()
+            .find(|a| a.tool == tool && a.customer_number == customer_number)
+            .map_or(AuthorizationStatus::NotRequested, |a| a.status)
+    }
+
+    /// Whether `customer_number` is one of the user's company's.
+    pub fn owns(&self, customer_number: &str) -> bool {
+        self.customers
+            .iter()
+            .any(|c| c.customer_number == customer_number)
+    }
 }

@@ -1,11 +1,12 @@
 //! [`RegistrationBackend`] over HTTP.
 
 use async_trait::async_trait;
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 
-use super::wire::WireUser;
+use super::wire::{WireAuthorization, WireAuthorizationRequest, WireUser};
 use crate::AdapterError;
-use crate::client::{BackendClient, Fetched};
-use crate::model::UserProfile;
+use crate::client::{BackendClient, Fetched, Posted};
+use crate::model::{AuthorizationRefusal, Tool, ToolAuthorization, UserProfile};
 use crate::ports::RegistrationBackend;
 
 /// The registration adapter.
@@ -21,16 +22,25 @@ impl HttpRegistrationBackend {
     }
 }
 
+/// `v1/users/{id}` with the ID percent-encoded as one path segment.
+fn user_path(user_id: &str) -> String {
+    let encoded = utf8_percent_encode(user_id, PATH_SEGMENT);
+    format!("v1/users/{encoded}")
+}
+
+/// Everything but RFC 3986 unreserved characters is encoded, so an ID cannot add path segments.
+const PATH_SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
 #[async_trait]
 impl RegistrationBackend for HttpRegistrationBackend {
     async fn user_profile(&self, user_id: &str) -> Result<Option<UserProfile>, AdapterError> {
-        let path = format!(
-            "v1/users/{}",
-            url::form_urlencoded::byte_serialize(user_id.as_bytes()).collect::<String>()
-        );
         match self
             .client
-            .get_json_or_not_found::<WireUser>(&path, &[])
+            .get_json_or_not_found::<WireUser>(&user_path(user_id), &[])
             .await?
         {
             Fetched::Found(user) if user.user_id == user_id => Ok(Some(user.into())),
@@ -39,6 +49,43 @@ impl RegistrationBackend for HttpRegistrationBackend {
                 user.user_id
             ))),
             Fetched::NotFound => Ok(None),
+        }
+    }
+
+    async fn request_tool_authorization(
+        &self,
+        user_id: &str,
+        tool: Tool,
+        customer_number: &str,
+        justification: &str,
+    ) -> Result<Result<ToolAuthorization, AuthorizationRefusal>, AdapterError> {
+        let body = WireAuthorizationRequest {
+            tool,
+            customer_number: customer_number.to_owned(),
+            justification: justification.to_owned(),
+        };
+        let path = format!("{}/tool-authorizations", user_path(user_id));
+        match self
+            .client
+            .post_json::<_, WireAuthorization>(&path, &body)
+            .await?
+        {
+            Posted::Accepted(authorization) => {
+                if authorization.tool != tool || authorization.customer_number != customer_number {
+                    return Err(self.client.contract_violation(
+                        "the authorisation answered is not the one requested",
+                    ));
+                }
+                Ok(Ok(authorization.into()))
+            }
+            Posted::Refused(code) => match code.as_str() {
+                "NOT_COMPANY_CUSTOMER" => Ok(Err(AuthorizationRefusal::NotCompanyCustomer)),
+                "ALREADY_AUTHORIZED" => Ok(Err(AuthorizationRefusal::AlreadyAuthorized)),
+                "INVALID_JUSTIFICATION" => Ok(Err(AuthorizationRefusal::InvalidJustification)),
+                other => Err(self
+                    .client
+                    .contract_violation(format!("unknown refusal code {other:?}"))),
+            },
         }
     }
 }

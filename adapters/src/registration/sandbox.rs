@@ -1,32 +1,140 @@
-//! The registration simulator: the demo users and their companies' customer numbers.
+//! The registration simulator: the demo users, their companies' customer numbers, and their tool
+//! authorisations — which change when a user asks for access and an administrator decides.
+//!
+//! Decisions come from `POST admin/v1/decisions` (the customer administrator's console, for
+//! demos and tests), or automatically after a configured delay.
 
-use axum::extract::Path;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::{Json, Router};
+use serde::Deserialize;
 
-use super::wire::{WireCompany, WireCustomerNumber, WireUser};
+use super::wire::{
+    MAX_JUSTIFICATION, WireAddress, WireAuthorization, WireAuthorizationRequest, WireCompany,
+    WireCustomerNumber, WireRefusal, WireUser,
+};
+use crate::model::{AuthorizationStatus, Tool};
 use crate::sandbox::demo;
 
-/// The instance's routes.
-pub fn router() -> Router {
-    Router::new().route("/v1/users/{user_id}", get(user))
+type Key = (String, Tool, String);
+
+#[derive(Debug, Clone, Copy)]
+struct Entry {
+    status: AuthorizationStatus,
+    requested_at: Option<Instant>,
 }
 
-async fn user(Path(user_id): Path<String>) -> Response {
-    let Some((user, company)) = demo::users()
+/// The authorisations, by (user, tool, customer number).
+#[derive(Debug)]
+pub struct RegistrationState {
+    entries: Mutex<HashMap<Key, Entry>>,
+    auto_approve_after: Option<Duration>,
+}
+
+impl RegistrationState {
+    /// The demo users' starting authorisations; pending requests are approved automatically
+    /// after `auto_approve_after` when given.
+    pub fn new(auto_approve_after: Option<Duration>) -> Self {
+        let entries = demo::initial_authorizations()
+            .into_iter()
+            .map(|(user, tool, customer, status)| {
+                let entry = Entry {
+                    status,
+                    requested_at: None,
+                };
+                ((user.to_owned(), tool, customer.to_owned()), entry)
+            })
+            .collect();
+        Self {
+            entries: Mutex::new(entries),
+            auto_approve_after,
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<Key, Entry>> {
+        self.entries
+            .lock()
+            .expect("the authorisation table is never poisoned: no code panics holding it")
+    }
+
+    fn status_of(&self, entry: &Entry) -> AuthorizationStatus {
+        match (entry.status, entry.requested_at, self.auto_approve_after) {
+            (AuthorizationStatus::Pending, Some(at), Some(delay)) if at.elapsed() >= delay => {
+                AuthorizationStatus::Authorized
+            }
+            (status, _, _) => status,
+        }
+    }
+}
+
+/// The instance's routes.
+pub fn router(state: Arc<RegistrationState>) -> Router {
+    Router::new()
+        .route("/v1/users/{user_id}", get(user))
+        .route(
+            "/v1/users/{user_id}/tool-authorizations",
+            post(request_authorization),
+        )
+        .route("/admin/v1/decisions", post(decide))
+        .with_state(state)
+}
+
+fn error(status: StatusCode, code: &str) -> Response {
+    (
+        status,
+        Json(WireRefusal {
+            error: code.to_owned(),
+        }),
+    )
+        .into_response()
+}
+
+fn find_user(user_id: &str) -> Option<(demo::DemoUser, demo::DemoCompany)> {
+    demo::users()
         .into_iter()
         .find(|(u, _)| u.user_id == user_id)
-    else {
-        let body = Json(serde_json::json!({ "error": "NOT_FOUND", "message": "no such user" }));
-        return (StatusCode::NOT_FOUND, body).into_response();
+}
+
+async fn user(
+    State(state): State<Arc<RegistrationState>>,
+    Path(user_id): Path<String>,
+) -> Response {
+    let Some((user, company)) = find_user(&user_id) else {
+        return error(StatusCode::NOT_FOUND, "NOT_FOUND");
     };
+    let entries = state.lock();
+    let mut tool_authorizations: Vec<WireAuthorization> = entries
+        .iter()
+        .filter(|((u, _, _), _)| *u == user_id)
+        .map(|((_, tool, customer), entry)| WireAuthorization {
+            tool: *tool,
+            customer_number: customer.clone(),
+            status: state.status_of(entry),
+        })
+        .collect();
+    drop(entries);
+    tool_authorizations
+        .sort_by(|a, b| (a.tool, &a.customer_number).cmp(&(b.tool, &b.customer_number)));
+    let (street, city, postal_code) = user.address;
     Json(WireUser {
         user_id: user.user_id.to_owned(),
         display_name: user.name.to_owned(),
         email: user.email.to_owned(),
+        phone: user.phone.to_owned(),
+        language: user.language.to_owned(),
         country: user.country.to_owned(),
+        address: WireAddress {
+            street: street.to_owned(),
+            city: city.to_owned(),
+            postal_code: postal_code.to_owned(),
+            country: user.country.to_owned(),
+        },
         company: WireCompany {
             company_id: company.company_id.to_owned(),
             name: company.name.to_owned(),
@@ -39,6 +147,100 @@ async fn user(Path(user_id): Path<String>) -> Response {
                 country: a.country.to_owned(),
             })
             .collect(),
+        tool_authorizations,
     })
     .into_response()
+}
+
+async fn request_authorization(
+    State(state): State<Arc<RegistrationState>>,
+    Path(user_id): Path<String>,
+    body: Result<Json<WireAuthorizationRequest>, axum::extract::rejection::JsonRejection>,
+) -> Response {
+    let Ok(Json(request)) = body else {
+        return error(StatusCode::BAD_REQUEST, "BAD_REQUEST");
+    };
+    let Some((_, company)) = find_user(&user_id) else {
+        return error(StatusCode::NOT_FOUND, "NOT_FOUND");
+    };
+    if !company
+        .accounts
+        .iter()
+        .any(|a| a.customer_number == request.customer_number)
+    {
+        return error(StatusCode::UNPROCESSABLE_ENTITY, "NOT_COMPANY_CUSTOMER");
+    }
+    let justification = request.justification.trim();
+    if justification.is_empty() || justification.chars().count() > MAX_JUSTIFICATION {
+        return error(StatusCode::UNPROCESSABLE_ENTITY, "INVALID_JUSTIFICATION");
+    }
+    let key = (user_id, request.tool, request.customer_number.clone());
+    let mut entries = state.lock();
+    if let Some(entry) = entries.get(&key) {
+        match state.status_of(entry) {
+            AuthorizationStatus::Authorized => {
+                return error(StatusCode::CONFLICT, "ALREADY_AUTHORIZED");
+            }
+            AuthorizationStatus::Pending => {
+                let pending = WireAuthorization {
+                    tool: request.tool,
+                    customer_number: request.customer_number,
+                    status: AuthorizationStatus::Pending,
+                };
+                return (StatusCode::OK, Json(pending)).into_response();
+            }
+            AuthorizationStatus::NotRequested | AuthorizationStatus::Denied => {}
+        }
+    }
+    entries.insert(
+        key,
+        Entry {
+            status: AuthorizationStatus::Pending,
+            requested_at: Some(Instant::now()),
+        },
+    );
+    let created = WireAuthorization {
+        tool: request.tool,
+        customer_number: request.customer_number,
+        status: AuthorizationStatus::Pending,
+    };
+    (StatusCode::CREATED, Json(created)).into_response()
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Decision {
+    user_id: String,
+    tool: Tool,
+    customer_number: String,
+    decision: Verdict,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+enum Verdict {
+    Approve,
+    Deny,
+}
+
+async fn decide(
+    State(state): State<Arc<RegistrationState>>,
+    body: Result<Json<Decision>, axum::extract::rejection::JsonRejection>,
+) -> Response {
+    let Ok(Json(decision)) = body else {
+        return error(StatusCode::BAD_REQUEST, "BAD_REQUEST");
+    };
+    let key = (decision.user_id, decision.tool, decision.customer_number);
+    let mut entries = state.lock();
+    let Some(entry) = entries.get_mut(&key) else {
+        return error(StatusCode::NOT_FOUND, "NO_SUCH_REQUEST");
+    };
+    if entry.status != AuthorizationStatus::Pending {
+        return error(StatusCode::CONFLICT, "NOT_PENDING");
+    }
+    entry.status = match decision.decision {
+        Verdict::Approve => AuthorizationStatus::Authorized,
+        Verdict::Deny => AuthorizationStatus::Denied,
+    };
+    StatusCode::NO_CONTENT.into_response()
 }

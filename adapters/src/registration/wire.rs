@@ -2,7 +2,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::{CustomerAccount, UserProfile};
+use crate::model::{
+    Address, AuthorizationStatus, CustomerAccount, Tool, ToolAuthorization, UserProfile,
+};
 
 /// The company block of a profile.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -12,6 +14,20 @@ pub struct WireCompany {
     pub company_id: String,
     /// Registered name.
     pub name: String,
+}
+
+/// A postal address.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct WireAddress {
+    /// Street and number.
+    pub street: String,
+    /// City.
+    pub city: String,
+    /// Postal code.
+    pub postal_code: String,
+    /// ISO country.
+    pub country: String,
 }
 
 /// One customer number.
@@ -24,6 +40,18 @@ pub struct WireCustomerNumber {
     pub country: String,
 }
 
+/// One authorisation.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct WireAuthorization {
+    /// The tool, SCREAMING_SNAKE_CASE.
+    pub tool: Tool,
+    /// The customer number.
+    pub customer_number: String,
+    /// AUTHORIZED, PENDING, NOT_REQUESTED or DENIED.
+    pub status: AuthorizationStatus,
+}
+
 /// A user's profile.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -34,12 +62,52 @@ pub struct WireUser {
     pub display_name: String,
     /// E-mail.
     pub email: String,
+    /// Telephone.
+    pub phone: String,
+    /// Preferred language, BCP 47.
+    pub language: String,
     /// ISO country the user works in.
     pub country: String,
+    /// Business address.
+    pub address: WireAddress,
     /// The user's company.
     pub company: WireCompany,
     /// The company's customer numbers.
     pub customer_numbers: Vec<WireCustomerNumber>,
+    /// The user's tool authorisations.
+    pub tool_authorizations: Vec<WireAuthorization>,
+}
+
+/// The body of an authorisation request.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct WireAuthorizationRequest {
+    /// The tool.
+    pub tool: Tool,
+    /// The customer number.
+    pub customer_number: String,
+    /// Why the user needs access.
+    pub justification: String,
+}
+
+/// A refusal: `{"error": CODE}` with HTTP 409 or 422.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct WireRefusal {
+    /// `NOT_COMPANY_CUSTOMER`, `ALREADY_AUTHORIZED` or `INVALID_JUSTIFICATION`.
+    pub error: String,
+}
+
+/// The longest justification the registration system accepts.
+pub const MAX_JUSTIFICATION: usize = 1000;
+
+impl From<WireAuthorization> for ToolAuthorization {
+    fn from(a: WireAuthorization) -> Self {
+        Self {
+            tool: a.tool,
+            customer_number: a.customer_number,
+            status: a.status,
+        }
+    }
 }
 
 impl From<WireUser> for UserProfile {
@@ -48,6 +116,14 @@ impl From<WireUser> for UserProfile {
             user_id: u.user_id,
             name: u.display_name,
             email: u.email,
+            phone: u.phone,
+            language: u.language,
+            address: Address {
+                street: u.address.street,
+                city: u.address.city,
+                postal_code: u.address.postal_code,
+                country: u.address.country,
+            },
             country: u.country,
             company_id: u.company.company_id,
             company_name: u.company.name,
@@ -59,6 +135,7 @@ impl From<WireUser> for UserProfile {
                     country: c.country,
                 })
                 .collect(),
+            authorizations: u.tool_authorizations.into_iter().map(Into::into).collect(),
         }
     }
 }

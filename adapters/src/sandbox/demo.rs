@@ -3,7 +3,7 @@
 //!
 //! The first user works for the multinational, so the first thing a new user sees is worldwide.
 
-use crate::model::Region;
+use crate::model::{AuthorizationStatus, Region, Tool};
 
 /// The day the demo data is "today": dates and statuses are computed from it, so the data is the
 /// same whenever it is generated.
@@ -31,6 +31,12 @@ pub struct DemoUser {
     pub email: &'static str,
     /// Country the user works in.
     pub country: &'static str,
+    /// Telephone number.
+    pub phone: &'static str,
+    /// Preferred language.
+    pub language: &'static str,
+    /// Street address, city, postal code (in `country`).
+    pub address: (&'static str, &'static str, &'static str),
 }
 
 /// A demo company.
@@ -55,16 +61,18 @@ fn account(customer_number: &'static str, country: &'static str, orders: u32) ->
 }
 
 fn user(
-    user_id: &'static str,
-    name: &'static str,
-    email: &'static str,
-    country: &'static str,
+    (user_id, name, email, country): (&'static str, &'static str, &'static str, &'static str),
+    (phone, language): (&'static str, &'static str),
+    address: (&'static str, &'static str, &'static str),
 ) -> DemoUser {
     DemoUser {
         user_id,
         name,
         email,
         country,
+        phone,
+        language,
+        address,
     }
 }
 
@@ -84,16 +92,24 @@ pub fn companies() -> Vec<DemoCompany> {
             ],
             users: vec![
                 user(
-                    "globex-avery",
-                    "Avery Stone",
-                    "avery.stone@globex.example",
-                    "US",
+                    (
+                        "globex-avery",
+                        "Avery Stone",
+                        "avery.stone@globex.example",
+                        "US",
+                    ),
+                    ("+1 312 555 0142", "en-US"),
+                    ("200 West Adams Street", "Chicago", "60606"),
                 ),
                 user(
-                    "globex-kenji",
-                    "Kenji Sato",
-                    "kenji.sato@globex.example",
-                    "JP",
+                    (
+                        "globex-kenji",
+                        "Kenji Sato",
+                        "kenji.sato@globex.example",
+                        "JP",
+                    ),
+                    ("+81 3 5555 0199", "ja-JP"),
+                    ("2-7-1 Marunouchi", "Tokyo", "100-0005"),
                 ),
             ],
         },
@@ -102,10 +118,14 @@ pub fn companies() -> Vec<DemoCompany> {
             name: "Northwind Supplies Inc.",
             accounts: vec![account("1000201", "US", 130), account("1000202", "US", 85)],
             users: vec![user(
-                "northwind-jordan",
-                "Jordan Reed",
-                "jordan.reed@northwind.example",
-                "US",
+                (
+                    "northwind-jordan",
+                    "Jordan Reed",
+                    "jordan.reed@northwind.example",
+                    "US",
+                ),
+                ("+1 206 555 0117", "en-US"),
+                ("1201 Third Avenue", "Seattle", "98101"),
             )],
         },
         DemoCompany {
@@ -113,10 +133,14 @@ pub fn companies() -> Vec<DemoCompany> {
             name: "Iberia Componentes S.L.",
             accounts: vec![account("4400301", "ES", 220)],
             users: vec![user(
-                "iberia-lucia",
-                "Lucía Fernández",
-                "lucia.fernandez@iberia.example",
-                "ES",
+                (
+                    "iberia-lucia",
+                    "Lucía Fernández",
+                    "lucia.fernandez@iberia.example",
+                    "ES",
+                ),
+                ("+34 91 555 0163", "es-ES"),
+                ("Paseo de la Castellana 95", "Madrid", "28046"),
             )],
         },
     ]
@@ -148,4 +172,73 @@ pub fn currency_of(country: &str) -> &'static str {
         "GB" => "GBP",
         _ => "EUR",
     }
+}
+
+/// The tool authorisations every demo user starts with; unlisted pairs are `NotRequested`.
+///
+/// Avery (the first user) is authorised for Order Status on every customer number but France's,
+/// which is pending, so the first query already shows an excluded customer number and why.
+pub fn initial_authorizations() -> Vec<(&'static str, Tool, &'static str, AuthorizationStatus)> {
+    use AuthorizationStatus::{Authorized, Denied, Pending};
+    let mut grants = Vec::new();
+    let mut grant = |user, tool, customers: &[&'static str], status| {
+        for customer in customers {
+            grants.push((user, tool, *customer, status));
+        }
+    };
+    let globex_all = [
+        "1000101", "1000102", "4400201", "4900301", "3300401", "8100501",
+    ];
+    grant(
+        "globex-avery",
+        Tool::OrderStatus,
+        &["1000101", "1000102", "4400201", "4900301", "8100501"],
+        Authorized,
+    );
+    grant("globex-avery", Tool::OrderStatus, &["3300401"], Pending);
+    grant(
+        "globex-avery",
+        Tool::Invoices,
+        &["1000101", "4400201"],
+        Authorized,
+    );
+    grant("globex-avery", Tool::Statements, &["1000101"], Authorized);
+    grant("globex-avery", Tool::Contracts, &["1000101"], Authorized);
+    grant(
+        "globex-avery",
+        Tool::Inventory,
+        &["1000101", "4900301"],
+        Authorized,
+    );
+    grant(
+        "globex-avery",
+        Tool::ServicesAssistant,
+        &["4900301"],
+        Authorized,
+    );
+    grant("globex-avery", Tool::Inquiries, &globex_all, Authorized);
+    grant("globex-kenji", Tool::OrderStatus, &["8100501"], Authorized);
+    grant("globex-kenji", Tool::OrderStatus, &["4900301"], Denied);
+    grant("globex-kenji", Tool::Inquiries, &["8100501"], Authorized);
+    let northwind = ["1000201", "1000202"];
+    for tool in [
+        Tool::OrderStatus,
+        Tool::Invoices,
+        Tool::Statements,
+        Tool::Inventory,
+        Tool::Inquiries,
+    ] {
+        grant("northwind-jordan", tool, &northwind, Authorized);
+    }
+    for tool in [
+        Tool::OrderStatus,
+        Tool::Invoices,
+        Tool::Statements,
+        Tool::Inventory,
+        Tool::ServicesAssistant,
+        Tool::Inquiries,
+    ] {
+        grant("iberia-lucia", tool, &["4400301"], Authorized);
+    }
+    grants
 }

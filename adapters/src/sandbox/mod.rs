@@ -8,9 +8,10 @@
 
 pub mod demo;
 mod faults;
+pub mod identity;
 mod rng;
 mod server;
 
 pub use faults::{FaultSpec, InstanceStats, SandboxStats};
 pub use rng::SeededRng;
-pub use server::{INSTANCES, SandboxConfig, SandboxError, SandboxHandle, start};
+pub use server::{INSTANCES, SandboxConfig, SandboxError, SandboxHandle, start, validate_fault};

@@ -5,32 +5,39 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use axum::Router;
-use serde::Deserialize;
+use std::time::Duration;
+
 use tokio::task::JoinHandle;
 use url::Url;
 
 use super::faults::{FaultTable, InstanceFaults, inject};
+use super::identity::{self, IdentityConfig, IdentityError, SandboxIdentityProvider};
 use super::{FaultSpec, SandboxStats};
 use crate::model::Region;
+use crate::registration::sandbox::RegistrationState;
 use crate::{order_status, registration};
 
 /// Every simulated backend instance, by the name used in fault configuration and errors.
-pub const INSTANCES: [&str; 4] = [
+pub const INSTANCES: [&str; 5] = [
     "order-status/americas",
     "order-status/emea",
     "order-status/ap",
     "registration",
+    "identity",
 ];
 
 /// How to run the sandbox.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone)]
 pub struct SandboxConfig {
     /// Seed of the demo data; the same seed always gives the same data.
     pub seed: u64,
     /// Faults to inject, by instance name (see [`INSTANCES`]).
-    #[serde(default)]
     pub faults: BTreeMap<String, FaultSpec>,
+    /// The identity provider's issuer, audience and development key.
+    pub identity: IdentityConfig,
+    /// Approve pending tool-authorisation requests automatically after this long; `None` waits
+    /// for a decision at `registration/admin/v1/decisions`.
+    pub auto_approve_after: Option<Duration>,
 }
 
 /// The sandbox could not start.
@@ -42,6 +49,9 @@ pub enum SandboxError {
     /// A fault's error rate was outside 0..=1.
     #[error("sandbox.faults.{0}.error_rate must be between 0.0 and 1.0")]
     BadErrorRate(String),
+    /// The identity provider's key is unusable.
+    #[error("the sandbox identity provider cannot start: {0}")]
+    Identity(#[from] IdentityError),
     /// The listening socket could not be bound.
     #[error("could not listen on {addr}: {source}")]
     Bind {
@@ -57,6 +67,7 @@ pub enum SandboxError {
 pub struct SandboxHandle {
     addr: SocketAddr,
     faults: Arc<FaultTable>,
+    identity: Arc<SandboxIdentityProvider>,
     server: JoinHandle<()>,
 }
 
@@ -82,6 +93,18 @@ impl SandboxHandle {
         self.faults.reset();
     }
 
+    /// The identity provider (tests publish new keys through it to rotate).
+    pub fn identity(&self) -> &Arc<SandboxIdentityProvider> {
+        &self.identity
+    }
+
+    /// The URL of the identity provider's key set.
+    pub fn jwks_url(&self) -> Url {
+        self.base_url("identity")
+            .join(".well-known/jwks.json")
+            .expect("a relative path always joins")
+    }
+
     /// Changes the faults injected into one instance from now on.
     pub fn set_fault(&self, instance: &str, spec: FaultSpec) -> Result<(), SandboxError> {
         validate(instance, &spec)?;
@@ -96,6 +119,11 @@ impl Drop for SandboxHandle {
     }
 }
 
+/// Checks one configured fault: a known instance and an error rate within 0..=1.
+pub fn validate_fault(instance: &str, spec: &FaultSpec) -> Result<(), SandboxError> {
+    validate(instance, spec)
+}
+
 fn validate(instance: &str, spec: &FaultSpec) -> Result<(), SandboxError> {
     if !INSTANCES.contains(&instance) {
         return Err(SandboxError::UnknownInstance(instance.to_owned()));
@@ -106,13 +134,21 @@ fn validate(instance: &str, spec: &FaultSpec) -> Result<(), SandboxError> {
     Ok(())
 }
 
-fn instance_router(name: &'static str, table: &Arc<FaultTable>, seed: u64) -> Router {
+/// The shared state of the stateful simulators.
+struct Simulators {
+    seed: u64,
+    registration: Arc<RegistrationState>,
+    identity: Arc<SandboxIdentityProvider>,
+}
+
+fn instance_router(name: &'static str, table: &Arc<FaultTable>, sims: &Simulators) -> Router {
     let routes = match name.split_once('/') {
         Some(("order-status", region)) => {
             let region: Region = region.parse().expect("INSTANCES names only valid regions");
-            order_status::sandbox::router(seed, region)
+            order_status::sandbox::router(sims.seed, region)
         }
-        _ => registration::sandbox::router(),
+        _ if name == "identity" => identity::router(sims.identity.clone()),
+        _ => registration::sandbox::router(sims.registration.clone()),
     };
     let state = InstanceFaults {
         name,
@@ -127,11 +163,13 @@ pub async fn start(config: SandboxConfig, addr: SocketAddr) -> Result<SandboxHan
         validate(instance, spec)?;
     }
     let table = Arc::new(FaultTable::new(&INSTANCES, config.faults, config.seed));
+    let sims = Simulators {
+        seed: config.seed,
+        registration: Arc::new(RegistrationState::new(config.auto_approve_after)),
+        identity: Arc::new(SandboxIdentityProvider::new(&config.identity)?),
+    };
     let router = INSTANCES.iter().fold(Router::new(), |router, name| {
-        router.nest(
-            &format!("/{name}"),
-            instance_router(name, &table, config.seed),
-        )
+        router.nest(&format!("/{name}"), instance_router(name, &table, &sims))
     });
     let listener = tokio::net::TcpListener::bind(addr)
         .await
@@ -148,6 +186,7 @@ pub async fn start(config: SandboxConfig, addr: SocketAddr) -> Result<SandboxHan
     Ok(SandboxHandle {
         addr,
         faults: table,
+        identity: sims.identity,
         server,
     })
 }

@@ -1,0 +1,152 @@
+//! `guestOrderStatus`: the seed's guest access to Order Status — one order, looked up by order
+//! number plus customer number, with basic status, dates and the carrier link only. No prices,
+//! lines, addresses or contacts. Limited per client address before any backend is called.
+
+use std::sync::Arc;
+
+use async_graphql::{Context, Object, Result};
+use supportgraph_adapters::model;
+
+use super::order::{OrderStatus, OrderStatusEvent, Shipment};
+use super::orders::{check_order_number, report_failures};
+use super::scalars::{Date, DateTime};
+use crate::app::App;
+use crate::auth::Caller;
+use crate::countries::Tool;
+use crate::error::GatewayError;
+use crate::federation::orders::{OrderLookup, find_order};
+
+/// The basic status of one order, as shown to a guest.
+pub struct GuestOrderStatus(model::Order);
+
+/// The basic status of one order, as shown to a guest: no prices, lines, addresses or contacts.
+#[Object]
+impl GuestOrderStatus {
+    /// The vendor's order number.
+    async fn order_number(&self) -> &str {
+        &self.0.order_number
+    }
+
+    /// Current status.
+    async fn status(&self) -> OrderStatus {
+        self.0.status.into()
+    }
+
+    /// Day the order was placed.
+    async fn order_date(&self) -> Date {
+        Date(self.0.order_date)
+    }
+
+    /// Every status the order went through, oldest first.
+    async fn status_history(&self) -> Vec<OrderStatusEvent> {
+        self.0
+            .status_history
+            .iter()
+            .map(|e| OrderStatusEvent {
+                status: e.status.into(),
+                at: DateTime(e.at),
+            })
+            .collect()
+    }
+
+    /// Shipments so far, with the carrier's tracking link.
+    async fn shipments(&self) -> Vec<GuestShipment> {
+        self.0
+            .shipments
+            .iter()
+            .cloned()
+            .map(|s| GuestShipment(Shipment(s)))
+            .collect()
+    }
+}
+
+/// A shipment as shown to a guest: carrier, tracking and dates, without the order lines.
+pub struct GuestShipment(Shipment);
+
+/// A shipment as shown to a guest: carrier, tracking and dates, without the order lines.
+#[Object]
+impl GuestShipment {
+    /// The carrier's name.
+    async fn carrier_name(&self, ctx: &Context<'_>) -> Result<String> {
+        self.0.carrier_name_in(ctx)
+    }
+
+    /// The carrier's tracking number.
+    async fn tracking_number(&self) -> &str {
+        &self.0.0.tracking_number
+    }
+
+    /// The carrier's tracking page; null when the carrier has no online tracking.
+    async fn tracking_url(&self, ctx: &Context<'_>) -> Result<Option<String>> {
+        self.0.tracking_url_in(ctx)
+    }
+
+    /// Day the shipment left the vendor.
+    async fn shipped_date(&self) -> Date {
+        Date(self.0.0.shipped_on)
+    }
+
+    /// Day it was delivered; null while on its way.
+    async fn delivered_date(&self) -> Option<Date> {
+        self.0.0.delivered_on.map(Date)
+    }
+}
+
+/// Guest query fields.
+#[derive(Default)]
+pub struct GuestQuery;
+
+#[Object]
+impl GuestQuery {
+    /// Basic status of one order for anyone who knows its order number and customer number; no
+    /// sign-in needed. `NOT_FOUND` unless both match the same order. Limited per client address
+    /// (`RATE_LIMITED`).
+    async fn guest_order_status(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The vendor's order number.")] order_number: String,
+        #[graphql(desc = "The customer number that placed the order.")] customer_number: String,
+    ) -> Result<Option<GuestOrderStatus>> {
+        let app = ctx.data::<Arc<App>>()?;
+        let caller = ctx.data::<Caller>()?;
+        app.guest_limiter.check(caller.client_ip())?;
+        let order_number = order_number.trim();
+        let customer_number = customer_number.trim();
+        check_order_number(order_number)?;
+        if customer_number.is_empty()
+            || customer_number.len() > 16
+            || !customer_number.bytes().all(|b| b.is_ascii_alphanumeric())
+        {
+            return Err(GatewayError::bad_input(
+                "customerNumber",
+                "a customer number is 1 to 16 letters or digits",
+            )
+            .into());
+        }
+        // A guest has no profile: ask every region, and accept only the order whose customer
+        // number matches and whose country offers Order Status.
+        let scope = app
+            .order_backends
+            .keys()
+            .map(|region| (*region, vec![customer_number.to_owned()]))
+            .collect();
+        match find_order(&app.order_backends, &scope, order_number).await {
+            OrderLookup::Found(order)
+                if app
+                    .countries
+                    .get(&order.country)
+                    .is_some_and(|c| c.has(Tool::OrderStatus)) =>
+            {
+                Ok(Some(GuestOrderStatus(*order)))
+            }
+            OrderLookup::Found(_) | OrderLookup::NotFound => Err(GatewayError::NotFound.into()),
+            OrderLookup::Unavailable(failures) => {
+                let (first, rest) = failures
+                    .split_first()
+                    .expect("Unavailable always carries at least one failure");
+                report_failures(ctx, rest);
+                Err(GatewayError::from_adapter(&first.error, Some(first.region)).into())
+            }
+        }
+    }
+}
