@@ -7,9 +7,10 @@ use std::sync::Arc;
 use async_graphql::{Context, Object, Result};
 use supportgraph_adapters::model;
 
+use super::order::status_events;
 use super::order::{OrderStatus, OrderStatusEvent, Shipment};
-use super::orders::{check_order_number, report_failures};
-use super::scalars::{Date, DateTime};
+use super::orders::{check_order_number, unavailable};
+use super::scalars::Date;
 use crate::app::App;
 use crate::auth::Caller;
 use crate::countries::Tool;
@@ -39,14 +40,7 @@ impl GuestOrderStatus {
 
     /// Every status the order went through, oldest first.
     async fn status_history(&self) -> Vec<OrderStatusEvent> {
-        self.0
-            .status_history
-            .iter()
-            .map(|e| OrderStatusEvent {
-                status: e.status.into(),
-                at: DateTime(e.at),
-            })
-            .collect()
+        status_events(&self.0)
     }
 
     /// Shipments so far, with the carrier's tracking link.
@@ -140,13 +134,7 @@ impl GuestQuery {
                 Ok(Some(GuestOrderStatus(*order)))
             }
             OrderLookup::Found(_) | OrderLookup::NotFound => Err(GatewayError::NotFound.into()),
-            OrderLookup::Unavailable(failures) => {
-                let (first, rest) = failures
-                    .split_first()
-                    .expect("Unavailable always carries at least one failure");
-                report_failures(ctx, rest);
-                Err(GatewayError::from_adapter(&first.error, Some(first.region)).into())
-            }
+            OrderLookup::Unavailable(failures) => Err(unavailable(ctx, &failures)),
         }
     }
 }

@@ -60,6 +60,18 @@ pub struct OrderStatusEvent {
     pub at: DateTime,
 }
 
+/// An order's status timeline, oldest first.
+pub fn status_events(order: &model::Order) -> Vec<OrderStatusEvent> {
+    order
+        .status_history
+        .iter()
+        .map(|e| OrderStatusEvent {
+            status: e.status.into(),
+            at: DateTime(e.at),
+        })
+        .collect()
+}
+
 /// One ordered product.
 #[derive(SimpleObject)]
 pub struct OrderLine {
@@ -192,14 +204,7 @@ impl Order {
 
     /// Every status the order went through, oldest first.
     async fn status_history(&self) -> Vec<OrderStatusEvent> {
-        self.0
-            .status_history
-            .iter()
-            .map(|e| OrderStatusEvent {
-                status: e.status.into(),
-                at: DateTime(e.at),
-            })
-            .collect()
+        status_events(&self.0)
     }
 
     /// The ordered products.

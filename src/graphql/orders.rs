@@ -212,13 +212,17 @@ impl OrdersQuery {
         match find_order(&app.order_backends, &scope.by_region, number).await {
             OrderLookup::Found(order) => Ok(Some(Order(*order))),
             OrderLookup::NotFound => Err(GatewayError::NotFound.into()),
-            OrderLookup::Unavailable(failures) => {
-                let (first, rest) = failures
-                    .split_first()
-                    .expect("Unavailable always carries at least one failure");
-                report_failures(ctx, rest);
-                Err(GatewayError::from_adapter(&first.error, Some(first.region)).into())
-            }
+            OrderLookup::Unavailable(failures) => Err(unavailable(ctx, &failures)),
         }
     }
+}
+
+/// The error of a lookup that no region answered: the first failure as the field's error, the
+/// others added beside it.
+pub(super) fn unavailable(ctx: &Context<'_>, failures: &[RegionFailure]) -> async_graphql::Error {
+    let Some((first, rest)) = failures.split_first() else {
+        return GatewayError::internal("a lookup reported unavailable without a failure").into();
+    };
+    report_failures(ctx, rest);
+    GatewayError::from_adapter(&first.error, Some(first.region)).into()
 }

@@ -44,7 +44,9 @@ impl IntoResponse for MalformedRequest {
 
 /// A GraphQL-shaped answer carrying one error and no data.
 pub fn error_response(status: StatusCode, error: GatewayError) -> Response {
-    let server_error: ServerError = error.extend().into_server_error(Default::default());
+    // No `locations`: the error is about the request as a whole, not a place in the query.
+    let mut server_error = ServerError::new(error.message(), None);
+    server_error.extensions = error.extend().extensions;
     let body = serde_json::json!({ "errors": [server_error] });
     let mut response = (status, body.to_string()).into_response();
     response.headers_mut().insert(
