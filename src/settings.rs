@@ -53,6 +53,28 @@ pub struct Settings {
     pub sandbox: SandboxSettings,
     /// Where each backend lives and how long to wait for it.
     pub backends: BackendsSettings,
+    /// Retries and circuit breakers, for every backend instance.
+    pub resilience: ResilienceSettings,
+}
+
+/// Retries and circuit breakers, applied to every backend instance separately.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ResilienceSettings {
+    /// Most retries of one idempotent (read) call; writes are never retried.
+    pub max_retries: u32,
+    /// Retries allowed as a share of calls (0.2 = at most 20 % extra calls).
+    pub retry_ratio: f64,
+    /// First backoff before a retry, in milliseconds; doubled each time, with full jitter.
+    pub retry_backoff_ms: u64,
+    /// How many recent calls a breaker judges the failure rate over.
+    pub breaker_window: usize,
+    /// Fewest calls in the window before a breaker may open.
+    pub breaker_min_calls: usize,
+    /// Share of failed calls (0..=1) that opens a breaker.
+    pub breaker_failure_rate: f64,
+    /// How long an open breaker fails fast before it lets a probe through, in milliseconds.
+    pub breaker_open_ms: u64,
 }
 
 /// The HTTP server.
@@ -71,6 +93,8 @@ pub struct ServerSettings {
     pub request_timeout_ms: u64,
     /// Largest accepted request body, in bytes.
     pub max_body_bytes: usize,
+    /// On SIGTERM, how long in-flight requests may take to finish, in milliseconds.
+    pub shutdown_grace_ms: u64,
 }
 
 /// GraphQL execution limits and paging.
@@ -295,6 +319,25 @@ impl Settings {
             return Err(rejected(
                 "auth.jwks_timeout_ms",
                 format!("must be between 1 and server.request_timeout_ms ({deadline}) - 1"),
+            ));
+        }
+        let r = &self.resilience;
+        if !(0.0..=1.0).contains(&r.retry_ratio) {
+            return Err(rejected(
+                "resilience.retry_ratio",
+                "must be between 0.0 and 1.0",
+            ));
+        }
+        if !(0.0..=1.0).contains(&r.breaker_failure_rate) || r.breaker_failure_rate == 0.0 {
+            return Err(rejected(
+                "resilience.breaker_failure_rate",
+                "must be above 0.0 and at most 1.0",
+            ));
+        }
+        if r.breaker_window == 0 || r.breaker_min_calls == 0 {
+            return Err(rejected(
+                "resilience.breaker_window",
+                "breaker_window and breaker_min_calls must be at least 1",
             ));
         }
         if self.guest.lookups_per_minute == 0 {

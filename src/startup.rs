@@ -3,6 +3,7 @@
 //! and opens the listening socket.
 
 use std::collections::BTreeMap;
+use std::future::IntoFuture;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
@@ -22,9 +23,10 @@ use crate::carriers::{CarrierDirectory, CarriersError};
 use crate::countries::{CountriesError, CountryDirectory};
 use crate::http::{HttpState, router};
 use crate::limits::GuestLimiter;
-use crate::settings::Profile;
 use crate::settings::Settings;
+use crate::settings::{Profile, ResilienceSettings};
 use jsonwebtoken::jwk::Jwk;
+use supportgraph_adapters::resilience::{BreakerConfig, ResilienceConfig};
 use supportgraph_adapters::sandbox::identity::{IdentityConfig, SandboxIdentityProvider};
 
 /// The gateway could not start.
@@ -125,6 +127,20 @@ fn development_keys(settings: &Settings) -> Vec<Jwk> {
         .unwrap_or_default()
 }
 
+fn resilience_config(settings: &ResilienceSettings) -> ResilienceConfig {
+    ResilienceConfig {
+        breaker: BreakerConfig {
+            window: settings.breaker_window,
+            min_calls: settings.breaker_min_calls,
+            failure_rate: settings.breaker_failure_rate,
+            open_for: Duration::from_millis(settings.breaker_open_ms),
+        },
+        max_retries: settings.max_retries,
+        retry_ratio: settings.retry_ratio,
+        retry_backoff: Duration::from_millis(settings.retry_backoff_ms),
+    }
+}
+
 impl Application {
     /// Loads the directories, starts the embedded sandbox if configured, wires the adapters and
     /// binds the listening socket (port 0 picks a free one).
@@ -153,6 +169,7 @@ impl Application {
             .map_err(|e| StartupError::HttpClient(e.to_string()))?;
 
         let backends = &settings.backends;
+        let resilience = resilience_config(&settings.resilience);
         let sandbox_ref = sandbox.as_deref();
         let mut order_backends: BTreeMap<Region, Arc<dyn OrderBackend>> = BTreeMap::new();
         for (region, key, url) in [
@@ -180,7 +197,7 @@ impl Application {
                 sandbox_ref,
                 backends.order_status.timeout_ms,
             )?;
-            let client = BackendClient::new(http.clone(), endpoint);
+            let client = BackendClient::with_resilience(http.clone(), endpoint, resilience.clone());
             order_backends.insert(region, Arc::new(HttpOrderBackend::new(client, region)));
         }
         let registration_endpoint = endpoint(
@@ -191,7 +208,7 @@ impl Application {
             backends.registration.timeout_ms,
         )?;
         let registration: Arc<dyn RegistrationBackend> = Arc::new(HttpRegistrationBackend::new(
-            BackendClient::new(http.clone(), registration_endpoint),
+            BackendClient::with_resilience(http.clone(), registration_endpoint, resilience.clone()),
         ));
 
         let addr = SocketAddr::new(settings.server.bind, settings.server.port);
@@ -251,20 +268,41 @@ impl Application {
         self.app.clone()
     }
 
-    /// Serves until SIGINT or SIGTERM, then finishes in-flight requests and returns.
+    /// Serves until SIGINT or SIGTERM; then stops accepting connections, lets in-flight requests
+    /// finish for up to `server.shutdown_grace_ms`, and returns.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let schema = crate::graphql::build(self.app.clone());
+        let grace = Duration::from_millis(self.app.settings.server.shutdown_grace_ms);
         let router = router(HttpState {
             app: self.app.clone(),
             schema,
         });
         let _sandbox = self.sandbox;
-        axum::serve(
+        let (stopping_tx, mut stopping) = tokio::sync::watch::channel(false);
+        let server = axum::serve(
             self.listener,
             router.into_make_service_with_connect_info::<SocketAddr>(),
         )
-        .with_graceful_shutdown(shutdown_signal())
-        .await
+        .with_graceful_shutdown(async move {
+            shutdown_signal().await;
+            let _ = stopping_tx.send(true);
+        })
+        .into_future();
+        tokio::pin!(server);
+        tokio::select! {
+            result = &mut server => return result,
+            _ = stopping.wait_for(|stopping| *stopping) => {}
+        }
+        match tokio::time::timeout(grace, server).await {
+            Ok(result) => result,
+            Err(_) => {
+                tracing::warn!(
+                    grace_ms = grace.as_millis() as u64,
+                    "grace period over: closing the remaining connections"
+                );
+                Ok(())
+            }
+        }
     }
 }
 

@@ -4,6 +4,7 @@
 //! span per call, and the mapping of every failure to one [`AdapterError`]. Keeping it in one
 //! place means later resilience work (retries, breakers, metrics) reaches every backend at once.
 
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use serde::Serialize;
@@ -12,6 +13,7 @@ use tracing::Instrument;
 use url::Url;
 
 use crate::AdapterError;
+use crate::resilience::{BreakerState, CircuitBreaker, ResilienceConfig, RetryBudget};
 
 /// Where a backend instance lives and how long to wait for it.
 #[derive(Debug, Clone)]
@@ -24,11 +26,14 @@ pub struct BackendEndpoint {
     pub timeout: Duration,
 }
 
-/// An HTTP client bound to one backend instance.
+/// An HTTP client bound to one backend instance, with that instance's breaker and retry budget.
 #[derive(Debug, Clone)]
 pub struct BackendClient {
     endpoint: BackendEndpoint,
     http: reqwest::Client,
+    resilience: ResilienceConfig,
+    breaker: Arc<CircuitBreaker>,
+    budget: Arc<RetryBudget>,
 }
 
 /// How a POST turned out when the backend answered.
@@ -53,13 +58,33 @@ pub enum Fetched<T> {
 }
 
 impl BackendClient {
-    /// Binds `http` (shared, pooled) to one backend instance.
-    pub fn new(http: reqwest::Client, mut endpoint: BackendEndpoint) -> Self {
+    /// Binds `http` (shared, pooled) to one backend instance, with default resilience.
+    pub fn new(http: reqwest::Client, endpoint: BackendEndpoint) -> Self {
+        Self::with_resilience(http, endpoint, ResilienceConfig::default())
+    }
+
+    /// Binds `http` to one backend instance with its own breaker and retry budget.
+    pub fn with_resilience(
+        http: reqwest::Client,
+        mut endpoint: BackendEndpoint,
+        resilience: ResilienceConfig,
+    ) -> Self {
         if !endpoint.base_url.path().ends_with('/') {
             let path = format!("{}/", endpoint.base_url.path());
             endpoint.base_url.set_path(&path);
         }
-        Self { endpoint, http }
+        Self {
+            endpoint,
+            http,
+            breaker: CircuitBreaker::new(resilience.breaker.clone()),
+            budget: Arc::new(RetryBudget::new(resilience.retry_ratio)),
+            resilience,
+        }
+    }
+
+    /// Where this instance's breaker stands (for readiness reports).
+    pub fn breaker_state(&self) -> BreakerState {
+        self.breaker.state()
     }
 
     /// The instance's name, e.g. `order-status/emea`.
@@ -108,8 +133,10 @@ impl BackendClient {
         path: &str,
         query: &[(&str, String)],
     ) -> Result<Fetched<T>, AdapterError> {
-        let request = self.http.get(self.url(path)?).query(query);
-        let (status, body) = self.execute(request).await?;
+        let url = self.url(path)?;
+        let (status, body) = self
+            .idempotent(|| self.http.get(url.clone()).query(query))
+            .await?;
         if status == reqwest::StatusCode::NOT_FOUND {
             return Ok(Fetched::NotFound);
         }
@@ -117,6 +144,59 @@ impl BackendClient {
             return Err(self.status(status));
         }
         self.decode(&body).map(Fetched::Found)
+    }
+
+    /// Sends an idempotent request: through the breaker, retried on failures that may pass
+    /// (transport errors, timeouts, 5xx) with jittered exponential backoff while the retry budget
+    /// and the call's time allow. All attempts together stay within the backend's timeout.
+    async fn idempotent(
+        &self,
+        request: impl Fn() -> reqwest::RequestBuilder,
+    ) -> Result<(reqwest::StatusCode, bytes::Bytes), AdapterError> {
+        let deadline = Instant::now() + self.endpoint.timeout;
+        self.budget.deposit();
+        let mut attempt: u32 = 0;
+        loop {
+            let outcome = self.guarded(request(), deadline).await;
+            let retryable = match &outcome {
+                Ok((status, _)) => status.is_server_error(),
+                Err(AdapterError::Timeout { .. } | AdapterError::Transport { .. }) => true,
+                Err(_) => false,
+            };
+            let backoff = self.resilience.retry_backoff * 2u32.saturating_pow(attempt);
+            let backoff = backoff.mul_f64(jitter());
+            let time_left = deadline.saturating_duration_since(Instant::now()) > backoff;
+            if !retryable
+                || attempt >= self.resilience.max_retries
+                || !time_left
+                || !self.budget.try_withdraw()
+            {
+                return outcome;
+            }
+            attempt += 1;
+            tracing::debug!(attempt, backend = %self.endpoint.name, "retrying an idempotent call");
+            tokio::time::sleep(backoff).await;
+        }
+    }
+
+    /// One attempt through the breaker, within what is left of the call's time.
+    async fn guarded(
+        &self,
+        request: reqwest::RequestBuilder,
+        deadline: Instant,
+    ) -> Result<(reqwest::StatusCode, bytes::Bytes), AdapterError> {
+        let Some(permit) = self.breaker.acquire() else {
+            return Err(AdapterError::CircuitOpen {
+                backend: self.endpoint.name.clone(),
+            });
+        };
+        let outcome = self.execute(request, deadline).await;
+        let healthy = match &outcome {
+            Ok((status, _)) => !status.is_server_error(),
+            Err(_) => false,
+        };
+        self.breaker.record(permit, healthy);
+        outcome
     }
 
     /// POSTs `body` as JSON to `path`. A 2xx answer is decoded as `T`; a 409 or 422 answer is a
@@ -129,7 +209,8 @@ impl BackendClient {
         let span = tracing::info_span!("backend_call", backend = %self.endpoint.name, path, method = "POST");
         async {
             let request = self.http.post(self.url(path)?).json(body);
-            let (status, body) = self.execute(request).await?;
+            let deadline = Instant::now() + self.endpoint.timeout;
+            let (status, body) = self.guarded(request, deadline).await?;
             match status.as_u16() {
                 200..=299 => self.decode(&body).map(Posted::Accepted),
                 409 | 422 => {
@@ -150,10 +231,11 @@ impl BackendClient {
             .map_err(|e| self.transport(format!("bad request path {path:?}: {e}")))
     }
 
-    /// Sends the request within the backend's timeout and reads the whole body.
+    /// Sends the request and reads the whole body before `deadline`.
     async fn execute(
         &self,
         request: reqwest::RequestBuilder,
+        deadline: Instant,
     ) -> Result<(reqwest::StatusCode, bytes::Bytes), AdapterError> {
         let call = async {
             let response = request
@@ -168,7 +250,7 @@ impl BackendClient {
                 .map_err(|e| self.transport(e.to_string()))?;
             Ok((status, body))
         };
-        tokio::time::timeout(self.endpoint.timeout, call)
+        tokio::time::timeout_at(deadline.into(), call)
             .await
             .map_err(|_| AdapterError::Timeout {
                 backend: self.endpoint.name.clone(),
@@ -204,4 +286,13 @@ impl BackendClient {
             detail: detail.into(),
         }
     }
+}
+
+/// A factor in `0.0..1.0` for full-jitter backoff, from the clock's nanoseconds (no random-number
+/// generator needed: spreading retries out is all it is for).
+fn jitter() -> f64 {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.subsec_nanos());
+    f64::from(nanos % 1_000) / 1_000.0
 }

@@ -30,6 +30,12 @@ pub enum AdapterError {
         /// What the transport reported.
         detail: String,
     },
+    /// The backend's circuit breaker is open: it failed too often and is not called for a while.
+    #[error("{backend} is failing; its circuit breaker is open")]
+    CircuitOpen {
+        /// The backend instance.
+        backend: String,
+    },
     /// The backend answered, but with a payload that does not follow its contract.
     #[error("{backend} sent a payload that breaks its contract: {detail}")]
     Decode {
@@ -47,6 +53,7 @@ impl AdapterError {
             Self::Timeout { backend, .. }
             | Self::Status { backend, .. }
             | Self::Transport { backend, .. }
+            | Self::CircuitOpen { backend }
             | Self::Decode { backend, .. } => backend,
         }
     }

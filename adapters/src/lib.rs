@@ -7,7 +7,9 @@
 //! # Layout
 //! - [`model`] — the normalised domain model the gateway exposes.
 //! - [`ports`] — one trait per capability, used by the gateway as `Arc<dyn ...>`.
-//! - [`client`] — the one HTTP client wrapper every adapter uses (timeouts, tracing, error mapping).
+//! - [`client`] — the one HTTP client wrapper every adapter uses (timeouts, retries, breaker,
+//!   tracing, error mapping).
+//! - [`resilience`] — the circuit breaker and retry budget behind it.
 //! - [`order_status`], [`registration`]: the backends implemented so far.
 //! - [`sandbox`] — deterministic demo data and the simulator server with latency and fault injection.
 
@@ -17,6 +19,7 @@ pub mod model;
 pub mod order_status;
 pub mod ports;
 pub mod registration;
+pub mod resilience;
 pub mod sandbox;
 
 pub use error::AdapterError;

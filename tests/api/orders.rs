@@ -171,6 +171,7 @@ async fn regions_are_asked_concurrently() {
             let spec = FaultSpec {
                 latency_ms: 100,
                 error_rate: 0.0,
+                ..FaultSpec::default()
             };
             s.sandbox
                 .faults
@@ -200,6 +201,7 @@ async fn a_failing_region_gives_partial_data_and_a_backend_error_with_its_path()
         let spec = FaultSpec {
             latency_ms: 0,
             error_rate: 1.0,
+            ..FaultSpec::default()
         };
         s.sandbox.faults.insert("order-status/emea".into(), spec);
     })
@@ -232,6 +234,7 @@ async fn every_region_failing_gives_null_orders_and_one_error_per_region() {
         let spec = FaultSpec {
             latency_ms: 0,
             error_rate: 1.0,
+            ..FaultSpec::default()
         };
         app.sandbox
             .set_fault(&format!("order-status/{region}"), spec)
@@ -250,6 +253,7 @@ async fn a_region_slower_than_its_timeout_is_reported_unavailable() {
         let spec = FaultSpec {
             latency_ms: 2_000,
             error_rate: 0.0,
+            ..FaultSpec::default()
         };
         s.sandbox.faults.insert("order-status/ap".into(), spec);
     })
@@ -376,6 +380,7 @@ async fn an_order_lookup_with_a_region_down_says_unavailable_rather_than_not_fou
     let spec = FaultSpec {
         latency_ms: 0,
         error_rate: 1.0,
+        ..FaultSpec::default()
     };
     app.sandbox
         .set_fault("order-status/ap", spec)

@@ -229,6 +229,7 @@ async fn the_identity_provider_being_down_is_a_503_not_a_401() {
     let spec = supportgraph_adapters::sandbox::FaultSpec {
         latency_ms: 0,
         error_rate: 1.0,
+        ..Default::default()
     };
     app.sandbox.set_fault("identity", spec).expect("known");
     let answer = app

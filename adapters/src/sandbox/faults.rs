@@ -14,7 +14,7 @@ use serde::Deserialize;
 use super::SeededRng;
 
 /// What to inject into one backend instance's answers.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FaultSpec {
     /// Added to every answer, in milliseconds.
@@ -23,6 +23,9 @@ pub struct FaultSpec {
     /// Share of calls answered with HTTP 503, from 0.0 (none) to 1.0 (all).
     #[serde(default)]
     pub error_rate: f64,
+    /// Inject only into calls with this HTTP method (e.g. `POST`); unset means every call.
+    #[serde(default)]
+    pub only_method: Option<String>,
 }
 
 /// Call counts of one instance.
@@ -85,7 +88,7 @@ impl FaultTable {
             .read()
             .expect("fault table lock is never poisoned: no code panics while holding it")
             .get(instance)
-            .copied()
+            .cloned()
             .unwrap_or_default()
     }
 
@@ -146,6 +149,13 @@ pub(crate) async fn inject(
     let _in_flight = InFlight(&table.in_flight);
 
     let fault = table.get(instance.name);
+    let applies = fault
+        .only_method
+        .as_deref()
+        .is_none_or(|m| m.eq_ignore_ascii_case(request.method().as_str()));
+    if !applies {
+        return next.run(request).await;
+    }
     if fault.latency_ms > 0 {
         tokio::time::sleep(Duration::from_millis(fault.latency_ms)).await;
     }
