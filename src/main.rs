@@ -152,10 +152,14 @@ async fn run_sandbox(settings: &Settings, bind: IpAddr, port: u16) -> ExitCode {
     };
     match sandbox::start(config, SocketAddr::new(bind, port)).await {
         Ok(handle) => {
-            println!("supportgraph sandbox backends on http://{}", handle.addr());
+            let mut banner = format!(
+                "supportgraph sandbox backends on http://{}\n",
+                handle.addr()
+            );
             for instance in sandbox::INSTANCES {
-                println!("  {:<24} {}", instance, handle.base_url(instance));
+                banner += &format!("  {:<24} {}\n", instance, handle.base_url(instance));
             }
+            say(&banner);
             if let Err(error) = tokio::signal::ctrl_c().await {
                 eprintln!("supportgraph: cannot wait for Ctrl-C: {error}");
                 return ExitCode::FAILURE;
@@ -199,28 +203,27 @@ async fn serve(mut settings: Settings, bind: Option<IpAddr>, port: Option<u16>) 
         addr.ip().to_string()
     };
     let base = format!("http://{host}:{}", addr.port());
-    println!("supportgraph listening on {base} (port {})", addr.port());
-    println!("  GraphQL endpoint: {base}/graphql");
+    let mut banner = format!("supportgraph listening on {base} (port {})\n", addr.port());
+    banner += &format!("  GraphQL endpoint: {base}/graphql\n");
     if graphiql {
-        println!("  GraphiQL:         {base}/graphiql");
+        banner += &format!("  GraphiQL:         {base}/graphiql\n");
     }
     if let Some(sandbox) = application.sandbox() {
-        println!(
-            "  Sandbox backends: http://{} (embedded, demo data)",
+        banner += &format!(
+            "  Sandbox backends: http://{} (embedded, demo data)\n",
             sandbox.addr()
         );
     }
     if let Some(token) = demo_token {
         let (user, company) = &first_user;
-        println!();
-        println!(
-            "Demo token for {} ({}, {}); paste into GraphiQL's Headers tab:",
+        banner += &format!(
+            "\nDemo token for {} ({}, {}); paste into GraphiQL's Headers tab:\n",
             user.name, user.user_id, company.name
         );
-        println!("{{\"Authorization\": \"Bearer {token}\"}}");
-        println!();
-        println!("Other demo users: supportgraph token --list; supportgraph token --user ID");
+        banner += &format!("{{\"Authorization\": \"Bearer {token}\"}}\n\n");
+        banner += "Other demo users: supportgraph token --list; supportgraph token --user ID\n";
     }
+    say(&banner);
     match application.run_until_stopped().await {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
@@ -236,4 +239,13 @@ fn exit_code(error: &StartupError) -> ExitCode {
     } else {
         ExitCode::FAILURE
     }
+}
+
+/// Prints to stdout, flushing at once; a closed stdout (the reader went away) must not stop a
+/// running server, so write errors are ignored.
+fn say(text: &str) {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    let _ = stdout.write_all(text.as_bytes());
+    let _ = stdout.flush();
 }

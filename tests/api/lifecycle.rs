@@ -19,11 +19,11 @@ async fn sigterm_during_a_slow_request_lets_it_finish_and_exits_0() {
 [server]
 shutdown_grace_ms = 10000
 [sandbox.faults."order-status/americas"]
-latency_ms = 1500
+latency_ms = 2000
 [sandbox.faults."order-status/emea"]
-latency_ms = 1500
+latency_ms = 2000
 [sandbox.faults."order-status/ap"]
-latency_ms = 1500
+latency_ms = 2000
 "#,
         )
         .expect("writes");
@@ -46,6 +46,10 @@ latency_ms = 1500
         .expect("the port");
     let token_output = supportgraph().arg("token").output().expect("a token");
     let token = String::from_utf8(token_output.stdout).expect("utf-8");
+    let health = reqwest::get(format!("http://127.0.0.1:{port}/healthz"))
+        .await
+        .expect("the gateway answers");
+    assert_eq!(health.status(), 200);
 
     let request = tokio::spawn(async move {
         reqwest::Client::new()
@@ -55,7 +59,8 @@ latency_ms = 1500
             .send()
             .await
     });
-    tokio::time::sleep(Duration::from_millis(500)).await;
+    // The request's backends answer after 2 s (within their 2.5 s timeout); signal well inside that.
+    tokio::time::sleep(Duration::from_millis(700)).await;
     let killed = Command::new("kill")
         .args(["-TERM", &child.id().to_string()])
         .status()
