@@ -32,11 +32,12 @@ impl GuestLimiter {
         }
     }
 
-    /// Counts one lookup from `client`, or refuses it with `RATE_LIMITED`.
+    /// Counts one lookup from `client`, or refuses it with `RATE_LIMITED`. IPv6 clients count
+    /// per /64, the block one subscriber usually holds.
     pub fn check(&self, client: IpAddr) -> Result<(), GatewayError> {
-        let window = self
-            .windows
-            .get_with(client, || Arc::new(Mutex::new((Instant::now(), 0))));
+        let window = self.windows.get_with(allowance_key(client), || {
+            Arc::new(Mutex::new((Instant::now(), 0)))
+        });
         let mut window = window
             .lock()
             .expect("a rate window is never poisoned: no code panics holding it");
@@ -51,6 +52,16 @@ impl GuestLimiter {
         }
         window.1 += 1;
         Ok(())
+    }
+}
+
+fn allowance_key(client: IpAddr) -> IpAddr {
+    match client {
+        IpAddr::V4(_) => client,
+        IpAddr::V6(v6) => {
+            let prefix = u128::from(v6) & !((1u128 << 64) - 1);
+            IpAddr::V6(prefix.into())
+        }
     }
 }
 
@@ -70,5 +81,16 @@ mod tests {
             Err(GatewayError::RateLimited { .. })
         ));
         assert!(limiter.check(b).is_ok());
+    }
+
+    #[test]
+    fn ipv6_clients_share_an_allowance_per_64_block() {
+        let limiter = GuestLimiter::new(1);
+        let one: IpAddr = "2001:db8:1:2::1".parse().expect("an address");
+        let same_block: IpAddr = "2001:db8:1:2:ffff::9".parse().expect("an address");
+        let other_block: IpAddr = "2001:db8:1:3::1".parse().expect("an address");
+        assert!(limiter.check(one).is_ok());
+        assert!(limiter.check(same_block).is_err());
+        assert!(limiter.check(other_block).is_ok());
     }
 }

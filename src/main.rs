@@ -92,7 +92,14 @@ fn main() -> ExitCode {
 }
 
 /// A sandbox token for `user_id`, signed with the development key the sandbox's JWKS publishes.
+/// Refused in the production profile, whose tokens come only from the identity provider.
 fn mint(settings: &Settings, user_id: &str) -> Result<String, String> {
+    if settings.profile == Profile::Production {
+        return Err(
+            "the production profile has no sandbox tokens: sign in with the identity provider"
+                .to_owned(),
+        );
+    }
     let config = sandbox_identity(settings).map_err(|e| e.to_string())?;
     SandboxIdentityProvider::new(&config)
         .and_then(|idp| idp.mint(user_id))

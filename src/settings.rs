@@ -18,6 +18,9 @@ use url::Url;
 /// a page asks each region for one more than its size.
 pub const MAX_PAGE_SIZE: u32 = 200;
 
+/// The most clock skew `auth.leeway_seconds` may tolerate.
+pub const MAX_LEEWAY_SECONDS: u64 = 300;
+
 /// The sandbox profile, compiled into the binary so it is always the base layer.
 pub const DEFAULT_TOML: &str = include_str!("../config/default.toml");
 
@@ -95,6 +98,10 @@ pub struct ServerSettings {
     pub max_body_bytes: usize,
     /// On SIGTERM, how long in-flight requests may take to finish, in milliseconds.
     pub shutdown_grace_ms: u64,
+    /// Load balancers and proxies whose `X-Forwarded-For` is believed: a request from one of
+    /// these counts against the client it names, not against the proxy.
+    #[serde(default)]
+    pub trusted_proxies: Vec<IpAddr>,
 }
 
 /// GraphQL execution limits and paging.
@@ -321,6 +328,25 @@ impl Settings {
                 format!("must be between 1 and server.request_timeout_ms ({deadline}) - 1"),
             ));
         }
+        let auth = &self.auth;
+        if auth.leeway_seconds > MAX_LEEWAY_SECONDS {
+            return Err(rejected(
+                "auth.leeway_seconds",
+                format!("must be at most {MAX_LEEWAY_SECONDS}: clock skew, not a grace period"),
+            ));
+        }
+        if auth.jwks_min_refetch_seconds == 0 {
+            return Err(rejected(
+                "auth.jwks_min_refetch_seconds",
+                "must be at least 1, or every unknown kid makes the gateway call the identity provider",
+            ));
+        }
+        if auth.jwks_cache_seconds < auth.jwks_min_refetch_seconds {
+            return Err(rejected(
+                "auth.jwks_cache_seconds",
+                "must be at least auth.jwks_min_refetch_seconds",
+            ));
+        }
         let r = &self.resilience;
         if !(0.0..=1.0).contains(&r.retry_ratio) {
             return Err(rejected(
@@ -354,10 +380,15 @@ impl Settings {
                     "the production profile refuses the embedded sandbox backends",
                 ));
             }
-            if self.auth.jwks_url.is_none() {
+            if self
+                .auth
+                .jwks_url
+                .as_ref()
+                .is_none_or(|u| u.scheme() != "https")
+            {
                 return Err(rejected(
                     "auth.jwks_url",
-                    "the production profile needs the identity provider's key set; it never trusts the sandbox's development key",
+                    "the production profile needs the identity provider's key set over https; it never trusts the sandbox's development key",
                 ));
             }
         }

@@ -116,15 +116,28 @@ pub fn sandbox_identity(settings: &Settings) -> Result<IdentityConfig, StartupEr
     })
 }
 
-/// The public keys a production gateway must never trust: the sandbox's development key, when
-/// its file is present.
+/// The sandbox's development key, compiled in so that a production gateway refuses it even when
+/// the file is not deployed.
+const DEVELOPMENT_KEY_PEM: &str = include_str!("../config/sandbox-identity-dev-key.pem");
+
+/// The public keys a production gateway must never trust: the shipped development key, and the
+/// configured sandbox key file when it differs.
 fn development_keys(settings: &Settings) -> Vec<Jwk> {
-    let Ok(config) = sandbox_identity(settings) else {
-        return Vec::new();
-    };
-    SandboxIdentityProvider::new(&config)
-        .map(|idp| idp.jwks().keys)
-        .unwrap_or_default()
+    let mut pems = vec![DEVELOPMENT_KEY_PEM.to_owned()];
+    pems.extend(std::fs::read_to_string(&settings.sandbox.identity_key_file).ok());
+    pems.iter()
+        .filter_map(|pem| {
+            let config = IdentityConfig {
+                issuer: String::new(),
+                audience: String::new(),
+                token_ttl_seconds: 0,
+                signing_key_pem: pem.clone(),
+                key_id: "development".to_owned(),
+            };
+            SandboxIdentityProvider::new(&config).ok()
+        })
+        .flat_map(|idp| idp.jwks().keys)
+        .collect()
 }
 
 fn resilience_config(settings: &ResilienceSettings) -> ResilienceConfig {
@@ -229,7 +242,7 @@ impl Application {
             Profile::Sandbox => Vec::new(),
         };
         let app = Arc::new(App {
-            tokens: TokenVerifier::new(&settings.auth, jwks_url, http.clone(), &refused_keys),
+            tokens: TokenVerifier::new(&settings.auth, jwks_url, &refused_keys),
             profiles: ProfileCache::new(
                 registration,
                 Duration::from_secs(settings.auth.profile_cache_seconds),

@@ -45,6 +45,9 @@ pub enum AuthError {
     /// The token failed decoding or validation.
     #[error("the token was refused: {0}")]
     Invalid(#[from] jsonwebtoken::errors::Error),
+    /// The token's `sub` cannot be a user ID.
+    #[error("the token's subject is not a usable user ID")]
+    BadSubject,
     /// The key set could not be fetched and no earlier copy is available.
     #[error("the identity provider's key set is unavailable: {0}")]
     KeysUnavailable(String),
@@ -64,6 +67,7 @@ struct KeySet {
 /// Verifies tokens against a JWKS URL.
 pub struct TokenVerifier {
     jwks_url: Url,
+    /// A client of its own, following no redirects.
     http: reqwest::Client,
     timeout: Duration,
     template: Validation,
@@ -83,9 +87,8 @@ struct FetchHistory {
     failed_at: Option<Instant>,
 }
 
-/// After a failed fetch, requests use what they have (or fail) for this long before trying again,
-/// so an identity-provider outage does not queue every request behind a timeout.
-const RETRY_AFTER_FAILURE: Duration = Duration::from_secs(1);
+/// The largest key set accepted; a real one is a few kilobytes.
+const MAX_JWKS_BYTES: usize = 64 * 1024;
 
 fn algorithm_of(jwk: &Jwk) -> Option<Algorithm> {
     let declared = match jwk.common.key_algorithm {
@@ -125,12 +128,18 @@ fn algorithm_of(jwk: &Jwk) -> Option<Algorithm> {
 
 impl TokenVerifier {
     /// A verifier for the settings' issuer and audience, trusting the keys at `jwks_url`.
-    pub fn new(
-        settings: &AuthSettings,
-        jwks_url: Url,
-        http: reqwest::Client,
-        refused_keys: &[Jwk],
-    ) -> Self {
+    ///
+    /// The key set is fetched with its own client that follows no redirects, so the trusted URL
+    /// is the only place keys can come from.
+    pub fn new(settings: &AuthSettings, jwks_url: Url, refused_keys: &[Jwk]) -> Self {
+        let http = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .user_agent(concat!("supportgraph/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .unwrap_or_else(|error| {
+                tracing::error!(%error, "cannot build the key-set client; using the default one");
+                reqwest::Client::new()
+            });
         let mut template = Validation::new(Algorithm::RS256);
         template.set_issuer(&[settings.issuer.as_str()]);
         template.set_audience(&[settings.audience.as_str()]);
@@ -171,9 +180,16 @@ impl TokenVerifier {
         let kid = header.kid.ok_or(AuthError::MissingKid)?;
         let key = self.key(&kid).await?;
         let data = jsonwebtoken::decode::<Claims>(token, &key.key, &key.validation)?;
-        Ok(Principal {
-            user_id: data.claims.sub,
-        })
+        let sub = data.claims.sub;
+        if sub.is_empty()
+            || sub.len() > 256
+            || sub == "."
+            || sub == ".."
+            || sub.chars().any(char::is_control)
+        {
+            return Err(AuthError::BadSubject);
+        }
+        Ok(Principal { user_id: sub })
     }
 
     fn cached(&self, kid: &str) -> (Option<Arc<VerifyingKey>>, bool) {
@@ -191,14 +207,20 @@ impl TokenVerifier {
     }
 
     async fn key(&self, kid: &str) -> Result<Arc<VerifyingKey>, AuthError> {
-        if let (Some(key), true) = self.cached(kid) {
-            return Ok(key);
+        let (known, fresh) = self.cached(kid);
+        if let (Some(key), true) = (&known, fresh) {
+            return Ok(key.clone());
         }
-        let mut history = self.fetching.lock().await;
+        // A stale but known key keeps working while someone else refreshes the set.
+        let mut history = match (self.fetching.try_lock(), known) {
+            (Ok(history), _) => history,
+            (Err(_), Some(stale)) => return Ok(stale),
+            (Err(_), None) => self.fetching.lock().await,
+        };
         // Another request may have refreshed the set while we waited.
         let (known, fresh) = self.cached(kid);
-        match (known, fresh) {
-            (Some(key), true) => return Ok(key),
+        match (&known, fresh) {
+            (Some(key), true) => return Ok(key.clone()),
             (None, true) => {
                 let allowed = history
                     .unknown_kid_at
@@ -206,14 +228,14 @@ impl TokenVerifier {
                 if !allowed {
                     return Err(AuthError::UnknownKey(kid.to_owned()));
                 }
-                history.unknown_kid_at = Some(Instant::now());
             }
             (_, false) => {}
         }
-        let recently_failed = history
+        // After a failure, wait a refetch interval before asking the provider again.
+        let backing_off = history
             .failed_at
-            .is_some_and(|at| at.elapsed() < RETRY_AFTER_FAILURE);
-        let fetched = if recently_failed {
+            .is_some_and(|at| at.elapsed() < self.min_refetch.max(Duration::from_secs(1)));
+        let fetched = if backing_off {
             Err("the last fetch failed moments ago".to_owned())
         } else {
             self.fetch().await
@@ -221,6 +243,9 @@ impl TokenVerifier {
         match fetched {
             Ok(set) => {
                 history.failed_at = None;
+                if fresh {
+                    history.unknown_kid_at = Some(Instant::now());
+                }
                 let key = set.keys.get(kid).cloned();
                 *self
                     .keys
@@ -230,14 +255,14 @@ impl TokenVerifier {
                 key.ok_or_else(|| AuthError::UnknownKey(kid.to_owned()))
             }
             Err(detail) => {
-                if !recently_failed {
+                if !backing_off {
                     history.failed_at = Some(Instant::now());
                     tracing::warn!(%detail, "could not refresh the identity provider's key set");
                 }
-                match self.cached(kid) {
-                    (Some(stale), _) => Ok(stale),
-                    (None, _) if self.has_keys() => Err(AuthError::UnknownKey(kid.to_owned())),
-                    (None, _) => Err(AuthError::KeysUnavailable(detail)),
+                match known {
+                    Some(stale) => Ok(stale),
+                    None if self.has_keys() => Err(AuthError::UnknownKey(kid.to_owned())),
+                    None => Err(AuthError::KeysUnavailable(detail)),
                 }
             }
         }
@@ -251,18 +276,9 @@ impl TokenVerifier {
     }
 
     async fn fetch(&self) -> Result<KeySet, String> {
-        let request = self.http.get(self.jwks_url.clone()).send();
-        let response = tokio::time::timeout(self.timeout, request)
+        let body = tokio::time::timeout(self.timeout, self.download())
             .await
-            .map_err(|_| format!("no answer within {} ms", self.timeout.as_millis()))?
-            .map_err(|e| e.to_string())?;
-        if !response.status().is_success() {
-            return Err(format!("HTTP {}", response.status()));
-        }
-        let body = tokio::time::timeout(self.timeout, response.bytes())
-            .await
-            .map_err(|_| "the key set did not arrive in time".to_owned())?
-            .map_err(|e| e.to_string())?;
+            .map_err(|_| format!("no key set within {} ms", self.timeout.as_millis()))??;
         let set: JwkSet = serde_json::from_slice(&body).map_err(|e| format!("not a JWKS: {e}"))?;
         let keys = set.keys.iter().filter_map(|jwk| self.usable(jwk)).collect();
         tracing::info!(url = %self.jwks_url, "fetched the identity provider's key set");
@@ -270,6 +286,27 @@ impl TokenVerifier {
             keys,
             fetched_at: Instant::now(),
         })
+    }
+
+    /// The key set's bytes, refusing redirects, errors and anything over [`MAX_JWKS_BYTES`].
+    async fn download(&self) -> Result<Vec<u8>, String> {
+        let mut response = self
+            .http
+            .get(self.jwks_url.clone())
+            .send()
+            .await
+            .map_err(|e| e.to_string())?;
+        if !response.status().is_success() {
+            return Err(format!("HTTP {}", response.status()));
+        }
+        let mut body = Vec::new();
+        while let Some(chunk) = response.chunk().await.map_err(|e| e.to_string())? {
+            if body.len() + chunk.len() > MAX_JWKS_BYTES {
+                return Err(format!("the key set is larger than {MAX_JWKS_BYTES} bytes"));
+            }
+            body.extend_from_slice(&chunk);
+        }
+        Ok(body)
     }
 
     /// A published key we can verify with, or `None` (logged) for one we must not use.

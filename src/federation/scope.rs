@@ -33,6 +33,8 @@ pub struct Exclusion {
     pub customer_number: String,
     /// Why.
     pub reason: ExclusionReason,
+    /// The region holding its data, when its country is served.
+    pub region: Option<Region>,
 }
 
 /// The customer numbers a tool touches for one caller.
@@ -122,6 +124,7 @@ impl ToolScope {
                 Err(reason) => scope.excluded.push(Exclusion {
                     customer_number: number.clone(),
                     reason,
+                    region: countries.get(&customer.country).map(|c| c.region),
                 }),
             }
         }
@@ -141,6 +144,35 @@ impl ToolScope {
             .iter()
             .find(|c| c.customer_number == customer_number)?;
         reason_for(tool, profile, countries, customer_number, &customer.country).ok()
+    }
+
+    /// The caller's own customer numbers left out because of their authorisation (not because
+    /// the tool is missing), per region: where a lookup may look to explain a refusal.
+    pub fn unauthorized_by_region(&self) -> BTreeMap<Region, Vec<String>> {
+        let mut by_region: BTreeMap<Region, Vec<String>> = BTreeMap::new();
+        for exclusion in &self.excluded {
+            let authorization = matches!(
+                exclusion.reason,
+                ExclusionReason::NotAuthorized
+                    | ExclusionReason::AuthorizationPending
+                    | ExclusionReason::AuthorizationDenied
+            );
+            if let (true, Some(region)) = (authorization, exclusion.region) {
+                by_region
+                    .entry(region)
+                    .or_default()
+                    .push(exclusion.customer_number.clone());
+            }
+        }
+        by_region
+    }
+
+    /// Why one of the caller's customer numbers was left out, if it was.
+    pub fn exclusion_of(&self, customer_number: &str) -> Option<ExclusionReason> {
+        self.excluded
+            .iter()
+            .find(|e| e.customer_number == customer_number)
+            .map(|e| e.reason)
     }
 
     /// Whether no customer number is left to query.

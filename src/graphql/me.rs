@@ -88,6 +88,8 @@ pub struct Profile {
     pub phone: String,
     /// Preferred language, BCP 47.
     pub language: String,
+    /// ISO 3166-1 alpha-2 country you work in.
+    pub country: String,
     /// Your company.
     pub company: Company,
     /// Your business address.
@@ -136,6 +138,7 @@ impl Me {
             email: p.email.clone(),
             phone: p.phone.clone(),
             language: p.language.clone(),
+            country: p.country.clone(),
             company: Company {
                 id: p.company_id.clone(),
                 name: p.company_name.clone(),

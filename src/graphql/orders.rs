@@ -18,7 +18,7 @@ use crate::auth::Caller;
 use crate::countries::Tool;
 use crate::error::GatewayError;
 use crate::federation::orders::{OrderLookup, RegionFailure, find_order, list_worldwide};
-use crate::federation::scope::ToolScope;
+use crate::federation::scope::{ToolScope, refusal};
 
 /// The most values accepted in one list-valued filter.
 const MAX_FILTER_VALUES: usize = 50;
@@ -198,7 +198,8 @@ impl OrdersQuery {
     }
 
     /// One of your company's orders by its order number. `NOT_FOUND` when none of your customer
-    /// numbers has such an order (whether or not another company does).
+    /// numbers has such an order (whether or not another company does); `FORBIDDEN`, saying how to
+    /// get access, when it belongs to one of your customer numbers you are not authorised for.
     async fn order(
         &self,
         ctx: &Context<'_>,
@@ -211,9 +212,26 @@ impl OrdersQuery {
         let scope = order_scope(ctx, app, None).await?;
         match find_order(&app.order_backends, &scope.by_region, number).await {
             OrderLookup::Found(order) => Ok(Some(Order(*order))),
-            OrderLookup::NotFound => Err(GatewayError::NotFound.into()),
+            OrderLookup::NotFound => Err(explain_not_found(app, &scope, number).await.into()),
             OrderLookup::Unavailable(failures) => Err(unavailable(ctx, &failures)),
         }
+    }
+}
+
+/// An order not found among the authorised customer numbers may belong to one of the caller's
+/// own customer numbers they are not authorised for; then say so, and how to get access. The
+/// order itself is never returned.
+async fn explain_not_found(app: &App, scope: &ToolScope, number: &str) -> GatewayError {
+    let unauthorized = scope.unauthorized_by_region();
+    if unauthorized.is_empty() {
+        return GatewayError::NotFound;
+    }
+    match find_order(&app.order_backends, &unauthorized, number).await {
+        OrderLookup::Found(order) => match scope.exclusion_of(&order.customer_number) {
+            Some(reason) => refusal(Tool::OrderStatus, &order.customer_number, reason),
+            None => GatewayError::NotFound,
+        },
+        OrderLookup::NotFound | OrderLookup::Unavailable(_) => GatewayError::NotFound,
     }
 }
 

@@ -9,7 +9,7 @@
 use async_graphql::http::GraphiQLSource;
 use async_graphql::{ErrorExtensions, ServerError};
 use async_graphql_axum::{GraphQLRequest, GraphQLResponse};
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 
 use axum::extract::{ConnectInfo, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
@@ -64,7 +64,11 @@ pub async fn graphql_handler(
     headers: HeaderMap,
     request: GraphQLRequest<MalformedRequest>,
 ) -> Response {
-    let client_ip = peer.ip();
+    let client_ip = client_address(
+        peer.ip(),
+        &headers,
+        &state.app.settings.server.trusted_proxies,
+    );
     let caller = match headers.get(header::AUTHORIZATION) {
         None => Caller::guest(client_ip),
         Some(value) => {
@@ -101,6 +105,25 @@ pub async fn graphql_handler(
         *http_response.status_mut() = StatusCode::BAD_REQUEST;
     }
     http_response
+}
+
+/// The client a request counts against: the peer, or — when the peer is a trusted proxy — the
+/// right-most address in `X-Forwarded-For` that is not itself a trusted proxy.
+fn client_address(peer: IpAddr, headers: &HeaderMap, trusted: &[IpAddr]) -> IpAddr {
+    if !trusted.contains(&peer) {
+        return peer;
+    }
+    headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .filter_map(|hop| hop.trim().parse::<IpAddr>().ok())
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .find(|hop| !trusted.contains(hop))
+        .unwrap_or(peer)
 }
 
 /// The answer to a token that failed verification: 401, or 503 when the keys are unavailable.

@@ -192,3 +192,35 @@ fn serve_on_port_zero_announces_the_port_it_picked() {
     let _ = child.wait();
     assert!(reply.starts_with("HTTP/1.1 200"), "{reply}");
 }
+
+#[test]
+fn token_settings_that_would_weaken_verification_are_refused() {
+    for (text, key) in [
+        ("[auth]\nleeway_seconds = 3600\n", "auth.leeway_seconds"),
+        (
+            "[auth]\njwks_min_refetch_seconds = 0\n",
+            "auth.jwks_min_refetch_seconds",
+        ),
+        (
+            "[auth]\njwks_cache_seconds = 5\njwks_min_refetch_seconds = 30\n",
+            "auth.jwks_cache_seconds",
+        ),
+        (
+            "profile = \"production\"\n[sandbox]\nembedded = false\n[auth]\njwks_url = \"http://idp.example/jwks\"\n",
+            "auth.jwks_url",
+        ),
+    ] {
+        let message = load_error(text);
+        assert!(message.contains(key), "{key}: {message}");
+    }
+}
+
+#[test]
+fn the_token_command_refuses_the_production_profile() {
+    let output = Command::new(env!("CARGO_BIN_EXE_supportgraph"))
+        .args(["--config", "config/production.toml", "token"])
+        .output()
+        .expect("the binary runs");
+    assert_eq!(output.status.code(), Some(2));
+    assert!(output.stdout.is_empty());
+}

@@ -57,13 +57,25 @@ struct Row {
     expected: &'static str,
 }
 
-fn rows(b: &Victim) -> Vec<Row> {
+/// One of A's (Globex's) own Spanish orders: for rows that tamper with A's own IDs.
+fn own_spanish_order(app: &TestApp) -> String {
+    generate(app.settings.sandbox.seed, Region::Emea)
+        .into_iter()
+        .find(|o| o.cust_no == "4400201")
+        .map(|o| o.order_no)
+        .expect("Globex has Spanish orders")
+}
+
+fn rows(b: &Victim, own_order: &str) -> Vec<Row> {
     let tampered_customer = global_id(json!({
         "t": "order", "r": "emea", "c": "4400201", "n": b.order_number
     }));
-    let tampered_region = global_id(json!({
-        "t": "order", "r": "americas", "c": b.customer_number, "n": b.order_number
+    // A's own customer number and order, but the wrong region: the region is re-checked too.
+    let own_in_wrong_region = global_id(json!({
+        "t": "order", "r": "americas", "c": "4400201", "n": own_order
     }));
+    let own_id = global_id(json!({ "t": "order", "r": "emea", "c": "4400201", "n": own_order }));
+    let corrupted_own = format!("{}Zz", &own_id[..own_id.len() - 2]);
     vec![
         Row {
             field: "orders(filter.customerNumbers)",
@@ -90,15 +102,15 @@ fn rows(b: &Victim) -> Vec<Row> {
             expected: "NOT_FOUND",
         },
         Row {
-            field: "node(id) with B's order in another region",
+            field: "node(id) with A's own order in another region",
             query: "query($id: ID!) { node(id: $id) { id } }",
-            variables: json!({ "id": tampered_region }),
+            variables: json!({ "id": own_in_wrong_region }),
             expected: "NOT_FOUND",
         },
         Row {
-            field: "node(id) malformed",
+            field: "node(id) corrupted",
             query: "query($id: ID!) { node(id: $id) { id } }",
-            variables: json!({ "id": format!("{}x", b.order_id) }),
+            variables: json!({ "id": corrupted_own }),
             expected: "NOT_FOUND",
         },
         Row {
@@ -120,7 +132,18 @@ fn rows(b: &Victim) -> Vec<Row> {
 async fn company_a_never_sees_company_b_data_through_any_id_or_customer_number() {
     let app = spawn_app().await;
     let b = victim(&app).await;
-    for row in rows(&b) {
+    let own_order = own_spanish_order(&app);
+    // The tampering rows start from IDs that work: A's own order is found by its real ID.
+    let own_id = global_id(json!({ "t": "order", "r": "emea", "c": "4400201", "n": own_order }));
+    let own = app
+        .graphql_as(
+            GLOBEX_USER,
+            "query($id: ID!) { node(id: $id) { id } }",
+            json!({ "id": own_id }),
+        )
+        .await;
+    own.assert_ok();
+    for row in rows(&b, &own_order) {
         let answer = app
             .graphql_as(GLOBEX_USER, row.query, row.variables.clone())
             .await;
@@ -181,5 +204,49 @@ async fn the_owner_refetches_their_order_by_its_global_id() {
     assert_eq!(
         again.assert_ok()["node"]["orderNumber"],
         json!(b.order_number)
+    );
+}
+
+#[tokio::test]
+async fn a_real_foreign_customer_number_and_a_made_up_one_get_the_same_answer() {
+    let app = spawn_app().await;
+    let query = "query($c: [String!]) { orders(filter: { customerNumbers: $c }) { totalCount } }";
+    let answer_for = |customer: &'static str| {
+        let app = &app;
+        async move {
+            let answer = app
+                .graphql_as(GLOBEX_USER, query, json!({ "c": [customer] }))
+                .await;
+            let message = answer.body["errors"][0]["message"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned();
+            (answer.error_codes(), message.replace(customer, "<n>"))
+        }
+    };
+    assert_eq!(answer_for("4400301").await, answer_for("7777777").await);
+}
+
+#[tokio::test]
+async fn an_own_order_of_an_unauthorised_customer_number_is_forbidden_with_how_to_get_access() {
+    let app = spawn_app().await;
+    let french = generate(app.settings.sandbox.seed, Region::Emea)
+        .into_iter()
+        .find(|o| o.cust_no == "3300401")
+        .expect("a French order");
+    let answer = app
+        .graphql_as(
+            GLOBEX_USER,
+            "query($n: String!) { order(orderNumber: $n) { orderNumber total { amount } } }",
+            json!({ "n": french.order_no }),
+        )
+        .await;
+    assert_eq!(answer.error_codes(), ["FORBIDDEN"]);
+    assert_eq!(answer.body["data"]["order"], Value::Null);
+    assert!(
+        answer.body["errors"][0]["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("3300401")
     );
 }

@@ -67,9 +67,18 @@ async fn a_guest_sees_basic_status_dates_and_the_carrier_link_only() {
         allowed,
         "no prices, lines, addresses or contacts"
     );
-    let shipment_fields = field_names(&app, "GuestShipment").await;
-    assert!(!shipment_fields.contains("lineNumbers"));
-    assert!(shipment_fields.contains("trackingUrl"));
+    let shipment: BTreeSet<String> = [
+        "carrierName",
+        "trackingNumber",
+        "trackingUrl",
+        "shippedDate",
+        "deliveredDate",
+    ]
+    .map(String::from)
+    .into();
+    assert_eq!(field_names(&app, "GuestShipment").await, shipment);
+    let event: BTreeSet<String> = ["status", "at"].map(String::from).into();
+    assert_eq!(field_names(&app, "OrderStatusEvent").await, event);
 }
 
 #[tokio::test]
@@ -112,5 +121,78 @@ async fn guest_lookups_are_limited_per_client_before_any_backend_call() {
         app.backend_calls(),
         calls,
         "the refused lookup reached no backend"
+    );
+}
+
+#[tokio::test]
+async fn every_aliased_lookup_in_one_request_counts_against_the_limit() {
+    let app = spawn_app_with(|s| s.guest.lookups_per_minute = 3).await;
+    let (order, customer) = shipped_order(&app);
+    let fields: String = (0..5)
+        .map(|i| format!("a{i}: guestOrderStatus(orderNumber: \"{order}\", customerNumber: \"{customer}\") {{ status }} "))
+        .collect();
+    let answer = app
+        .graphql(None, &format!("{{ {fields} }}"), Value::Null)
+        .await;
+    let codes = answer.error_codes();
+    assert_eq!(codes, ["RATE_LIMITED", "RATE_LIMITED"], "{}", answer.body);
+    let answered = (0..5)
+        .filter(|i| answer.body["data"][format!("a{i}")].is_object())
+        .count();
+    assert_eq!(answered, 3);
+}
+
+#[tokio::test]
+async fn forwarded_addresses_count_only_from_trusted_proxies() {
+    let lookup = |app: &TestApp, order: &str, customer: &str, forwarded: &str| {
+        app.http
+            .post(format!("{}/graphql", app.address))
+            .header("x-forwarded-for", forwarded)
+            .json(&json!({ "query": GUEST, "variables": { "n": order, "c": customer } }))
+            .send()
+    };
+    let trusting = spawn_app_with(|s| {
+        s.guest.lookups_per_minute = 1;
+        s.server.trusted_proxies = vec!["127.0.0.1".parse().expect("an address")];
+    })
+    .await;
+    let (order, customer) = shipped_order(&trusting);
+    let codes = |response: reqwest::Response| async {
+        crate::helpers::Answer::from_response(response)
+            .await
+            .error_codes()
+    };
+    let first = lookup(&trusting, &order, &customer, "203.0.113.5")
+        .await
+        .expect("answers");
+    assert!(codes(first).await.is_empty());
+    let again = lookup(&trusting, &order, &customer, "198.51.100.1, 203.0.113.5")
+        .await
+        .expect("answers");
+    assert_eq!(
+        codes(again).await,
+        ["RATE_LIMITED"],
+        "the right-most untrusted hop is the client"
+    );
+    let other = lookup(&trusting, &order, &customer, "203.0.113.6")
+        .await
+        .expect("answers");
+    assert!(
+        codes(other).await.is_empty(),
+        "another client has its own allowance"
+    );
+
+    let untrusting = spawn_app_with(|s| s.guest.lookups_per_minute = 1).await;
+    let first = lookup(&untrusting, &order, &customer, "203.0.113.5")
+        .await
+        .expect("answers");
+    assert!(codes(first).await.is_empty());
+    let spoofed = lookup(&untrusting, &order, &customer, "203.0.113.99")
+        .await
+        .expect("answers");
+    assert_eq!(
+        codes(spoofed).await,
+        ["RATE_LIMITED"],
+        "an untrusted peer cannot pick its address"
     );
 }

@@ -84,14 +84,34 @@ async fn every_mutant_token_is_refused() {
     let other = app.token("iberia-lucia");
     parts[1] = other.split('.').nth(1).expect("a payload");
     let tampered = parts.join(".");
-    let mut no_kid_header = Header::new(Algorithm::RS256);
-    no_kid_header.kid = None;
+    // The right key under the trusted kid, but an algorithm the key does not declare.
+    let dev_key = std::fs::read_to_string("config/sandbox-identity-dev-key.pem").expect("dev key");
+    let other_algorithm = |alg| {
+        let mut header = Header::new(alg);
+        header.kid = Some(kid.clone());
+        let key = EncodingKey::from_rsa_pem(dev_key.as_bytes()).expect("an RSA key");
+        jsonwebtoken::encode(&header, &valid_json, &key).expect("encodes")
+    };
+    // Positive control: the claims the mutants are made from are accepted as they are.
+    let control = app
+        .graphql(Some(&app.token_with(&valid_json)), ME, Value::Null)
+        .await;
+    assert_eq!(control.assert_ok()["me"]["userId"], GLOBEX_USER);
+    app.sandbox.reset_stats();
 
     let mutants: Vec<(&str, String)> = vec![
         ("alg none", alg_none),
         (
             "HS256 signed with the RSA public key",
             hs256_with_public_key,
+        ),
+        (
+            "RS512 with the trusted key",
+            other_algorithm(Algorithm::RS512),
+        ),
+        (
+            "PS256 with the trusted key",
+            other_algorithm(Algorithm::PS256),
         ),
         ("expired", with("exp", json!(now - 3_600))),
         ("nbf in the future", with("nbf", json!(now + 3_600))),
@@ -148,39 +168,83 @@ async fn a_valid_token_is_accepted_and_the_key_set_is_fetched_once() {
 
 #[tokio::test]
 async fn a_newly_published_key_is_accepted_after_one_refetch() {
-    let app = spawn_app_with(|s| s.auth.jwks_min_refetch_seconds = 0).await;
+    let app = spawn_app().await;
+    assert_eq!(
+        app.settings.auth.jwks_min_refetch_seconds, 30,
+        "the shipped default"
+    );
     app.graphql(Some(&app.token(GLOBEX_USER)), ME, Value::Null)
         .await
         .assert_ok();
-    let mut fetches = app.sandbox.stats().instances["identity"].calls;
-    assert_eq!(fetches, 1);
+    assert_eq!(app.sandbox.stats().instances["identity"].calls, 1);
 
-    for kid in ["rotated-rsa", "rotated-ec"] {
-        app.sandbox
-            .identity()
-            .publish(kid, &key(kid))
-            .expect("publishes");
-        let rotated = app.token(GLOBEX_USER);
-        let header = jsonwebtoken::decode_header(&rotated).expect("a header");
-        assert_eq!(header.kid.as_deref(), Some(kid));
-        for _ in 0..2 {
-            let answer = app.graphql(Some(&rotated), ME, Value::Null).await;
-            assert_eq!(answer.assert_ok()["me"]["userId"], GLOBEX_USER, "{kid}");
-        }
-        fetches += 1;
-        assert_eq!(
-            app.sandbox.stats().instances["identity"].calls,
-            fetches,
-            "{kid}: exactly one refetch, then the new key is cached"
-        );
+    app.sandbox
+        .identity()
+        .publish("rotated-rsa", &key("rotated-rsa"))
+        .expect("publishes");
+    let rotated = app.token(GLOBEX_USER);
+    assert_eq!(
+        jsonwebtoken::decode_header(&rotated)
+            .expect("a header")
+            .kid
+            .as_deref(),
+        Some("rotated-rsa")
+    );
+    for _ in 0..3 {
+        let answer = app.graphql(Some(&rotated), ME, Value::Null).await;
+        assert_eq!(answer.assert_ok()["me"]["userId"], GLOBEX_USER);
     }
-    let old = app.token_with(&app.valid_claims(GLOBEX_USER));
-    app.graphql(Some(&old), ME, Value::Null).await.assert_ok();
+    assert_eq!(
+        app.sandbox.stats().instances["identity"].calls,
+        2,
+        "exactly one refetch"
+    );
+    let before = app.token_with(&app.valid_claims(GLOBEX_USER));
+    app.graphql(Some(&before), ME, Value::Null)
+        .await
+        .assert_ok();
+}
+
+#[tokio::test]
+async fn another_rotation_is_picked_up_once_the_refetch_interval_has_passed() {
+    let app = spawn_app_with(|s| {
+        s.auth.jwks_min_refetch_seconds = 1;
+        s.auth.jwks_cache_seconds = 300;
+    })
+    .await;
+    app.graphql(Some(&app.token(GLOBEX_USER)), ME, Value::Null)
+        .await
+        .assert_ok();
+    app.sandbox
+        .identity()
+        .publish("rotated-rsa", &key("rotated-rsa"))
+        .expect("publishes");
+    app.graphql(Some(&app.token(GLOBEX_USER)), ME, Value::Null)
+        .await
+        .assert_ok();
+
+    app.sandbox
+        .identity()
+        .publish("rotated-ec", &key("rotated-ec"))
+        .expect("publishes");
+    let ec = app.token(GLOBEX_USER);
+    assert_refused(
+        &app.graphql(Some(&ec), ME, Value::Null).await,
+        "within the interval",
+    );
+    assert_eq!(app.sandbox.stats().instances["identity"].calls, 2);
+    tokio::time::sleep(std::time::Duration::from_millis(1_100)).await;
+    app.graphql(Some(&ec), ME, Value::Null).await.assert_ok();
+    assert_eq!(app.sandbox.stats().instances["identity"].calls, 3);
 }
 
 #[tokio::test]
 async fn unknown_kids_refetch_the_key_set_at_most_once_per_interval() {
-    let app = spawn_app_with(|s| s.auth.jwks_min_refetch_seconds = 3_600).await;
+    let app = spawn_app_with(|s| {
+        s.auth.jwks_min_refetch_seconds = 3_600;
+        s.auth.jwks_cache_seconds = 3_600;
+    })
+    .await;
     app.graphql(Some(&app.token(GLOBEX_USER)), ME, Value::Null)
         .await
         .assert_ok();
@@ -240,5 +304,50 @@ async fn the_identity_provider_being_down_is_a_503_not_a_401() {
     assert_eq!(
         answer.body["errors"][0]["extensions"]["backend"],
         "identity"
+    );
+}
+
+#[tokio::test]
+async fn a_production_gateway_refuses_the_sandbox_development_key_even_from_its_key_set() {
+    use supportgraph::settings::{Profile, Settings};
+    use supportgraph::startup::{Application, sandbox_identity};
+    use supportgraph_adapters::sandbox::{self, SandboxConfig};
+
+    let mut settings = Settings::load_without_env(None).expect("defaults load");
+    let standalone = sandbox::start(
+        SandboxConfig {
+            seed: settings.sandbox.seed,
+            faults: Default::default(),
+            identity: sandbox_identity(&settings).expect("the dev key"),
+            auto_approve_after: None,
+        },
+        "127.0.0.1:0".parse().expect("an address"),
+    )
+    .await
+    .expect("the sandbox starts");
+    settings.profile = Profile::Production;
+    settings.sandbox.embedded = false;
+    settings.server.port = 0;
+    settings.auth.jwks_url = Some(standalone.jwks_url());
+    let b = &mut settings.backends;
+    b.registration.base_url = Some(standalone.base_url("registration"));
+    b.order_status.americas = Some(standalone.base_url("order-status/americas"));
+    b.order_status.emea = Some(standalone.base_url("order-status/emea"));
+    b.order_status.ap = Some(standalone.base_url("order-status/ap"));
+    let application = Application::build(settings).await.expect("builds");
+    let address = format!("http://127.0.0.1:{}/graphql", application.port());
+    tokio::spawn(application.run_until_stopped());
+
+    let token = standalone.identity().mint(GLOBEX_USER).expect("mints");
+    let response = reqwest::Client::new()
+        .post(address)
+        .bearer_auth(token)
+        .json(&json!({ "query": ME }))
+        .send()
+        .await
+        .expect("answers");
+    assert_refused(
+        &Answer::from_response(response).await,
+        "the development key in production",
     );
 }

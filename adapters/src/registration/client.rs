@@ -28,12 +28,9 @@ fn user_path(user_id: &str) -> String {
     format!("v1/users/{encoded}")
 }
 
-/// Everything but RFC 3986 unreserved characters is encoded, so an ID cannot add path segments.
-const PATH_SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
-    .remove(b'-')
-    .remove(b'.')
-    .remove(b'_')
-    .remove(b'~');
+/// Everything but letters, digits, `-`, `_` and `~` is encoded — `.` too, so an ID of `..` cannot
+/// climb out of its path segment.
+const PATH_SEGMENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'~');
 
 #[async_trait]
 impl RegistrationBackend for HttpRegistrationBackend {
