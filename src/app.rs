@@ -7,6 +7,7 @@ use supportgraph_adapters::model::Region;
 use supportgraph_adapters::ports::OrderBackend;
 
 use crate::auth::{ProfileCache, TokenVerifier};
+use crate::cache::Cache;
 use crate::carriers::CarrierDirectory;
 use crate::countries::CountryDirectory;
 use crate::limits::GuestLimiter;
@@ -22,6 +23,8 @@ pub struct App {
     pub carriers: CarrierDirectory,
     /// The order-status instance of every region.
     pub order_backends: BTreeMap<Region, Arc<dyn OrderBackend>>,
+    /// The two-tier cache (in-process, plus Redis when configured).
+    pub cache: Arc<Cache>,
     /// Registration profiles and tool authorisations, cached briefly per user.
     pub profiles: ProfileCache,
     /// Verifies bearer tokens against the identity provider's key set.

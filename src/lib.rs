@@ -9,6 +9,7 @@
 //! - [`http`] — routes and middleware (`/graphql`, `/graphiql`, `/healthz`, `/readyz`).
 //! - [`graphql`] — the schema, its types and resolvers.
 //! - [`federation`] — which regions a question touches, and merging their answers.
+//! - [`cache`] — the two-tier cache (in-process, Redis) and its keys.
 //! - [`auth`] — token verification, the sandbox identity provider, the per-request caller.
 //! - [`countries`], [`carriers`] — the directories in `config/`.
 //! - [`limits`] — per-client limits applied before any backend call.
@@ -19,6 +20,7 @@
 
 pub mod app;
 pub mod auth;
+pub mod cache;
 pub mod carriers;
 pub mod countries;
 pub mod error;

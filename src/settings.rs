@@ -58,6 +58,48 @@ pub struct Settings {
     pub backends: BackendsSettings,
     /// Retries and circuit breakers, for every backend instance.
     pub resilience: ResilienceSettings,
+    /// What is cached, and for how long.
+    pub cache: CacheSettings,
+    /// The shared cache tier (optional).
+    pub redis: RedisSettings,
+}
+
+/// What is cached, and for how long (per kind of data). A TTL of 0 turns that kind's caching off.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CacheSettings {
+    /// Most entries in the in-process tier.
+    pub max_entries: u64,
+    /// Registration profiles and tool authorisations, per user, in seconds.
+    pub profile_ttl_seconds: u64,
+    /// Pages of orders, per region and authorised scope, in seconds.
+    pub orders_ttl_seconds: u64,
+    /// Single orders looked up by number, in seconds.
+    pub order_ttl_seconds: u64,
+    /// How long an `Idempotency-Key` and its result are kept, in seconds.
+    pub idempotency_ttl_seconds: u64,
+}
+
+/// The shared cache tier.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RedisSettings {
+    /// `redis://host:port/db`; with `cluster = true`, a comma-separated list of seed nodes.
+    /// Unset or empty: the in-process tier serves alone.
+    #[serde(default)]
+    pub url: Option<String>,
+    /// Connect to a Redis Cluster.
+    pub cluster: bool,
+    /// Prefix of every key, so several deployments can share one Redis.
+    pub key_prefix: String,
+    /// Timeout of one Redis command, in milliseconds (tens of ms: a slow cache is a miss).
+    pub op_timeout_ms: u64,
+    /// Timeout of connecting, in milliseconds.
+    pub connect_timeout_ms: u64,
+    /// Consecutive failures after which Redis is skipped for a while.
+    pub breaker_failures: u32,
+    /// How long Redis is skipped, in milliseconds.
+    pub breaker_open_ms: u64,
 }
 
 /// Retries and circuit breakers, applied to every backend instance separately.
@@ -141,9 +183,6 @@ pub struct AuthSettings {
     pub jwks_min_refetch_seconds: u64,
     /// Timeout of one key-set fetch, in milliseconds.
     pub jwks_timeout_ms: u64,
-    /// How long a user's registration profile and tool authorisations are cached, in seconds;
-    /// 0 fetches them on every request.
-    pub profile_cache_seconds: u64,
 }
 
 /// Anonymous order-status lookups.
@@ -345,6 +384,15 @@ impl Settings {
             return Err(rejected(
                 "auth.jwks_cache_seconds",
                 "must be at least auth.jwks_min_refetch_seconds",
+            ));
+        }
+        if self.redis.key_prefix.is_empty() || self.redis.key_prefix.contains(char::is_whitespace) {
+            return Err(rejected("redis.key_prefix", "must be a non-empty word"));
+        }
+        if self.redis.op_timeout_ms == 0 || self.redis.op_timeout_ms >= deadline {
+            return Err(rejected(
+                "redis.op_timeout_ms",
+                "must be between 1 and server.request_timeout_ms - 1 (tens of ms is right)",
             ));
         }
         let r = &self.resilience;

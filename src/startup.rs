@@ -19,6 +19,7 @@ use url::Url;
 
 use crate::app::App;
 use crate::auth::{ProfileCache, TokenVerifier};
+use crate::cache::{Cache, RedisConfigError};
 use crate::carriers::{CarrierDirectory, CarriersError};
 use crate::countries::{CountriesError, CountryDirectory};
 use crate::http::{HttpState, router};
@@ -52,6 +53,9 @@ pub enum StartupError {
         /// Why.
         source: std::io::Error,
     },
+    /// The shared cache tier's settings are unusable.
+    #[error(transparent)]
+    Redis(#[from] RedisConfigError),
     /// The HTTP client could not be built.
     #[error("could not build the HTTP client: {0}")]
     HttpClient(String),
@@ -241,12 +245,15 @@ impl Application {
             Profile::Production => development_keys(&settings),
             Profile::Sandbox => Vec::new(),
         };
+        let cache = Arc::new(Cache::new(&settings.cache, &settings.redis)?);
         let app = Arc::new(App {
             tokens: TokenVerifier::new(&settings.auth, jwks_url, &refused_keys),
             profiles: ProfileCache::new(
                 registration,
-                Duration::from_secs(settings.auth.profile_cache_seconds),
+                cache.clone(),
+                Duration::from_secs(settings.cache.profile_ttl_seconds),
             ),
+            cache,
             guest_limiter: GuestLimiter::new(settings.guest.lookups_per_minute),
             settings,
             countries,

@@ -1,35 +1,42 @@
-//! A short-lived, per-user cache of registration profiles (customer numbers and tool
-//! authorisations), so a burst of requests from one user costs one registration call.
+//! Registration profiles (customer numbers and tool authorisations) through the cache, so a
+//! burst of requests from one user costs one registration call — in this gateway and every other
+//! sharing its Redis.
 //!
-//! Concurrent misses for one user share one call. A user's entry is dropped when they change it
-//! (an authorisation request); an administrator's decision shows once the entry expires.
+//! A user's entries live in the namespace `("profile", user_id)`, bumped when they change their
+//! own profile (an authorisation request); an administrator's decision shows once the entry
+//! expires (`cache.profile_ttl_seconds`).
 
 use std::sync::Arc;
 use std::time::Duration;
 
-use moka::future::Cache;
 use supportgraph_adapters::AdapterError;
 use supportgraph_adapters::model::UserProfile;
 use supportgraph_adapters::ports::RegistrationBackend;
 
-/// Profiles by user ID; `None` records "not registered".
+use crate::cache::{Cache, CacheKey, Namespace};
+
+/// Profiles by user ID.
 pub struct ProfileCache {
     registration: Arc<dyn RegistrationBackend>,
-    cache: Option<Cache<String, Option<Arc<UserProfile>>>>,
+    cache: Arc<Cache>,
+    ttl: Duration,
+}
+
+fn namespace(user_id: &str) -> Namespace {
+    Namespace::new("profile", user_id)
 }
 
 impl ProfileCache {
-    /// Caches `registration`'s answers for `ttl`; a zero `ttl` caches nothing.
-    pub fn new(registration: Arc<dyn RegistrationBackend>, ttl: Duration) -> Self {
-        let cache = (!ttl.is_zero()).then(|| {
-            Cache::builder()
-                .time_to_live(ttl)
-                .max_capacity(100_000)
-                .build()
-        });
+    /// Caches `registration`'s answers in `cache` for `ttl`; a zero `ttl` caches nothing.
+    pub fn new(
+        registration: Arc<dyn RegistrationBackend>,
+        cache: Arc<Cache>,
+        ttl: Duration,
+    ) -> Self {
         Self {
             registration,
             cache,
+            ttl,
         }
     }
 
@@ -38,24 +45,25 @@ impl ProfileCache {
         &self.registration
     }
 
-    /// The user's profile, from the cache or the registration system.
+    /// The user's profile (`None`: not registered), from the cache or the registration system.
     pub async fn get(&self, user_id: &str) -> Result<Option<Arc<UserProfile>>, AdapterError> {
-        let load = async {
-            Ok::<_, AdapterError>(self.registration.user_profile(user_id).await?.map(Arc::new))
-        };
-        match &self.cache {
-            None => load.await,
-            Some(cache) => cache
-                .try_get_with(user_id.to_owned(), load)
-                .await
-                .map_err(|shared| (*shared).clone()),
-        }
+        let key = CacheKey::new(
+            "registration",
+            "user_profile",
+            user_id,
+            vec![user_id.to_owned()],
+            vec![namespace(user_id)],
+            self.ttl,
+        );
+        let profile = self
+            .cache
+            .get_or_load(&key, self.registration.user_profile(user_id))
+            .await?;
+        Ok(profile.map(Arc::new))
     }
 
-    /// Forgets the user's cached profile (after they changed it).
+    /// Forgets the user's cached profile everywhere (after they changed it).
     pub async fn forget(&self, user_id: &str) {
-        if let Some(cache) = &self.cache {
-            cache.invalidate(user_id).await;
-        }
+        self.cache.invalidate(&namespace(user_id)).await;
     }
 }

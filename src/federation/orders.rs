@@ -7,11 +7,14 @@
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
+use std::time::Duration;
 
 use futures::future::join_all;
 use supportgraph_adapters::AdapterError;
 use supportgraph_adapters::model::{Order, OrderPage, OrderQuery, Region};
 use supportgraph_adapters::ports::OrderBackend;
+
+use crate::cache::{Cache, CacheKey, Namespace};
 
 /// One region that could not answer.
 #[derive(Debug, Clone)]
@@ -35,12 +38,37 @@ pub struct WorldwidePage {
     pub failures: Vec<RegionFailure>,
 }
 
-/// Lists one page of orders over every region in `scope`, concurrently.
+/// The cache key of one region's page: the region's instance, the filters, and the customer
+/// numbers asked about — the caller's authorised scope in that region — whose namespaces a
+/// change to their orders bumps.
+fn page_key(region: Region, query: &OrderQuery, ttl: Duration) -> CacheKey {
+    let arguments = format!(
+        "statuses={:?};from={:?};to={:?};after={:?};limit={}",
+        query.statuses, query.ordered_from, query.ordered_to, query.after, query.limit
+    );
+    CacheKey::new(
+        format!("order-status/{region}"),
+        "list_orders",
+        arguments,
+        query.customer_numbers.clone(),
+        query
+            .customer_numbers
+            .iter()
+            .map(|c| Namespace::new("orders", c.clone()))
+            .collect(),
+        ttl,
+    )
+}
+
+/// Lists one page of orders over every region in `scope`, concurrently, each region's page
+/// through the cache for `ttl`.
 ///
 /// `template` carries the filters and the `after` key; its customer numbers and limit are set per
 /// region here.
 pub async fn list_worldwide(
     backends: &BTreeMap<Region, Arc<dyn OrderBackend>>,
+    cache: &Cache,
+    ttl: Duration,
     scope: &BTreeMap<Region, Vec<String>>,
     template: &OrderQuery,
     first: u32,
@@ -54,7 +82,10 @@ pub async fn list_worldwide(
         let backend = backends.get(region).cloned();
         async move {
             let result = match backend {
-                Some(backend) => backend.list_orders(&query).await,
+                Some(backend) => {
+                    let key = page_key(*region, &query, ttl);
+                    cache.get_or_load(&key, backend.list_orders(&query)).await
+                }
                 None => Err(AdapterError::Transport {
                     backend: format!("order-status/{region}"),
                     detail: "no instance is configured for this region".to_owned(),

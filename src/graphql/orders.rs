@@ -6,6 +6,7 @@
 //! `BACKEND_UNAVAILABLE` error with the field's path, so the rest of the answer still arrives.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use async_graphql::{Context, ErrorExtensions, InputObject, Object, Result};
 use supportgraph_adapters::model::{OrderQuery, OrderStatus as ModelStatus};
@@ -164,7 +165,16 @@ impl OrdersQuery {
             after: after_key,
             ..OrderQuery::default()
         };
-        let page = list_worldwide(&app.order_backends, &scope.by_region, &template, first).await;
+        let ttl = Duration::from_secs(app.settings.cache.orders_ttl_seconds);
+        let page = list_worldwide(
+            &app.order_backends,
+            &app.cache,
+            ttl,
+            &scope.by_region,
+            &template,
+            first,
+        )
+        .await;
         report_failures(ctx, &page.failures);
         if page.failures.len() == scope.by_region.len() {
             return Ok(None);

@@ -124,7 +124,7 @@ async fn lists_narrow_to_authorised_customer_numbers_and_say_what_they_left_out(
 
 #[tokio::test]
 async fn a_request_then_approval_then_access() {
-    let app = spawn_app_with(|s| s.auth.profile_cache_seconds = 0).await;
+    let app = spawn_app_with(|s| s.cache.profile_ttl_seconds = 0).await;
     let filter = json!({ "filter": { "customerNumbers": ["1000101"] } });
     assert_eq!(
         app.graphql_as(KENJI, ORDERS, filter.clone())
@@ -170,7 +170,7 @@ async fn a_request_then_approval_then_access() {
 
 #[tokio::test]
 async fn a_denied_request_stays_forbidden_and_can_be_asked_again() {
-    let app = spawn_app_with(|s| s.auth.profile_cache_seconds = 0).await;
+    let app = spawn_app_with(|s| s.cache.profile_ttl_seconds = 0).await;
     let input = json!({ "input": {
         "tool": "INVOICES", "customerNumber": "8100501", "justification": "Tokyo invoices"
     }});
@@ -203,7 +203,7 @@ async fn a_denied_request_stays_forbidden_and_can_be_asked_again() {
 #[tokio::test]
 async fn requests_can_be_approved_automatically_after_a_delay() {
     let app = spawn_app_with(|s| {
-        s.auth.profile_cache_seconds = 0;
+        s.cache.profile_ttl_seconds = 0;
         s.sandbox.auto_approve_after_ms = Some(0);
     })
     .await;
@@ -299,7 +299,7 @@ async fn a_guest_cannot_request_access_and_mutations_are_refused_over_get() {
 
 #[tokio::test]
 async fn profiles_are_cached_per_user_and_forgotten_when_the_user_changes_them() {
-    let app = spawn_app_with(|s| s.auth.profile_cache_seconds = 3_600).await;
+    let app = spawn_app_with(|s| s.cache.profile_ttl_seconds = 3_600).await;
     for _ in 0..3 {
         app.graphql_as(KENJI, "{ me { userId } }", Value::Null)
             .await

@@ -25,6 +25,7 @@ fn calls(app: &TestApp, instance: &str) -> u64 {
 #[tokio::test]
 async fn a_failing_backend_opens_its_breaker_then_closes_after_recovery() {
     let app = spawn_app_with(|s| {
+        s.cache.orders_ttl_seconds = 0;
         s.resilience.max_retries = 0;
         s.resilience.breaker_window = 4;
         s.resilience.breaker_min_calls = 4;
@@ -67,6 +68,7 @@ async fn a_failing_backend_opens_its_breaker_then_closes_after_recovery() {
 #[tokio::test]
 async fn retries_never_exceed_the_budget() {
     let app = spawn_app_with(|s| {
+        s.cache.orders_ttl_seconds = 0;
         s.resilience.max_retries = 3;
         s.resilience.retry_ratio = 0.2;
         s.resilience.retry_backoff_ms = 1;
@@ -93,6 +95,7 @@ async fn retries_never_exceed_the_budget() {
 #[tokio::test]
 async fn a_read_that_fails_once_succeeds_on_retry() {
     let app = spawn_app_with(|s| {
+        s.cache.orders_ttl_seconds = 0;
         s.resilience.retry_backoff_ms = 1;
     })
     .await;
@@ -133,7 +136,7 @@ async fn a_read_that_fails_once_succeeds_on_retry() {
 #[tokio::test]
 async fn a_mutation_is_never_retried() {
     let app = spawn_app_with(|s| {
-        s.auth.profile_cache_seconds = 0;
+        s.cache.profile_ttl_seconds = 0;
         s.resilience.retry_backoff_ms = 1;
     })
     .await;

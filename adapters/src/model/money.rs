@@ -1,9 +1,10 @@
 //! Money as an exact decimal plus its ISO 4217 currency; never a float.
 
 use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
 
 /// An exact amount of money in one currency.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Money {
     /// The amount, exact, in the currency's major unit (e.g. `1234.50`).
     pub amount: Decimal,

@@ -1,5 +1,6 @@
 //! Orders, their lines, status timeline and shipments, as every order-status instance reports them.
 
+use serde::{Deserialize, Serialize};
 use std::cmp::Ordering;
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -7,7 +8,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use super::{Money, Region};
 
 /// Where an order is in its life.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum OrderStatus {
     /// The order was received and is being checked.
     Received,
@@ -26,7 +27,7 @@ pub enum OrderStatus {
 }
 
 /// Whether a product is hardware or software.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum ProductKind {
     /// A machine, part or feature.
     Hardware,
@@ -35,7 +36,7 @@ pub enum ProductKind {
 }
 
 /// One entry in an order's status timeline.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StatusChange {
     /// The status entered.
     pub status: OrderStatus,
@@ -44,7 +45,7 @@ pub struct StatusChange {
 }
 
 /// One ordered product.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OrderLine {
     /// Position of the line in the order, from 1.
     pub line_number: u32,
@@ -61,7 +62,7 @@ pub struct OrderLine {
 }
 
 /// One parcel or freight shipment of an order.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Shipment {
     /// The carrier's code, a key of `config/carriers.toml` (e.g. `UPS`).
     pub carrier_code: String,
@@ -76,7 +77,7 @@ pub struct Shipment {
 }
 
 /// A hardware and/or software order.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Order {
     /// The vendor's order number, unique worldwide.
     pub order_number: String,
@@ -126,7 +127,7 @@ impl Order {
 ///
 /// Orders list newest first; ties on the date are broken by order number, descending. Order
 /// numbers are unique worldwide, so the key is a total order across every region.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct OrderSortKey {
     /// Day the order was placed.
     pub order_date: NaiveDate,
@@ -151,7 +152,7 @@ impl PartialOrd for OrderSortKey {
 }
 
 /// What to list from one order-status instance.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct OrderQuery {
     /// Only orders of these customer numbers; never empty when sent to a backend.
     pub customer_numbers: Vec<String>,
@@ -168,7 +169,7 @@ pub struct OrderQuery {
 }
 
 /// One page of orders from one order-status instance.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OrderPage {
     /// The orders, in listing order ([`OrderSortKey`]).
     pub orders: Vec<Order>,

@@ -91,7 +91,7 @@ pub enum AuthorizationStatus {
 }
 
 /// A user's authorisation for one tool on one customer number.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ToolAuthorization {
     /// The tool.
     pub tool: Tool,

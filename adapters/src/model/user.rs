@@ -2,9 +2,10 @@
 //! registration backend.
 
 use super::{AuthorizationStatus, Tool, ToolAuthorization};
+use serde::{Deserialize, Serialize};
 
 /// A postal address.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Address {
     /// Street and number.
     pub street: String,
@@ -17,7 +18,7 @@ pub struct Address {
 }
 
 /// One customer number of a company, as registered in one country.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CustomerAccount {
     /// The vendor's customer number, unique worldwide.
     pub customer_number: String,
@@ -26,7 +27,7 @@ pub struct CustomerAccount {
 }
 
 /// A user's registration profile: one user ID for every tool.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UserProfile {
     /// The identity provider's subject for this user.
     pub user_id: String,

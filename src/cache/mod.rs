@@ -1,0 +1,229 @@
+//! The two-tier cache: an in-process tier (moka) in front of a shared Redis tier.
+//!
+//! - Keys ([`CacheKey`]) carry the backend, operation, arguments, the caller's authorised scope
+//!   and the versions of the namespaces the value depends on; see [`key`].
+//! - Concurrent misses for one key make one backend call (the in-process tier's single flight).
+//! - A mutation bumps the namespaces it changes ([`Cache::invalidate`]); the version lives in
+//!   Redis, so every gateway sharing it stops serving the old entries at once.
+//! - Without `redis.url` the in-process tier serves alone. With Redis failing or slow, calls fall
+//!   through to the backends and `/readyz` says `degraded`; no request fails because of the cache.
+
+pub mod key;
+mod redis_tier;
+
+use std::any::Any;
+use std::collections::HashMap;
+use std::future::Future;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use moka::Expiry;
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+
+pub use key::{CacheKey, Namespace};
+pub use redis_tier::{RedisConfigError, RedisHealth, RedisTier};
+
+use crate::settings::{CacheSettings, RedisSettings};
+
+/// How long a namespace's version is kept in Redis; longer than any entry lives.
+const NAMESPACE_VERSION_TTL_SECONDS: u64 = 7 * 24 * 3600;
+
+#[derive(Clone)]
+struct Entry {
+    value: Arc<dyn Any + Send + Sync>,
+    ttl: Duration,
+}
+
+/// Each in-process entry lives as long as its own TTL.
+struct PerEntryTtl;
+
+impl Expiry<String, Entry> for PerEntryTtl {
+    fn expire_after_create(&self, _key: &String, entry: &Entry, _now: Instant) -> Option<Duration> {
+        Some(entry.ttl)
+    }
+}
+
+/// What Redis holds: the value and when it stops being valid, so an instance that picks it up
+/// late keeps it only for the time it has left.
+#[derive(Serialize, Deserialize)]
+struct Envelope<T> {
+    expires_at_ms: i64,
+    value: T,
+}
+
+/// How the cache is doing, for `/readyz`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CacheHealth {
+    /// In-process tier only (no `redis.url`).
+    LocalOnly,
+    /// Both tiers working.
+    Ok,
+    /// Redis failing or slow: requests fall through to the backends.
+    Degraded,
+}
+
+/// The gateway's cache.
+pub struct Cache {
+    prefix: String,
+    local: moka::future::Cache<String, Entry>,
+    local_versions: Mutex<HashMap<String, u64>>,
+    redis: Option<RedisTier>,
+}
+
+impl Cache {
+    /// A cache with the in-process tier, plus Redis when `redis.url` is set.
+    pub fn new(cache: &CacheSettings, redis: &RedisSettings) -> Result<Self, RedisConfigError> {
+        let tier = match redis.url.as_deref().filter(|u| !u.is_empty()) {
+            Some(url) => Some(RedisTier::new(url, redis)?),
+            None => None,
+        };
+        Ok(Self {
+            prefix: redis.key_prefix.clone(),
+            local: moka::future::Cache::builder()
+                .max_capacity(cache.max_entries)
+                .expire_after(PerEntryTtl)
+                .build(),
+            local_versions: Mutex::new(HashMap::new()),
+            redis: tier,
+        })
+    }
+
+    /// Where the cache stands.
+    pub fn health(&self) -> CacheHealth {
+        match &self.redis {
+            None => CacheHealth::LocalOnly,
+            Some(redis) if redis.health() == RedisHealth::Ok => CacheHealth::Ok,
+            Some(_) => CacheHealth::Degraded,
+        }
+    }
+
+    /// The cached value for `key`, or the result of `load` — which is then cached in both tiers.
+    /// Concurrent calls for one key share one `load`. Errors are never cached. A zero TTL
+    /// bypasses the cache.
+    pub async fn get_or_load<T, E, F>(&self, key: &CacheKey, load: F) -> Result<T, E>
+    where
+        T: Serialize + DeserializeOwned + Clone + Send + Sync + 'static,
+        E: Clone + Send + Sync + 'static,
+        F: Future<Output = Result<T, E>>,
+    {
+        if key.ttl.is_zero() {
+            return load.await;
+        }
+        let full = self.render::<T>(key).await;
+        let entry = self
+            .local
+            .try_get_with(full.clone(), async {
+                if let Some((value, ttl)) = self.shared_get::<T>(&full).await {
+                    return Ok(Entry {
+                        value: Arc::new(value),
+                        ttl,
+                    });
+                }
+                let value = load.await?;
+                self.shared_set(&full, &value, key.ttl).await;
+                Ok(Entry {
+                    value: Arc::new(value),
+                    ttl: key.ttl,
+                })
+            })
+            .await
+            .map_err(|shared: Arc<E>| (*shared).clone())?;
+        Ok(entry
+            .value
+            .downcast_ref::<T>()
+            .expect("a rendered key includes its value's type, so an entry always has that type")
+            .clone())
+    }
+
+    /// Makes every entry of `namespace` unreachable, in every gateway sharing the Redis.
+    pub async fn invalidate(&self, namespace: &Namespace) {
+        let key = key::namespace_key(&self.prefix, namespace);
+        *self
+            .local_versions
+            .lock()
+            .expect("the version map is never poisoned: no code panics holding it")
+            .entry(key.clone())
+            .or_insert(0) += 1;
+        if let Some(redis) = &self.redis {
+            let mut incr = redis::cmd("INCR");
+            incr.arg(&key);
+            if redis.run::<u64>(incr).await.is_some() {
+                let mut expire = redis::cmd("EXPIRE");
+                expire.arg(&key).arg(NAMESPACE_VERSION_TTL_SECONDS);
+                let _: Option<i64> = redis.run(expire).await;
+            } else {
+                tracing::warn!(%key, "could not bump a namespace in Redis: other gateways serve its entries until they expire");
+            }
+        }
+    }
+
+    async fn render<T>(&self, key: &CacheKey) -> String {
+        let versions = self.versions(&key.namespaces).await;
+        key.render(&self.prefix, std::any::type_name::<T>(), &versions)
+    }
+
+    async fn versions(&self, namespaces: &[Namespace]) -> Vec<u64> {
+        if namespaces.is_empty() {
+            return Vec::new();
+        }
+        let keys: Vec<String> = namespaces
+            .iter()
+            .map(|n| key::namespace_key(&self.prefix, n))
+            .collect();
+        if let Some(redis) = &self.redis {
+            let mut mget = redis::cmd("MGET");
+            for key in &keys {
+                mget.arg(key);
+            }
+            if let Some(values) = redis.run::<Vec<Option<u64>>>(mget).await {
+                return values.into_iter().map(|v| v.unwrap_or(0)).collect();
+            }
+        }
+        let local = self
+            .local_versions
+            .lock()
+            .expect("the version map is never poisoned: no code panics holding it");
+        keys.iter()
+            .map(|k| local.get(k).copied().unwrap_or(0))
+            .collect()
+    }
+
+    async fn shared_get<T: DeserializeOwned>(&self, key: &str) -> Option<(T, Duration)> {
+        let redis = self.redis.as_ref()?;
+        let mut get = redis::cmd("GET");
+        get.arg(key);
+        let bytes: Vec<u8> = redis.run::<Option<Vec<u8>>>(get).await??;
+        match serde_json::from_slice::<Envelope<T>>(&bytes) {
+            Ok(envelope) => {
+                let left = envelope.expires_at_ms - chrono::Utc::now().timestamp_millis();
+                (left > 0).then(|| (envelope.value, Duration::from_millis(left as u64)))
+            }
+            Err(error) => {
+                tracing::warn!(%error, %key, "unreadable shared cache entry ignored");
+                None
+            }
+        }
+    }
+
+    async fn shared_set<T: Serialize>(&self, key: &str, value: &T, ttl: Duration) {
+        let Some(redis) = &self.redis else { return };
+        let envelope = Envelope {
+            expires_at_ms: chrono::Utc::now().timestamp_millis() + ttl.as_millis() as i64,
+            value,
+        };
+        let bytes = match serde_json::to_vec(&envelope) {
+            Ok(bytes) => bytes,
+            Err(error) => {
+                tracing::error!(%error, %key, "a value could not be serialised for the shared cache");
+                return;
+            }
+        };
+        let mut set = redis::cmd("SET");
+        set.arg(key)
+            .arg(bytes)
+            .arg("PX")
+            .arg(ttl.as_millis().max(1) as u64);
+        let _: Option<()> = redis.run(set).await;
+    }
+}
