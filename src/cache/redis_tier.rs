@@ -24,10 +24,12 @@ pub enum RedisHealth {
 
 enum Connection {
     Single(ConnectionManager),
-    Cluster {
-        client: ClusterClient,
-        connection: OnceCell<ClusterConnection>,
-    },
+    Cluster(Box<Cluster>),
+}
+
+struct Cluster {
+    client: ClusterClient,
+    connection: OnceCell<ClusterConnection>,
 }
 
 struct BreakerState {
@@ -61,10 +63,10 @@ impl RedisTier {
                 .response_timeout(op_timeout)
                 .build()
                 .map_err(|e| RedisConfigError(e.to_string()))?;
-            Connection::Cluster {
+            Connection::Cluster(Box::new(Cluster {
                 client,
                 connection: OnceCell::new(),
-            }
+            }))
         } else {
             let client = redis::Client::open(url).map_err(|e| RedisConfigError(e.to_string()))?;
             let config = redis::aio::ConnectionManagerConfig::new()
@@ -162,9 +164,10 @@ impl RedisTier {
     async fn query<T: FromRedisValue>(&self, command: Cmd) -> redis::RedisResult<T> {
         match &self.connection {
             Connection::Single(manager) => command.query_async(&mut manager.clone()).await,
-            Connection::Cluster { client, connection } => {
-                let connection = connection
-                    .get_or_try_init(|| client.get_async_connection())
+            Connection::Cluster(cluster) => {
+                let connection = cluster
+                    .connection
+                    .get_or_try_init(|| cluster.client.get_async_connection())
                     .await?;
                 command.query_async(&mut connection.clone()).await
             }
