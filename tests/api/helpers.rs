@@ -199,3 +199,44 @@ pub fn authorized_customers(user_id: &str, tool: Tool) -> Vec<&'static str> {
         .map(|(_, _, c, _)| c)
         .collect()
 }
+
+/// The Redis the cache tests use (`REDIS_URL`, default `redis://127.0.0.1:6379`), or `None` to
+/// skip when it does not answer. Under `CI=true` an unreachable Redis fails the test instead.
+pub async fn redis_url() -> Option<String> {
+    let url = std::env::var("REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:6379".to_owned());
+    if redis_answers(&url).await {
+        return Some(url);
+    }
+    assert!(
+        std::env::var("CI").as_deref() != Ok("true"),
+        "Redis does not answer at {url}, and CI=true makes that a failure"
+    );
+    eprintln!("skipping: Redis does not answer at {url} (set REDIS_URL)");
+    None
+}
+
+/// Whether a Redis at `url` answers PING within a second.
+pub async fn redis_answers(url: &str) -> bool {
+    let Ok(client) = redis::Client::open(url) else {
+        return false;
+    };
+    let ping = async {
+        let mut connection = client.get_multiplexed_async_connection().await.ok()?;
+        redis::cmd("PING")
+            .query_async::<String>(&mut connection)
+            .await
+            .ok()
+    };
+    matches!(
+        tokio::time::timeout(std::time::Duration::from_secs(1), ping).await,
+        Ok(Some(_))
+    )
+}
+
+/// A key prefix no other test uses, so tests sharing one Redis never see each other's entries.
+pub fn unique_prefix(test: &str) -> String {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos());
+    format!("sgtest-{test}-{}-{nanos}", std::process::id())
+}
