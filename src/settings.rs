@@ -74,8 +74,6 @@ pub struct CacheSettings {
     pub profile_ttl_seconds: u64,
     /// Pages of orders, per region and authorised scope, in seconds.
     pub orders_ttl_seconds: u64,
-    /// Single orders looked up by number, in seconds.
-    pub order_ttl_seconds: u64,
     /// How long an `Idempotency-Key` and its result are kept, in seconds.
     pub idempotency_ttl_seconds: u64,
 }

@@ -2,7 +2,9 @@
 //! their answers into one.
 //!
 //! [`scope`] decides which customer numbers (and so which regions) a caller's question touches;
-//! [`orders`] fans out to the order-status instances concurrently and merges their pages.
+//! [`orders`] fans out to the order-status instances concurrently and merges their pages;
+//! [`loader`] batches lookups by order number.
 
+pub mod loader;
 pub mod orders;
 pub mod scope;

@@ -14,6 +14,9 @@ use supportgraph_adapters::AdapterError;
 use supportgraph_adapters::model::{Order, OrderPage, OrderQuery, Region};
 use supportgraph_adapters::ports::OrderBackend;
 
+use async_graphql::dataloader::DataLoader;
+
+use super::loader::{OrderLoader, OrderRef};
 use crate::cache::{Cache, CacheKey, Namespace};
 
 /// One region that could not answer.
@@ -146,30 +149,29 @@ pub enum OrderLookup {
     Unavailable(Vec<RegionFailure>),
 }
 
-/// Looks `order_number` up in every region of `scope`, concurrently; an order of a customer
-/// number outside the scope is treated as not found.
+/// Looks `order_number` up in every region of `scope` through the request's loader (so every
+/// lookup in one query shares one batch call per region); an order of a customer number outside
+/// the scope is treated as not found.
 pub async fn find_order(
-    backends: &BTreeMap<Region, Arc<dyn OrderBackend>>,
+    loader: &DataLoader<OrderLoader>,
     scope: &BTreeMap<Region, Vec<String>>,
     order_number: &str,
 ) -> OrderLookup {
-    let numbers = [order_number.to_owned()];
-    let calls = scope.iter().filter_map(|(region, customers)| {
-        let backend = backends.get(region)?.clone();
-        let numbers = &numbers;
-        Some(async move { (*region, customers, backend.orders_by_number(numbers).await) })
+    let lookups = scope.iter().map(|(region, customers)| {
+        let key = OrderRef {
+            region: *region,
+            customers: customers.clone().into(),
+            order_number: order_number.to_owned(),
+        };
+        async move { (*region, loader.load_one(key).await) }
     });
     let mut failures = Vec::new();
-    for (region, customers, result) in join_all(calls).await {
-        match result {
-            Ok(orders) => {
-                if let Some(order) = orders.into_iter().find(|o| {
-                    o.order_number == order_number && customers.contains(&o.customer_number)
-                }) {
-                    return OrderLookup::Found(Box::new(order));
-                }
-            }
-            Err(error) => failures.push(RegionFailure { region, error }),
+    for (region, outcome) in join_all(lookups).await {
+        match outcome {
+            Ok(Some(Ok(order))) => return OrderLookup::Found(Box::new(order)),
+            Ok(Some(Err(error))) => failures.push(RegionFailure { region, error }),
+            Ok(None) => {}
+            Err(never) => match never {},
         }
     }
     if failures.is_empty() {

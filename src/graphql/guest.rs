@@ -15,7 +15,9 @@ use crate::app::App;
 use crate::auth::Caller;
 use crate::countries::Tool;
 use crate::error::GatewayError;
+use crate::federation::loader::OrderLoader;
 use crate::federation::orders::{OrderLookup, find_order};
+use async_graphql::dataloader::DataLoader;
 
 /// The basic status of one order, as shown to a guest.
 pub struct GuestOrderStatus(model::Order);
@@ -124,7 +126,8 @@ impl GuestQuery {
             .keys()
             .map(|region| (*region, vec![customer_number.to_owned()]))
             .collect();
-        match find_order(&app.order_backends, &scope, order_number).await {
+        let loader = ctx.data::<DataLoader<OrderLoader>>()?;
+        match find_order(loader, &scope, order_number).await {
             OrderLookup::Found(order)
                 if app
                     .countries

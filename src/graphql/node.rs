@@ -10,7 +10,9 @@ use crate::app::App;
 use crate::auth::Caller;
 use crate::countries::Tool;
 use crate::error::GatewayError;
+use crate::federation::loader::{OrderLoader, OrderRef};
 use crate::federation::scope::ToolScope;
+use async_graphql::dataloader::DataLoader;
 
 /// Anything with a global ID.
 #[derive(Interface)]
@@ -52,21 +54,23 @@ impl NodeQuery {
                     &app.countries,
                     &customer_number,
                 );
-                let backend = app.order_backends.get(&region);
-                let (Some(backend), true) = (backend, home == Some(region)) else {
+                if home != Some(region) {
                     return Err(GatewayError::NotFound.into());
+                }
+                let key = OrderRef {
+                    region,
+                    customers: vec![customer_number].into(),
+                    order_number,
                 };
-                let orders = backend
-                    .orders_by_number(std::slice::from_ref(&order_number))
-                    .await
-                    .map_err(|e| GatewayError::from_adapter(&e, Some(region)))?;
-                orders
-                    .into_iter()
-                    .find(|o| {
-                        o.order_number == order_number && o.customer_number == customer_number
-                    })
-                    .map(|o| Some(Node::Order(Order(o))))
-                    .ok_or_else(|| GatewayError::NotFound.into())
+                let loader = ctx.data::<DataLoader<OrderLoader>>()?;
+                match loader.load_one(key).await {
+                    Ok(Some(Ok(order))) => Ok(Some(Node::Order(Order(order)))),
+                    Ok(Some(Err(error))) => {
+                        Err(GatewayError::from_adapter(&error, Some(region)).into())
+                    }
+                    Ok(None) => Err(GatewayError::NotFound.into()),
+                    Err(never) => match never {},
+                }
             }
         }
     }

@@ -18,8 +18,10 @@ use crate::app::App;
 use crate::auth::Caller;
 use crate::countries::Tool;
 use crate::error::GatewayError;
+use crate::federation::loader::OrderLoader;
 use crate::federation::orders::{OrderLookup, RegionFailure, find_order, list_worldwide};
 use crate::federation::scope::{ToolScope, refusal};
+use async_graphql::dataloader::DataLoader;
 
 /// The most values accepted in one list-valued filter.
 const MAX_FILTER_VALUES: usize = 50;
@@ -220,9 +222,10 @@ impl OrdersQuery {
         let number = order_number.trim();
         check_order_number(number)?;
         let scope = order_scope(ctx, app, None).await?;
-        match find_order(&app.order_backends, &scope.by_region, number).await {
+        let loader = ctx.data::<DataLoader<OrderLoader>>()?;
+        match find_order(loader, &scope.by_region, number).await {
             OrderLookup::Found(order) => Ok(Some(Order(*order))),
-            OrderLookup::NotFound => Err(explain_not_found(app, &scope, number).await.into()),
+            OrderLookup::NotFound => Err(explain_not_found(loader, &scope, number).await.into()),
             OrderLookup::Unavailable(failures) => Err(unavailable(ctx, &failures)),
         }
     }
@@ -231,12 +234,16 @@ impl OrdersQuery {
 /// An order not found among the authorised customer numbers may belong to one of the caller's
 /// own customer numbers they are not authorised for; then say so, and how to get access. The
 /// order itself is never returned.
-async fn explain_not_found(app: &App, scope: &ToolScope, number: &str) -> GatewayError {
+async fn explain_not_found(
+    loader: &DataLoader<OrderLoader>,
+    scope: &ToolScope,
+    number: &str,
+) -> GatewayError {
     let unauthorized = scope.unauthorized_by_region();
     if unauthorized.is_empty() {
         return GatewayError::NotFound;
     }
-    match find_order(&app.order_backends, &unauthorized, number).await {
+    match find_order(loader, &unauthorized, number).await {
         OrderLookup::Found(order) => match scope.exclusion_of(&order.customer_number) {
             Some(reason) => refusal(Tool::OrderStatus, &order.customer_number, reason),
             None => GatewayError::NotFound,

@@ -18,6 +18,8 @@ use axum::response::{Html, IntoResponse, Response};
 use super::HttpState;
 use crate::auth::{AuthError, Caller};
 use crate::error::{ErrorCode, GatewayError};
+use crate::federation::loader::OrderLoader;
+use async_graphql::dataloader::DataLoader;
 
 /// The media type of every GraphQL answer (GraphQL over HTTP).
 const GRAPHQL_RESPONSE: &str = "application/graphql-response+json";
@@ -94,7 +96,12 @@ pub async fn graphql_handler(
             .insert(header::ALLOW, HeaderValue::from_static("POST"));
         return response;
     }
-    let mut response = state.schema.execute(request.data(caller)).await;
+    let loader = DataLoader::new(
+        OrderLoader::new(state.app.order_backends.clone()),
+        tokio::spawn,
+    );
+    let request = request.data(caller).data(loader);
+    let mut response = state.schema.execute(request).await;
     response.errors.iter_mut().for_each(ensure_code);
     // GraphQL over HTTP: a request that never executed (it did not parse or validate) is a 400.
     let never_executed = response.data == async_graphql::Value::Null

@@ -2,6 +2,7 @@
 //! with its embedded sandbox backends, over real HTTP.
 
 mod authorization;
+mod batching;
 mod cache;
 mod config;
 mod cross_tenant;
