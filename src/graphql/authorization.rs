@@ -7,9 +7,13 @@
 use std::sync::Arc;
 
 use async_graphql::{Context, Enum, InputObject, Object, Result, SimpleObject};
-use supportgraph_adapters::model::{AuthorizationRefusal, AuthorizationStatus as ModelStatus};
+use serde::{Deserialize, Serialize};
+use supportgraph_adapters::model::{
+    AuthorizationRefusal, AuthorizationStatus as ModelStatus, Tool, ToolAuthorization,
+};
 
-use super::me::{AuthorizationStatus, Tool, ToolAccess};
+use super::idempotency::{self, IdempotencyKey};
+use super::me::{AuthorizationStatus, ToolAccess};
 use crate::app::App;
 use crate::auth::Caller;
 use crate::error::GatewayError;
@@ -18,7 +22,7 @@ use crate::error::GatewayError;
 const MAX_JUSTIFICATION: usize = 1000;
 
 /// What a user error is about.
-#[derive(Enum, Clone, Copy, PartialEq, Eq)]
+#[derive(Enum, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum UserErrorCode {
     /// The customer number is not one of your company's.
     NotCompanyCustomer,
@@ -55,7 +59,7 @@ impl UserError {
 #[derive(InputObject)]
 pub struct RequestToolAuthorizationInput {
     /// The tool.
-    pub tool: Tool,
+    pub tool: super::me::Tool,
     /// One of your company's customer numbers.
     pub customer_number: String,
     /// Why you need access (shown to your customer administrator); 1 to 1000 characters.
@@ -71,13 +75,122 @@ pub struct RequestToolAuthorizationPayload {
     pub user_errors: Vec<UserError>,
 }
 
-impl RequestToolAuthorizationPayload {
-    fn refused(error: UserError) -> Self {
-        Self {
-            authorization: None,
-            user_errors: vec![error],
+/// What a request for access came to; recorded for `Idempotency-Key` replays.
+#[derive(Clone, Serialize, Deserialize)]
+enum Outcome {
+    /// The registration system recorded the request.
+    Recorded(ToolAuthorization),
+    /// A business rule refused it.
+    Refused {
+        field: String,
+        code: UserErrorCode,
+        message: String,
+    },
+}
+
+impl Outcome {
+    fn refused(field: &str, code: UserErrorCode, message: impl Into<String>) -> Self {
+        Self::Refused {
+            field: field.to_owned(),
+            code,
+            message: message.into(),
         }
     }
+
+    fn into_payload(self) -> RequestToolAuthorizationPayload {
+        match self {
+            Outcome::Recorded(authorization) => RequestToolAuthorizationPayload {
+                authorization: Some(ToolAccess {
+                    tool: authorization.tool.into(),
+                    customer_number: authorization.customer_number,
+                    status: AuthorizationStatus::from(authorization.status),
+                }),
+                user_errors: Vec::new(),
+            },
+            Outcome::Refused {
+                field,
+                code,
+                message,
+            } => RequestToolAuthorizationPayload {
+                authorization: None,
+                user_errors: vec![UserError::new(&field, code, message)],
+            },
+        }
+    }
+}
+
+fn already_authorized() -> Outcome {
+    Outcome::refused(
+        "tool",
+        UserErrorCode::AlreadyAuthorized,
+        "you are already authorised for this tool on this customer number",
+    )
+}
+
+fn not_company_customer(customer_number: &str) -> Outcome {
+    Outcome::refused(
+        "customerNumber",
+        UserErrorCode::NotCompanyCustomer,
+        format!("{customer_number} is not one of your company's registered customer numbers"),
+    )
+}
+
+/// Checks what the gateway can check itself, then asks the registration system.
+async fn request_access(
+    app: &App,
+    caller: &Caller,
+    tool: Tool,
+    customer_number: &str,
+    justification: &str,
+) -> Result<Outcome, GatewayError> {
+    if justification.is_empty() || justification.chars().count() > MAX_JUSTIFICATION {
+        return Ok(Outcome::refused(
+            "justification",
+            UserErrorCode::InvalidJustification,
+            format!("say in 1 to {MAX_JUSTIFICATION} characters why you need access"),
+        ));
+    }
+    let user_id = &caller.principal()?.user_id;
+    let profile = caller.profile(&app.profiles).await?;
+    let Some(customer) = profile
+        .customers
+        .iter()
+        .find(|c| c.customer_number == customer_number)
+    else {
+        return Ok(not_company_customer(customer_number));
+    };
+    if !app
+        .countries
+        .get(&customer.country)
+        .is_some_and(|c| c.has(tool))
+    {
+        return Ok(Outcome::refused(
+            "tool",
+            UserErrorCode::FeatureNotAvailable,
+            format!("{tool} is not available in {}", customer.country),
+        ));
+    }
+    if profile.authorization(tool, customer_number) == ModelStatus::Authorized {
+        return Ok(already_authorized());
+    }
+    let answer = app
+        .profiles
+        .registration()
+        .request_tool_authorization(user_id, tool, customer_number, justification)
+        .await;
+    app.profiles.forget(user_id).await;
+    Ok(
+        match answer.map_err(|e| GatewayError::from_adapter(&e, None))? {
+            Ok(authorization) => Outcome::Recorded(authorization),
+            Err(AuthorizationRefusal::AlreadyAuthorized) => already_authorized(),
+            Err(AuthorizationRefusal::NotCompanyCustomer) => not_company_customer(customer_number),
+            Err(AuthorizationRefusal::InvalidJustification) => Outcome::refused(
+                "justification",
+                UserErrorCode::InvalidJustification,
+                "the registration system did not accept the justification",
+            ),
+        },
+    )
 }
 
 /// Mutations of the e-tools registration.
@@ -87,7 +200,8 @@ pub struct AuthorizationMutation;
 #[Object]
 impl AuthorizationMutation {
     /// Asks your customer administrator for access to a tool on one of your company's customer
-    /// numbers. Answers `PENDING`; company data shows once the request is approved.
+    /// numbers. Answers `PENDING`; company data shows once the request is approved. Send an
+    /// `Idempotency-Key` header to make retries safe: a repeat gets the first answer back.
     async fn request_tool_authorization(
         &self,
         ctx: &Context<'_>,
@@ -96,85 +210,18 @@ impl AuthorizationMutation {
         let app = ctx.data::<Arc<App>>()?;
         let caller = ctx.data::<Caller>()?;
         let user_id = caller.principal()?.user_id.clone();
-        let tool: supportgraph_adapters::model::Tool = input.tool.into();
-        let customer_number = input.customer_number.trim().to_owned();
+        let tool: Tool = input.tool.into();
+        let customer_number = input.customer_number.trim();
         let justification = input.justification.trim();
-        if justification.is_empty() || justification.chars().count() > MAX_JUSTIFICATION {
-            return Ok(RequestToolAuthorizationPayload::refused(UserError::new(
-                "justification",
-                UserErrorCode::InvalidJustification,
-                format!("say in 1 to {MAX_JUSTIFICATION} characters why you need access"),
-            )));
-        }
-        let profile = caller.profile(&app.profiles).await?;
-        let Some(customer) = profile
-            .customers
-            .iter()
-            .find(|c| c.customer_number == customer_number)
-        else {
-            return Ok(RequestToolAuthorizationPayload::refused(UserError::new(
-                "customerNumber",
-                UserErrorCode::NotCompanyCustomer,
-                format!(
-                    "{customer_number} is not one of your company's registered customer numbers"
-                ),
-            )));
-        };
-        if !app
-            .countries
-            .get(&customer.country)
-            .is_some_and(|c| c.has(tool))
-        {
-            return Ok(RequestToolAuthorizationPayload::refused(UserError::new(
-                "tool",
-                UserErrorCode::FeatureNotAvailable,
-                format!("{tool} is not available in {}", customer.country),
-            )));
-        }
-        if profile.authorization(tool, &customer_number) == ModelStatus::Authorized {
-            return Ok(already_authorized());
-        }
-
-        let answer = app
-            .profiles
-            .registration()
-            .request_tool_authorization(&user_id, tool, &customer_number, justification)
-            .await;
-        app.profiles.forget(&user_id).await;
-        match answer.map_err(|e| GatewayError::from_adapter(&e, None))? {
-            Ok(authorization) => Ok(RequestToolAuthorizationPayload {
-                authorization: Some(ToolAccess {
-                    tool: authorization.tool.into(),
-                    customer_number: authorization.customer_number,
-                    status: AuthorizationStatus::from(authorization.status),
-                }),
-                user_errors: Vec::new(),
-            }),
-            Err(AuthorizationRefusal::AlreadyAuthorized) => Ok(already_authorized()),
-            Err(AuthorizationRefusal::NotCompanyCustomer) => {
-                Ok(RequestToolAuthorizationPayload::refused(UserError::new(
-                    "customerNumber",
-                    UserErrorCode::NotCompanyCustomer,
-                    format!(
-                        "{customer_number} is not one of your company's registered customer numbers"
-                    ),
-                )))
-            }
-            Err(AuthorizationRefusal::InvalidJustification) => {
-                Ok(RequestToolAuthorizationPayload::refused(UserError::new(
-                    "justification",
-                    UserErrorCode::InvalidJustification,
-                    "the registration system did not accept the justification",
-                )))
-            }
-        }
+        let outcome = idempotency::once(
+            app,
+            ctx.data_opt::<IdempotencyKey>(),
+            &user_id,
+            "requestToolAuthorization",
+            &(tool, customer_number, justification),
+            request_access(app, caller, tool, customer_number, justification),
+        )
+        .await?;
+        Ok(outcome.into_payload())
     }
-}
-
-fn already_authorized() -> RequestToolAuthorizationPayload {
-    RequestToolAuthorizationPayload::refused(UserError::new(
-        "tool",
-        UserErrorCode::AlreadyAuthorized,
-        "you are already authorised for this tool on this customer number",
-    ))
 }

@@ -5,6 +5,7 @@ mod authorization;
 mod cursor;
 mod global_id;
 mod guest;
+pub mod idempotency;
 mod me;
 mod node;
 mod order;

@@ -19,6 +19,7 @@ use super::HttpState;
 use crate::auth::{AuthError, Caller};
 use crate::error::{ErrorCode, GatewayError};
 use crate::federation::loader::OrderLoader;
+use crate::graphql::idempotency::IdempotencyKey;
 use async_graphql::dataloader::DataLoader;
 
 /// The media type of every GraphQL answer (GraphQL over HTTP).
@@ -84,7 +85,17 @@ pub async fn graphql_handler(
             }
         }
     };
-    let request = request.into_inner();
+    let mut request = request.into_inner();
+    if let Some(value) = headers.get("idempotency-key") {
+        let parsed = value
+            .to_str()
+            .map_err(|_| GatewayError::bad_input("Idempotency-Key", "not visible ASCII"))
+            .and_then(IdempotencyKey::parse);
+        match parsed {
+            Ok(key) => request = request.data(key),
+            Err(error) => return error_response(StatusCode::BAD_REQUEST, error),
+        }
+    }
     if method == Method::GET && is_mutation(&request) {
         let error = GatewayError::bad_input(
             "query",

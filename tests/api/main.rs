@@ -9,6 +9,7 @@ mod cross_tenant;
 mod guest;
 mod helpers;
 mod http;
+mod idempotency;
 mod lifecycle;
 mod orders;
 mod resilience;

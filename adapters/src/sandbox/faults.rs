@@ -35,6 +35,8 @@ pub struct InstanceStats {
     pub calls: u64,
     /// Calls answered with an injected failure.
     pub injected_failures: u64,
+    /// Calls that were not GETs (writes), failed ones included.
+    pub writes: u64,
 }
 
 /// Call counts of the whole sandbox since start or the last reset.
@@ -50,6 +52,7 @@ pub struct SandboxStats {
 struct Counters {
     calls: AtomicU64,
     injected_failures: AtomicU64,
+    writes: AtomicU64,
 }
 
 /// Shared state of the injection layer: faults by instance, counters, concurrency.
@@ -101,6 +104,7 @@ impl FaultTable {
                     let stats = InstanceStats {
                         calls: c.calls.load(Ordering::SeqCst),
                         injected_failures: c.injected_failures.load(Ordering::SeqCst),
+                        writes: c.writes.load(Ordering::SeqCst),
                     };
                     (name.clone(), stats)
                 })
@@ -113,6 +117,7 @@ impl FaultTable {
         for c in self.counters.values() {
             c.calls.store(0, Ordering::SeqCst);
             c.injected_failures.store(0, Ordering::SeqCst);
+            c.writes.store(0, Ordering::SeqCst);
         }
         self.max_in_flight
             .store(self.in_flight.load(Ordering::SeqCst), Ordering::SeqCst);
@@ -144,6 +149,9 @@ pub(crate) async fn inject(
     let table = &instance.table;
     let counters = &table.counters[instance.name];
     let call_number = counters.calls.fetch_add(1, Ordering::SeqCst);
+    if request.method() != axum::http::Method::GET {
+        counters.writes.fetch_add(1, Ordering::SeqCst);
+    }
     let now = table.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
     table.max_in_flight.fetch_max(now, Ordering::SeqCst);
     let _in_flight = InFlight(&table.in_flight);
