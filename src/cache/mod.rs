@@ -72,7 +72,8 @@ pub struct Cache {
 }
 
 impl Cache {
-    /// A cache with the in-process tier, plus Redis when `redis.url` is set.
+    /// A cache with the in-process tier, plus Redis when `redis.url` is set. Call it within a
+    /// Tokio runtime: the Redis connection is managed by a task spawned here.
     pub fn new(cache: &CacheSettings, redis: &RedisSettings) -> Result<Self, RedisConfigError> {
         let tier = match redis.url.as_deref().filter(|u| !u.is_empty()) {
             Some(url) => Some(RedisTier::new(url, redis)?),
@@ -171,14 +172,10 @@ impl Cache {
             .iter()
             .map(|n| key::namespace_key(&self.prefix, n))
             .collect();
-        if let Some(redis) = &self.redis {
-            let mut mget = redis::cmd("MGET");
-            for key in &keys {
-                mget.arg(key);
-            }
-            if let Some(values) = redis.run::<Vec<Option<u64>>>(mget).await {
-                return values.into_iter().map(|v| v.unwrap_or(0)).collect();
-            }
+        if let Some(redis) = &self.redis
+            && let Some(values) = Self::shared_versions(redis, &keys).await
+        {
+            return values;
         }
         let local = self
             .local_versions
@@ -187,6 +184,30 @@ impl Cache {
         keys.iter()
             .map(|k| local.get(k).copied().unwrap_or(0))
             .collect()
+    }
+
+    /// The versions in Redis: one `MGET`, or in a cluster (where the keys live in different
+    /// slots) one `GET` each, concurrently. `None` if any read failed.
+    async fn shared_versions(redis: &RedisTier, keys: &[String]) -> Option<Vec<u64>> {
+        if redis.is_cluster() {
+            let reads = keys.iter().map(|key| {
+                let mut get = redis::cmd("GET");
+                get.arg(key);
+                redis.run::<Option<u64>>(get)
+            });
+            futures::future::join_all(reads)
+                .await
+                .into_iter()
+                .map(|v| v.map(|v| v.unwrap_or(0)))
+                .collect()
+        } else {
+            let mut mget = redis::cmd("MGET");
+            for key in keys {
+                mget.arg(key);
+            }
+            let values = redis.run::<Vec<Option<u64>>>(mget).await?;
+            Some(values.into_iter().map(|v| v.unwrap_or(0)).collect())
+        }
     }
 
     async fn shared_get<T: DeserializeOwned>(&self, key: &str) -> Option<(T, Duration)> {

@@ -96,6 +96,11 @@ impl RedisTier {
             .expect("the Redis breaker is never poisoned: no code panics holding it")
     }
 
+    /// Whether this is a Redis Cluster (multi-key commands must stay within one slot there).
+    pub fn is_cluster(&self) -> bool {
+        matches!(self.connection, Connection::Cluster(_))
+    }
+
     /// Where the tier stands, for `/readyz`.
     pub fn health(&self) -> RedisHealth {
         let breaker = self.breaker();

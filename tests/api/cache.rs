@@ -306,3 +306,174 @@ async fn redis_dying_mid_test_fails_no_request_and_its_return_is_used_again() {
     assert!(redis.keys().await > 0, "the cache writes to Redis again");
     assert_eq!(readiness(&app).await["cache"], "ok");
 }
+
+/// A three-node Redis Cluster of the test's own, slots split evenly.
+struct OwnCluster {
+    nodes: Vec<OwnRedis>,
+    _dir: tempfile::TempDir,
+}
+
+/// A port whose cluster bus port (port + 10000) is free too.
+fn free_cluster_port(taken: &[u16]) -> u16 {
+    (20_000..40_000)
+        .find(|p| {
+            !taken.contains(p)
+                && std::net::TcpListener::bind(("127.0.0.1", *p)).is_ok()
+                && std::net::TcpListener::bind(("127.0.0.1", *p + 10_000)).is_ok()
+        })
+        .expect("free ports")
+}
+
+async fn command(url: &str, args: &[&str]) -> redis::RedisResult<redis::Value> {
+    let client = redis::Client::open(url)?;
+    let mut connection = client.get_multiplexed_async_connection().await?;
+    let mut cmd = redis::cmd(args[0]);
+    for arg in &args[1..] {
+        cmd.arg(*arg);
+    }
+    cmd.query_async(&mut connection).await
+}
+
+impl OwnCluster {
+    async fn start() -> Option<Self> {
+        let dir = tempfile::tempdir().expect("a temp dir");
+        let mut nodes = Vec::new();
+        let mut ports = Vec::new();
+        for _ in 0..3 {
+            let port = free_cluster_port(&ports);
+            ports.push(port);
+            let conf = dir.path().join(format!("nodes-{port}.conf"));
+            let child = Command::new("redis-server")
+                .args([
+                    "--port",
+                    &port.to_string(),
+                    "--bind",
+                    "127.0.0.1",
+                    "--save",
+                    "",
+                    "--appendonly",
+                    "no",
+                ])
+                .args(["--cluster-enabled", "yes", "--cluster-node-timeout", "5000"])
+                .arg("--cluster-config-file")
+                .arg(&conf)
+                .current_dir(dir.path())
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn();
+            let Ok(child) = child else {
+                assert!(
+                    std::env::var("CI").as_deref() != Ok("true"),
+                    "redis-server cannot start under CI"
+                );
+                return None;
+            };
+            let node = OwnRedis { port, child };
+            for _ in 0..50 {
+                if redis_answers(&node.url()).await {
+                    break;
+                }
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+            nodes.push(node);
+        }
+        let ranges = [("0", "5460"), ("5461", "10922"), ("10923", "16383")];
+        for (node, (from, to)) in nodes.iter().zip(ranges) {
+            command(&node.url(), &["CLUSTER", "ADDSLOTSRANGE", from, to])
+                .await
+                .expect("slots");
+        }
+        for node in &nodes[1..] {
+            command(
+                &nodes[0].url(),
+                &["CLUSTER", "MEET", "127.0.0.1", &node.port.to_string()],
+            )
+            .await
+            .expect("meet");
+        }
+        for _ in 0..200 {
+            let mut ok = true;
+            for node in &nodes {
+                let info = command(&node.url(), &["CLUSTER", "INFO"]).await;
+                let text = match info {
+                    Ok(redis::Value::BulkString(bytes)) => {
+                        String::from_utf8_lossy(&bytes).into_owned()
+                    }
+                    Ok(redis::Value::VerbatimString { text, .. }) => text,
+                    _ => String::new(),
+                };
+                ok &= text.contains("cluster_state:ok");
+            }
+            if ok {
+                return Some(Self { nodes, _dir: dir });
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("the test cluster did not reach cluster_state:ok");
+    }
+
+    fn url(&self) -> String {
+        self.nodes
+            .iter()
+            .map(OwnRedis::url)
+            .collect::<Vec<_>>()
+            .join(",")
+    }
+}
+
+#[tokio::test]
+async fn a_redis_cluster_is_shared_and_invalidated_like_a_single_server() {
+    let Some(cluster) = OwnCluster::start().await else {
+        return;
+    };
+    let url = cluster.url();
+    let prefix = unique_prefix("cluster");
+    let (u, p) = (url.clone(), prefix.clone());
+    let a = spawn_app_with(move |s| {
+        s.redis.url = Some(u);
+        s.redis.cluster = true;
+        s.redis.key_prefix = p;
+        s.redis.op_timeout_ms = 500;
+        s.cache.profile_ttl_seconds = 3_600;
+    })
+    .await;
+    let same = same_backends_as(&a);
+    let b = spawn_app_with(move |s| {
+        s.redis.url = Some(url);
+        s.redis.cluster = true;
+        s.redis.key_prefix = prefix;
+        s.redis.op_timeout_ms = 500;
+        s.cache.profile_ttl_seconds = 3_600;
+        same(s);
+    })
+    .await;
+
+    let from_a = a.graphql_as(GLOBEX_USER, US_ORDERS, Value::Null).await;
+    let from_b = b.graphql_as(GLOBEX_USER, US_ORDERS, Value::Null).await;
+    assert_eq!(from_a.assert_ok(), from_b.assert_ok());
+    assert_eq!(
+        calls(&a, "order-status/americas"),
+        1,
+        "B hit the entry A put in the cluster"
+    );
+    assert_eq!(readiness(&b).await["cache"], "ok");
+
+    let tools = "{ me { tools { tool customerNumber status } } }";
+    b.graphql_as("globex-kenji", tools, Value::Null)
+        .await
+        .assert_ok();
+    let request = r#"mutation { requestToolAuthorization(input: { tool: ORDER_STATUS, customerNumber: "1000101", justification: "Chicago" }) { authorization { status } } }"#;
+    a.graphql_as("globex-kenji", request, Value::Null)
+        .await
+        .assert_ok();
+    let after = b.graphql_as("globex-kenji", tools, Value::Null).await;
+    let wanted =
+        json!({ "tool": "ORDER_STATUS", "customerNumber": "1000101", "status": "PENDING" });
+    assert!(
+        after.assert_ok()["me"]["tools"]
+            .as_array()
+            .expect("tools")
+            .contains(&wanted)
+    );
+    drop(cluster);
+}
