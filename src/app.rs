@@ -7,7 +7,7 @@ use supportgraph_adapters::model::Region;
 use supportgraph_adapters::ports::OrderBackend;
 
 use crate::auth::{ProfileCache, TokenVerifier};
-use crate::cache::Cache;
+use crate::cache::{Cache, IdempotencyStore};
 use crate::carriers::CarrierDirectory;
 use crate::countries::CountryDirectory;
 use crate::limits::GuestLimiter;
@@ -25,6 +25,8 @@ pub struct App {
     pub order_backends: BTreeMap<Region, Arc<dyn OrderBackend>>,
     /// The two-tier cache (in-process, plus Redis when configured).
     pub cache: Arc<Cache>,
+    /// `Idempotency-Key` records of mutations.
+    pub idempotency: IdempotencyStore,
     /// Registration profiles and tool authorisations, cached briefly per user.
     pub profiles: ProfileCache,
     /// Verifies bearer tokens against the identity provider's key set.

@@ -22,6 +22,8 @@ pub enum ErrorCode {
     BadUserInput,
     /// A backend needed for the answer failed or timed out.
     BackendUnavailable,
+    /// The request collides with another one in flight.
+    Conflict,
     /// Too many requests.
     RateLimited,
     /// The request exceeded the gateway's deadline.
@@ -40,6 +42,7 @@ impl ErrorCode {
             Self::FeatureNotAvailable => "FEATURE_NOT_AVAILABLE",
             Self::BadUserInput => "BAD_USER_INPUT",
             Self::BackendUnavailable => "BACKEND_UNAVAILABLE",
+            Self::Conflict => "CONFLICT",
             Self::RateLimited => "RATE_LIMITED",
             Self::DeadlineExceeded => "DEADLINE_EXCEEDED",
             Self::InternalError => "INTERNAL_ERROR",
@@ -81,6 +84,8 @@ pub enum GatewayError {
         /// Its region, when regional.
         region: Option<Region>,
     },
+    /// The request collides with another one in flight (e.g. the same `Idempotency-Key`).
+    Conflict(String),
     /// Too many requests from this client.
     RateLimited {
         /// When to try again.
@@ -108,6 +113,7 @@ impl GatewayError {
             Self::BackendUnavailable { backend, .. } => {
                 format!("the {backend} system is unavailable right now; try again later")
             }
+            Self::Conflict(message) => message.clone(),
             Self::RateLimited {
                 retry_after_seconds,
             } => format!("too many requests: try again in {retry_after_seconds} s"),
@@ -127,6 +133,7 @@ impl GatewayError {
             Self::FeatureNotAvailable { .. } => ErrorCode::FeatureNotAvailable,
             Self::BadUserInput { .. } => ErrorCode::BadUserInput,
             Self::BackendUnavailable { .. } => ErrorCode::BackendUnavailable,
+            Self::Conflict(_) => ErrorCode::Conflict,
             Self::RateLimited { .. } => ErrorCode::RateLimited,
             Self::DeadlineExceeded => ErrorCode::DeadlineExceeded,
             Self::Internal => ErrorCode::InternalError,

@@ -94,10 +94,10 @@ pub struct RedisSettings {
     pub op_timeout_ms: u64,
     /// Timeout of connecting, in milliseconds.
     pub connect_timeout_ms: u64,
-    /// Consecutive failures after which Redis is skipped for a while.
+    /// Consecutive failures after which Redis is skipped until it answers a probe again.
     pub breaker_failures: u32,
-    /// How long Redis is skipped, in milliseconds.
-    pub breaker_open_ms: u64,
+    /// How often Redis is probed (for readiness, and to end a skip), in milliseconds.
+    pub probe_interval_ms: u64,
 }
 
 /// Retries and circuit breakers, applied to every backend instance separately.
@@ -391,6 +391,12 @@ impl Settings {
             return Err(rejected(
                 "redis.op_timeout_ms",
                 "must be between 1 and server.request_timeout_ms - 1 (tens of ms is right)",
+            ));
+        }
+        if self.cache.idempotency_ttl_seconds == 0 {
+            return Err(rejected(
+                "cache.idempotency_ttl_seconds",
+                "must be at least 1: an Idempotency-Key must be remembered",
             ));
         }
         let r = &self.resilience;

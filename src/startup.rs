@@ -19,7 +19,7 @@ use url::Url;
 
 use crate::app::App;
 use crate::auth::{ProfileCache, TokenVerifier};
-use crate::cache::{Cache, RedisConfigError};
+use crate::cache::{Cache, IdempotencyStore, RedisConfigError};
 use crate::carriers::{CarrierDirectory, CarriersError};
 use crate::countries::{CountriesError, CountryDirectory};
 use crate::http::{HttpState, router};
@@ -246,6 +246,11 @@ impl Application {
             Profile::Sandbox => Vec::new(),
         };
         let cache = Arc::new(Cache::new(&settings.cache, &settings.redis)?);
+        let idempotency = IdempotencyStore::new(
+            cache.prefix(),
+            Duration::from_secs(settings.cache.idempotency_ttl_seconds),
+            cache.shared_tier(),
+        );
         let app = Arc::new(App {
             tokens: TokenVerifier::new(&settings.auth, jwks_url, &refused_keys),
             profiles: ProfileCache::new(
@@ -254,6 +259,7 @@ impl Application {
                 Duration::from_secs(settings.cache.profile_ttl_seconds),
             ),
             cache,
+            idempotency,
             guest_limiter: GuestLimiter::new(settings.guest.lookups_per_minute),
             settings,
             countries,

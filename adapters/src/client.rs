@@ -154,10 +154,13 @@ impl BackendClient {
         request: impl Fn() -> reqwest::RequestBuilder,
     ) -> Result<(reqwest::StatusCode, bytes::Bytes), AdapterError> {
         let deadline = Instant::now() + self.endpoint.timeout;
-        self.budget.deposit();
         let mut attempt: u32 = 0;
         loop {
             let outcome = self.guarded(request(), deadline).await;
+            // Only calls that reach the backend earn retries: failing fast must not build credit.
+            if attempt == 0 && !matches!(outcome, Err(AdapterError::CircuitOpen { .. })) {
+                self.budget.deposit();
+            }
             let retryable = match &outcome {
                 Ok((status, _)) => status.is_server_error(),
                 Err(AdapterError::Timeout { .. } | AdapterError::Transport { .. }) => true,

@@ -8,8 +8,11 @@ use std::time::Duration;
 
 use sha2::{Digest, Sha256};
 
-/// Bumped whenever a cached type's shape changes, so old entries are never read.
-pub const FORMAT_VERSION: u32 = 1;
+/// Bumped when the key layout itself changes.
+pub const FORMAT_VERSION: u32 = 2;
+
+/// A fingerprint of the model's source (see `build.rs`): any change to the model gives new keys.
+pub const MODEL_FINGERPRINT: &str = env!("CACHE_MODEL_FINGERPRINT");
 
 /// A group of entries invalidated together, e.g. `("profile", user_id)` or
 /// `("orders", customer_number)`.
@@ -95,7 +98,7 @@ impl CacheKey {
         let digest = hasher.finalize();
         let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
         format!(
-            "{prefix}:c{FORMAT_VERSION}:{}:{}:{hex}",
+            "{prefix}:c{FORMAT_VERSION}-{MODEL_FINGERPRINT}:{}:{}:{hex}",
             self.backend, self.operation
         )
     }

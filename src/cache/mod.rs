@@ -7,7 +7,12 @@
 //!   Redis, so every gateway sharing it stops serving the old entries at once.
 //! - Without `redis.url` the in-process tier serves alone. With Redis failing or slow, calls fall
 //!   through to the backends and `/readyz` says `degraded`; no request fails because of the cache.
+//!   While the namespace versions cannot be read from Redis, namespaced values bypass the cache
+//!   altogether rather than risk serving what another gateway has invalidated.
+//! - With Redis configured, even an in-process hit reads its namespace versions from Redis (one
+//!   `MGET`): that round trip is the price of invalidation reaching every instance at once.
 
+pub mod idempotency;
 pub mod key;
 mod redis_tier;
 
@@ -21,6 +26,7 @@ use moka::Expiry;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
+pub use idempotency::{Claim, IdempotencyStore};
 pub use key::{CacheKey, Namespace};
 pub use redis_tier::{RedisConfigError, RedisHealth, RedisTier};
 
@@ -68,15 +74,15 @@ pub struct Cache {
     prefix: String,
     local: moka::future::Cache<String, Entry>,
     local_versions: Mutex<HashMap<String, u64>>,
-    redis: Option<RedisTier>,
+    redis: Option<Arc<RedisTier>>,
 }
 
 impl Cache {
     /// A cache with the in-process tier, plus Redis when `redis.url` is set. Call it within a
-    /// Tokio runtime: the Redis connection is managed by a task spawned here.
+    /// Tokio runtime: the Redis connection and its probe are tasks spawned here.
     pub fn new(cache: &CacheSettings, redis: &RedisSettings) -> Result<Self, RedisConfigError> {
         let tier = match redis.url.as_deref().filter(|u| !u.is_empty()) {
-            Some(url) => Some(RedisTier::new(url, redis)?),
+            Some(url) => Some(RedisTier::start(url, redis)?),
             None => None,
         };
         Ok(Self {
@@ -88,6 +94,16 @@ impl Cache {
             local_versions: Mutex::new(HashMap::new()),
             redis: tier,
         })
+    }
+
+    /// The shared tier, when configured (the idempotency store keeps its records there).
+    pub fn shared_tier(&self) -> Option<Arc<RedisTier>> {
+        self.redis.clone()
+    }
+
+    /// The prefix of every key this cache writes.
+    pub fn prefix(&self) -> &str {
+        &self.prefix
     }
 
     /// Where the cache stands.
@@ -111,7 +127,9 @@ impl Cache {
         if key.ttl.is_zero() {
             return load.await;
         }
-        let full = self.render::<T>(key).await;
+        let Some(full) = self.render::<T>(key).await else {
+            return load.await;
+        };
         let entry = self
             .local
             .try_get_with(full.clone(), async {
@@ -147,49 +165,45 @@ impl Cache {
             .entry(key.clone())
             .or_insert(0) += 1;
         if let Some(redis) = &self.redis {
-            let mut incr = redis::cmd("INCR");
-            incr.arg(&key);
-            if redis.run::<u64>(incr).await.is_some() {
-                let mut expire = redis::cmd("EXPIRE");
-                expire.arg(&key).arg(NAMESPACE_VERSION_TTL_SECONDS);
-                let _: Option<i64> = redis.run(expire).await;
-            } else {
-                tracing::warn!(%key, "could not bump a namespace in Redis: other gateways serve its entries until they expire");
-            }
+            redis.bump(&key, NAMESPACE_VERSION_TTL_SECONDS).await;
         }
     }
 
-    async fn render<T>(&self, key: &CacheKey) -> String {
-        let versions = self.versions(&key.namespaces).await;
-        key.render(&self.prefix, std::any::type_name::<T>(), &versions)
+    /// The key's text, or `None` when its namespace versions cannot be read (Redis configured but
+    /// failing): the value must then bypass the cache.
+    async fn render<T>(&self, key: &CacheKey) -> Option<String> {
+        let versions = self.versions(&key.namespaces).await?;
+        Some(key.render(&self.prefix, std::any::type_name::<T>(), &versions))
     }
 
-    async fn versions(&self, namespaces: &[Namespace]) -> Vec<u64> {
+    async fn versions(&self, namespaces: &[Namespace]) -> Option<Vec<u64>> {
         if namespaces.is_empty() {
-            return Vec::new();
+            return Some(Vec::new());
         }
         let keys: Vec<String> = namespaces
             .iter()
             .map(|n| key::namespace_key(&self.prefix, n))
             .collect();
-        if let Some(redis) = &self.redis
-            && let Some(values) = Self::shared_versions(redis, &keys).await
-        {
-            return values;
+        if let Some(redis) = &self.redis {
+            return Self::shared_versions(redis, &keys).await;
         }
         let local = self
             .local_versions
             .lock()
             .expect("the version map is never poisoned: no code panics holding it");
-        keys.iter()
-            .map(|k| local.get(k).copied().unwrap_or(0))
-            .collect()
+        Some(
+            keys.iter()
+                .map(|k| local.get(k).copied().unwrap_or(0))
+                .collect(),
+        )
     }
 
     /// The versions in Redis: one `MGET`, or in a cluster (where the keys live in different
-    /// slots) one `GET` each, concurrently. `None` if any read failed.
+    /// slots) one `GET` each, concurrently. A namespace without a version gets a random one
+    /// (`SET NX`), so entries written before its version key was lost can never be read again.
+    /// `None` if any read failed.
     async fn shared_versions(redis: &RedisTier, keys: &[String]) -> Option<Vec<u64>> {
-        if redis.is_cluster() {
+        let found: Vec<Option<u64>> = if redis.is_cluster() {
             let reads = keys.iter().map(|key| {
                 let mut get = redis::cmd("GET");
                 get.arg(key);
@@ -198,16 +212,34 @@ impl Cache {
             futures::future::join_all(reads)
                 .await
                 .into_iter()
-                .map(|v| v.map(|v| v.unwrap_or(0)))
-                .collect()
+                .collect::<Option<Vec<_>>>()?
         } else {
             let mut mget = redis::cmd("MGET");
             for key in keys {
                 mget.arg(key);
             }
-            let values = redis.run::<Vec<Option<u64>>>(mget).await?;
-            Some(values.into_iter().map(|v| v.unwrap_or(0)).collect())
+            redis.run::<Vec<Option<u64>>>(mget).await?
+        };
+        let mut versions = Vec::with_capacity(keys.len());
+        for (key, version) in keys.iter().zip(found) {
+            let version = match version {
+                Some(version) => version,
+                None => {
+                    let fresh = random_base(key);
+                    let mut set = redis::cmd("SET");
+                    set.arg(key)
+                        .arg(fresh)
+                        .arg("NX")
+                        .arg("GET")
+                        .arg("EX")
+                        .arg(NAMESPACE_VERSION_TTL_SECONDS);
+                    let previous: Option<u64> = redis.run::<Option<u64>>(set).await?;
+                    previous.unwrap_or(fresh)
+                }
+            };
+            versions.push(version);
         }
+        Some(versions)
     }
 
     async fn shared_get<T: DeserializeOwned>(&self, key: &str) -> Option<(T, Duration)> {
@@ -247,4 +279,17 @@ impl Cache {
             .arg(ttl.as_millis().max(1) as u64);
         let _: Option<()> = redis.run(set).await;
     }
+}
+
+/// A starting version that no earlier life of the namespace used: the clock's nanoseconds mixed
+/// with the key (in the upper half of the range, far from small counters).
+fn random_base(key: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    key.hash(&mut hasher);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos() as u64);
+    // Bits 62 and below only, bit 62 set: Redis INCR works on signed 64-bit integers.
+    ((hasher.finish() ^ nanos) & ((1 << 62) - 1)) | (1 << 62)
 }

@@ -1,9 +1,15 @@
 //! The shared tier: Redis (one server or a cluster), behind short timeouts and a breaker of its
-//! own. Every failure is swallowed here — logged, counted, reported to `/readyz` — because no
-//! request may fail because of the cache; callers just see a miss.
+//! own. Every failure is swallowed here — logged, reported to `/readyz` — because no request may
+//! fail because of the cache; callers just see a miss.
+//!
+//! A background probe PINGs Redis every `redis.probe_interval_ms`: it keeps readiness current
+//! without traffic, establishes connections outside the request path, and is the only thing that
+//! closes an open breaker — so while Redis is down no request waits on it. Namespace bumps that
+//! could not be written are queued and replayed by the probe once Redis answers again.
 
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::collections::BTreeSet;
+use std::sync::{Arc, Mutex, Weak};
+use std::time::Duration;
 
 use redis::aio::ConnectionManager;
 use redis::cluster::ClusterClient;
@@ -16,7 +22,7 @@ use crate::settings::RedisSettings;
 /// How the shared tier is doing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RedisHealth {
-    /// The last operation succeeded.
+    /// Redis answers.
     Ok,
     /// Redis is failing or slow; the cache falls through to the backends.
     Degraded,
@@ -32,18 +38,22 @@ struct Cluster {
     connection: OnceCell<ClusterConnection>,
 }
 
-struct BreakerState {
+#[derive(Default)]
+struct State {
     consecutive_failures: u32,
-    open_until: Option<Instant>,
+    open: bool,
+    last_probe_failed: bool,
+    /// Namespace keys whose bump must still reach Redis.
+    queued_bumps: BTreeSet<String>,
 }
 
-/// A Redis connection with timeouts and a breaker.
+/// A Redis connection with timeouts, a breaker and a health probe.
 pub struct RedisTier {
     connection: Connection,
     op_timeout: Duration,
+    connect_timeout: Duration,
     failures_to_open: u32,
-    open_for: Duration,
-    breaker: Mutex<BreakerState>,
+    state: Mutex<State>,
 }
 
 /// The shared tier could not be set up from its settings.
@@ -52,8 +62,9 @@ pub struct RedisTier {
 pub struct RedisConfigError(String);
 
 impl RedisTier {
-    /// A tier for `url`; connects lazily, so a Redis that is down at start-up is not an error.
-    pub fn new(url: &str, settings: &RedisSettings) -> Result<Self, RedisConfigError> {
+    /// A tier for `url`, with its probe running. Connects lazily, so a Redis that is down at
+    /// start-up is not an error. Call within a Tokio runtime.
+    pub fn start(url: &str, settings: &RedisSettings) -> Result<Arc<Self>, RedisConfigError> {
         let op_timeout = Duration::from_millis(settings.op_timeout_ms);
         let connect_timeout = Duration::from_millis(settings.connect_timeout_ms);
         let connection = if settings.cluster {
@@ -78,22 +89,22 @@ impl RedisTier {
                 .map_err(|e| RedisConfigError(e.to_string()))?;
             Connection::Single(manager)
         };
-        Ok(Self {
+        let tier = Arc::new(Self {
             connection,
             op_timeout,
+            connect_timeout,
             failures_to_open: settings.breaker_failures.max(1),
-            open_for: Duration::from_millis(settings.breaker_open_ms),
-            breaker: Mutex::new(BreakerState {
-                consecutive_failures: 0,
-                open_until: None,
-            }),
-        })
+            state: Mutex::new(State::default()),
+        });
+        let interval = Duration::from_millis(settings.probe_interval_ms.max(10));
+        tokio::spawn(probe(Arc::downgrade(&tier), interval));
+        Ok(tier)
     }
 
-    fn breaker(&self) -> std::sync::MutexGuard<'_, BreakerState> {
-        self.breaker
+    fn state(&self) -> std::sync::MutexGuard<'_, State> {
+        self.state
             .lock()
-            .expect("the Redis breaker is never poisoned: no code panics holding it")
+            .expect("the Redis state is never poisoned: no code panics holding it")
     }
 
     /// Whether this is a Redis Cluster (multi-key commands must stay within one slot there).
@@ -103,79 +114,132 @@ impl RedisTier {
 
     /// Where the tier stands, for `/readyz`.
     pub fn health(&self) -> RedisHealth {
-        let breaker = self.breaker();
-        if breaker.consecutive_failures > 0 || breaker.open_until.is_some() {
+        let state = self.state();
+        if state.open || state.last_probe_failed || state.consecutive_failures > 0 {
             RedisHealth::Degraded
         } else {
             RedisHealth::Ok
         }
     }
 
-    fn allowed(&self) -> bool {
-        let breaker = self.breaker();
-        breaker
-            .open_until
-            .is_none_or(|until| Instant::now() >= until)
+    /// Whether requests may use Redis now (the breaker is closed).
+    pub fn available(&self) -> bool {
+        !self.state().open
     }
 
     fn record(&self, ok: bool) {
-        let mut breaker = self.breaker();
+        let mut state = self.state();
         if ok {
-            if breaker.consecutive_failures > 0 || breaker.open_until.is_some() {
-                tracing::info!("Redis answers again: the shared cache tier is back");
-            }
-            breaker.consecutive_failures = 0;
-            breaker.open_until = None;
+            state.consecutive_failures = 0;
         } else {
-            breaker.consecutive_failures = breaker.consecutive_failures.saturating_add(1);
-            if breaker.consecutive_failures >= self.failures_to_open {
-                if breaker
-                    .open_until
-                    .is_none_or(|until| Instant::now() >= until)
-                {
-                    tracing::warn!(
-                        "Redis keeps failing: skipping the shared cache tier for a while"
-                    );
-                }
-                breaker.open_until = Some(Instant::now() + self.open_for);
+            state.consecutive_failures = state.consecutive_failures.saturating_add(1);
+            if state.consecutive_failures >= self.failures_to_open && !state.open {
+                tracing::warn!(
+                    "Redis keeps failing: skipping the shared cache tier until it answers"
+                );
+                state.open = true;
             }
         }
     }
 
     /// Runs one command, or `None` when Redis is skipped, failing or slow.
     pub async fn run<T: FromRedisValue>(&self, command: Cmd) -> Option<T> {
-        if !self.allowed() {
+        if !self.available() {
             return None;
         }
-        let outcome = tokio::time::timeout(self.op_timeout, self.query(command)).await;
-        match outcome {
-            Ok(Ok(value)) => {
-                self.record(true);
-                Some(value)
+        let outcome = self.execute(command).await;
+        self.record(outcome.is_some());
+        outcome
+    }
+
+    async fn execute<T: FromRedisValue>(&self, command: Cmd) -> Option<T> {
+        let result = match &self.connection {
+            Connection::Single(manager) => {
+                let mut manager = manager.clone();
+                let call = async move { command.query_async(&mut manager).await };
+                tokio::time::timeout(self.op_timeout, call).await
             }
+            Connection::Cluster(cluster) => {
+                // Connecting may take longer than one command may: bound it by its own timeout.
+                let connect = cluster
+                    .connection
+                    .get_or_try_init(|| cluster.client.get_async_connection());
+                let connection = match tokio::time::timeout(self.connect_timeout, connect).await {
+                    Ok(Ok(connection)) => connection.clone(),
+                    Ok(Err(error)) => {
+                        tracing::debug!(%error, "cannot connect to the Redis cluster");
+                        return None;
+                    }
+                    Err(_) => return None,
+                };
+                let call = async move { command.query_async(&mut connection.clone()).await };
+                tokio::time::timeout(self.op_timeout, call).await
+            }
+        };
+        match result {
+            Ok(Ok(value)) => Some(value),
             Ok(Err(error)) => {
                 tracing::debug!(%error, "Redis command failed");
-                self.record(false);
                 None
             }
             Err(_) => {
                 tracing::debug!("Redis command timed out");
-                self.record(false);
                 None
             }
         }
     }
 
-    async fn query<T: FromRedisValue>(&self, command: Cmd) -> redis::RedisResult<T> {
-        match &self.connection {
-            Connection::Single(manager) => command.query_async(&mut manager.clone()).await,
-            Connection::Cluster(cluster) => {
-                let connection = cluster
-                    .connection
-                    .get_or_try_init(|| cluster.client.get_async_connection())
-                    .await?;
-                command.query_async(&mut connection.clone()).await
+    /// Increments a namespace version; when Redis cannot take it now, queues it for the probe to
+    /// replay, so other gateways stop serving the namespace's old entries once Redis is back.
+    pub async fn bump(&self, key: &str, ttl_seconds: u64) {
+        let mut incr = redis::cmd("INCR");
+        incr.arg(key);
+        if self.run::<u64>(incr).await.is_some() {
+            let mut expire = redis::cmd("EXPIRE");
+            expire.arg(key).arg(ttl_seconds);
+            let _: Option<i64> = self.run(expire).await;
+        } else {
+            tracing::warn!(%key, "could not bump a namespace in Redis: queued until Redis answers");
+            self.state().queued_bumps.insert(key.to_owned());
+        }
+    }
+
+    async fn replay_bumps(&self) {
+        let queued: Vec<String> = std::mem::take(&mut self.state().queued_bumps)
+            .into_iter()
+            .collect();
+        for key in queued {
+            let mut incr = redis::cmd("INCR");
+            incr.arg(&key);
+            if self.execute::<u64>(incr).await.is_none() {
+                self.state().queued_bumps.insert(key);
+            } else {
+                tracing::info!(%key, "replayed a queued namespace bump");
             }
         }
+    }
+}
+
+/// PINGs Redis forever (until the tier is dropped), closing the breaker when it answers.
+async fn probe(tier: Weak<RedisTier>, interval: Duration) {
+    loop {
+        let Some(tier) = tier.upgrade() else { return };
+        let ok = tier.execute::<String>(redis::cmd("PING")).await.is_some();
+        if ok {
+            tier.replay_bumps().await;
+        }
+        {
+            let mut state = tier.state();
+            if ok && state.open {
+                tracing::info!("Redis answers again: the shared cache tier is back");
+            }
+            state.last_probe_failed = !ok;
+            if ok {
+                state.open = false;
+                state.consecutive_failures = 0;
+            }
+        }
+        drop(tier);
+        tokio::time::sleep(interval).await;
     }
 }

@@ -5,6 +5,7 @@
 //! the registration system is called.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use async_graphql::{Context, Enum, InputObject, Object, Result, SimpleObject};
 use serde::{Deserialize, Serialize};
@@ -219,6 +220,7 @@ impl AuthorizationMutation {
             &user_id,
             "requestToolAuthorization",
             &(tool, customer_number, justification),
+            Duration::from_millis(app.settings.backends.registration.timeout_ms),
             request_access(app, caller, tool, customer_number, justification),
         )
         .await?;

@@ -269,7 +269,7 @@ async fn redis_dying_mid_test_fails_no_request_and_its_return_is_used_again() {
     };
     let url = redis.url();
     let app = sharing(&url, &unique_prefix("dies"), |s| {
-        s.redis.breaker_open_ms = 200;
+        s.redis.probe_interval_ms = 100;
     })
     .await;
     let statuses = [
@@ -305,6 +305,91 @@ async fn redis_dying_mid_test_fails_no_request_and_its_return_is_used_again() {
     }
     assert!(redis.keys().await > 0, "the cache writes to Redis again");
     assert_eq!(readiness(&app).await["cache"], "ok");
+    let before = calls(&app, "order-status/americas");
+    query(statuses[5]).await.assert_ok();
+    assert_eq!(
+        calls(&app, "order-status/americas"),
+        before,
+        "and serves from it again"
+    );
+}
+
+#[tokio::test]
+async fn readiness_notices_a_dead_redis_without_any_traffic() {
+    let port = free_port();
+    let Some(redis) = OwnRedis::start(port).await else {
+        return;
+    };
+    let app = sharing(&redis.url(), &unique_prefix("probe"), |s| {
+        s.redis.probe_interval_ms = 50
+    })
+    .await;
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert_eq!(readiness(&app).await["cache"], "ok");
+    redis.kill();
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    assert_eq!(readiness(&app).await["cache"], "degraded");
+}
+
+#[tokio::test]
+async fn a_mutation_while_redis_is_down_still_invalidates_other_instances_once_it_is_back() {
+    let port = free_port();
+    let Some(redis) = OwnRedis::start(port).await else {
+        return;
+    };
+    let url = redis.url();
+    let prefix = unique_prefix("outage");
+    let tune = |s: &mut supportgraph::settings::Settings| {
+        s.cache.profile_ttl_seconds = 3_600;
+        s.redis.probe_interval_ms = 50;
+    };
+    let a = sharing(&url, &prefix, tune).await;
+    let same = same_backends_as(&a);
+    let b = sharing(&url, &prefix, |s| {
+        tune(s);
+        same(s);
+    })
+    .await;
+    let tools = "{ me { tools { tool customerNumber status } } }";
+    let wanted =
+        json!({ "tool": "ORDER_STATUS", "customerNumber": "1000101", "status": "PENDING" });
+    b.graphql_as("globex-kenji", tools, Value::Null)
+        .await
+        .assert_ok();
+
+    // Redis pauses (as in a failover): it keeps its data but answers nothing.
+    let pid = redis.child.id().to_string();
+    Command::new("kill")
+        .args(["-STOP", &pid])
+        .status()
+        .expect("kill runs");
+    let request = r#"mutation { requestToolAuthorization(input: { tool: ORDER_STATUS, customerNumber: "1000101", justification: "Chicago" }) { authorization { status } } }"#;
+    a.graphql_as("globex-kenji", request, Value::Null)
+        .await
+        .assert_ok();
+    let during = b.graphql_as("globex-kenji", tools, Value::Null).await;
+    assert!(
+        during.assert_ok()["me"]["tools"]
+            .as_array()
+            .expect("tools")
+            .contains(&wanted),
+        "while Redis is away, B bypasses the cache rather than serve its old entry"
+    );
+
+    Command::new("kill")
+        .args(["-CONT", &pid])
+        .status()
+        .expect("kill runs");
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let after = b.graphql_as("globex-kenji", tools, Value::Null).await;
+    assert!(
+        after.assert_ok()["me"]["tools"]
+            .as_array()
+            .expect("tools")
+            .contains(&wanted),
+        "A's queued bump reached Redis: B does not serve the entry from before the mutation"
+    );
+    drop(redis);
 }
 
 /// A three-node Redis Cluster of the test's own, slots split evenly.
@@ -433,7 +518,6 @@ async fn a_redis_cluster_is_shared_and_invalidated_like_a_single_server() {
         s.redis.url = Some(u);
         s.redis.cluster = true;
         s.redis.key_prefix = p;
-        s.redis.op_timeout_ms = 500;
         s.cache.profile_ttl_seconds = 3_600;
     })
     .await;
@@ -442,7 +526,6 @@ async fn a_redis_cluster_is_shared_and_invalidated_like_a_single_server() {
         s.redis.url = Some(url);
         s.redis.cluster = true;
         s.redis.key_prefix = prefix;
-        s.redis.op_timeout_ms = 500;
         s.cache.profile_ttl_seconds = 3_600;
         same(s);
     })

@@ -167,3 +167,53 @@ async fn a_key_used_on_one_instance_is_honoured_by_another() {
     assert_eq!(first.assert_ok(), replay.assert_ok());
     assert_eq!(writes(&a), 1);
 }
+
+#[tokio::test]
+async fn one_key_sent_to_two_instances_at_once_runs_once() {
+    let Some(url) = redis_url().await else { return };
+    let prefix = unique_prefix("idempotency-race");
+    let (u, p) = (url.clone(), prefix.clone());
+    let a = spawn_app_with(move |s| {
+        s.redis.url = Some(u);
+        s.redis.key_prefix = p;
+        let slow = supportgraph_adapters::sandbox::FaultSpec {
+            latency_ms: 300,
+            only_method: Some("POST".into()),
+            ..Default::default()
+        };
+        s.sandbox.faults.insert("registration".into(), slow);
+    })
+    .await;
+    let sandbox = a.sandbox.clone();
+    let b = spawn_app_with(move |s| {
+        s.redis.url = Some(url);
+        s.redis.key_prefix = prefix;
+        s.backends.registration.base_url = Some(sandbox.base_url("registration"));
+        s.auth.jwks_url = Some(sandbox.jwks_url());
+    })
+    .await;
+    let (on_a, on_b) = tokio::join!(
+        send(&a, Some("race-1"), input("1000101")),
+        send(&b, Some("race-1"), input("1000101")),
+    );
+    assert_eq!(
+        on_a.assert_ok(),
+        on_b.assert_ok(),
+        "the waiting one gets the same answer"
+    );
+    assert_eq!(writes(&a), 1, "one side effect across both instances");
+}
+
+#[tokio::test]
+async fn a_keyed_mutation_is_refused_while_the_idempotency_store_is_unreachable() {
+    let app = spawn_app_with(|s| {
+        s.redis.url = Some("redis://127.0.0.1:1".into());
+        s.redis.connect_timeout_ms = 50;
+    })
+    .await;
+    let answer = send(&app, Some("no-store"), input("1000101")).await;
+    assert_eq!(answer.error_codes(), ["BACKEND_UNAVAILABLE"]);
+    assert_eq!(writes(&app), 0, "not run without the guarantee");
+    let unkeyed = send(&app, None, input("1000101")).await;
+    unkeyed.assert_ok();
+}
