@@ -375,6 +375,12 @@ async fn a_mutation_while_redis_is_down_still_invalidates_other_instances_once_i
             .contains(&wanted),
         "while Redis is away, B bypasses the cache rather than serve its old entry"
     );
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert_eq!(
+        readiness(&b).await["cache"],
+        "degraded",
+        "the pause took effect"
+    );
 
     Command::new("kill")
         .args(["-CONT", &pid])
