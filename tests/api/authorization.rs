@@ -204,21 +204,44 @@ async fn a_denied_request_stays_forbidden_and_can_be_asked_again() {
 async fn requests_can_be_approved_automatically_after_a_delay() {
     let app = spawn_app_with(|s| {
         s.cache.profile_ttl_seconds = 0;
-        s.sandbox.auto_approve_after_ms = Some(0);
+        s.sandbox.auto_approve_after_ms = Some(300);
     })
     .await;
     let input = json!({ "input": {
         "tool": "ORDER_STATUS", "customerNumber": "1000102", "justification": "second US account"
     }});
+    let filter = json!({ "filter": { "customerNumbers": ["1000102"] } });
     app.graphql_as(KENJI, REQUEST, input).await.assert_ok();
-    let answer = app
-        .graphql_as(
-            KENJI,
-            ORDERS,
-            json!({ "filter": { "customerNumbers": ["1000102"] } }),
-        )
+    let before = app.graphql_as(KENJI, ORDERS, filter.clone()).await;
+    assert_eq!(
+        before.error_codes(),
+        ["FORBIDDEN"],
+        "pending until the delay has passed"
+    );
+    tokio::time::sleep(std::time::Duration::from_millis(400)).await;
+    app.graphql_as(KENJI, ORDERS, filter).await.assert_ok();
+}
+
+#[tokio::test]
+async fn an_administrator_decision_shows_once_the_cached_profile_expires() {
+    let app = spawn_app_with(|s| s.cache.profile_ttl_seconds = 1).await;
+    let input = json!({ "input": {
+        "tool": "ORDER_STATUS", "customerNumber": "1000101", "justification": "Chicago"
+    }});
+    let filter = json!({ "filter": { "customerNumbers": ["1000101"] } });
+    app.graphql_as(KENJI, REQUEST, input).await.assert_ok();
+    let pending = app.graphql_as(KENJI, ORDERS, filter.clone()).await;
+    assert_eq!(pending.error_codes(), ["FORBIDDEN"]);
+    app.decide(KENJI, "ORDER_STATUS", "1000101", "APPROVE")
         .await;
-    answer.assert_ok();
+    let cached = app.graphql_as(KENJI, ORDERS, filter.clone()).await;
+    assert_eq!(
+        cached.error_codes(),
+        ["FORBIDDEN"],
+        "still the cached profile"
+    );
+    tokio::time::sleep(std::time::Duration::from_millis(1_100)).await;
+    app.graphql_as(KENJI, ORDERS, filter).await.assert_ok();
 }
 
 #[tokio::test]

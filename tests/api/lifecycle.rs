@@ -67,6 +67,11 @@ latency_ms = 2000
         .expect("kill runs");
     assert!(killed.success());
 
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert!(
+        std::net::TcpStream::connect(("127.0.0.1", port)).is_err(),
+        "no new connections once stopping"
+    );
     let response = request
         .await
         .expect("the task ends")
