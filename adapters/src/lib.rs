@@ -11,6 +11,7 @@
 //!   tracing, error mapping).
 //! - [`resilience`] — the circuit breaker and retry budget behind it.
 //! - [`order_status`], [`registration`]: the backends implemented so far.
+//! - [`us_inventory`] — US Inventory OnLine (JSON in US conventions).
 //! - [`sandbox`] — deterministic demo data and the simulator server with latency and fault injection.
 
 pub mod client;
@@ -21,5 +22,6 @@ pub mod ports;
 pub mod registration;
 pub mod resilience;
 pub mod sandbox;
+pub mod us_inventory;
 
 pub use error::AdapterError;

@@ -5,8 +5,8 @@ use async_trait::async_trait;
 
 use crate::AdapterError;
 use crate::model::{
-    AuthorizationRefusal, Order, OrderPage, OrderQuery, Region, Tool, ToolAuthorization,
-    UserProfile,
+    AuthorizationRefusal, InventoryChange, InventoryItem, InventoryRequest, Order, OrderPage,
+    OrderQuery, Region, Tool, ToolAuthorization, UserProfile,
 };
 
 /// One regional instance of the order-status system.
@@ -37,4 +37,26 @@ pub trait RegistrationBackend: Send + Sync {
         customer_number: &str,
         justification: &str,
     ) -> Result<Result<ToolAuthorization, AuthorizationRefusal>, AdapterError>;
+}
+
+/// A regional inventory system (US Inventory OnLine, the EU Services Assistant).
+#[async_trait]
+pub trait InventoryBackend: Send + Sync {
+    /// Every item installed under these customer numbers.
+    async fn items(&self, customer_numbers: &[String]) -> Result<Vec<InventoryItem>, AdapterError>;
+
+    /// Items by serial number in one call; unknown serial numbers are simply absent.
+    async fn items_by_serial(
+        &self,
+        serial_numbers: &[String],
+    ) -> Result<Vec<InventoryItem>, AdapterError>;
+
+    /// Asks for a change to one item's record. Changes state: never retried.
+    async fn request_change(
+        &self,
+        customer_number: &str,
+        serial_number: &str,
+        change: InventoryChange,
+        details: &str,
+    ) -> Result<InventoryRequest, AdapterError>;
 }

@@ -14,12 +14,13 @@ use rust_decimal::Decimal;
 use supportgraph_adapters::AdapterError;
 use supportgraph_adapters::client::{BackendClient, BackendEndpoint};
 use supportgraph_adapters::model::{
-    AuthorizationRefusal, AuthorizationStatus, OrderQuery, OrderSortKey, OrderStatus, ProductKind,
-    Region, Tool,
+    AuthorizationRefusal, AuthorizationStatus, InventoryChange, InventorySource, OrderQuery,
+    OrderSortKey, OrderStatus, ProductKind, Region, Tool,
 };
 use supportgraph_adapters::order_status::HttpOrderBackend;
-use supportgraph_adapters::ports::{OrderBackend, RegistrationBackend};
+use supportgraph_adapters::ports::{InventoryBackend, OrderBackend, RegistrationBackend};
 use supportgraph_adapters::registration::HttpRegistrationBackend;
+use supportgraph_adapters::us_inventory::HttpUsInventory;
 
 /// A one-route server answering every request with `status` and `body` after `delay`, recording
 /// the request URIs it saw.
@@ -350,4 +351,121 @@ async fn a_user_id_is_percent_encoded_as_one_path_segment() {
     assert_eq!(registration.user_profile("a b/../c?d").await, Ok(None));
     let seen = server.seen.lock().expect("lock")[0].clone();
     assert!(seen.ends_with("/v1/users/a%20b%2F%2E%2E%2Fc%3Fd"), "{seen}");
+}
+
+fn us_inventory(server: &FixtureServer) -> HttpUsInventory {
+    HttpUsInventory::new(client(server, "us-inventory-online", 500))
+}
+
+#[tokio::test]
+async fn us_inventory_records_translate_dates_cents_and_categories() {
+    let server = serve(
+        StatusCode::OK,
+        fixture("us_inventory/inventory.json"),
+        Duration::ZERO,
+    )
+    .await;
+    let items = us_inventory(&server)
+        .items(&["1000101".into(), "1000102".into()])
+        .await
+        .expect("the fixture is valid");
+    assert!(
+        server.seen.lock().expect("lock")[0]
+            .ends_with("/v1/inventory?customerNumbers=1000101%2C1000102")
+    );
+    assert_eq!(items.len(), 2);
+    let server_item = &items[0];
+    assert_eq!(server_item.kind, ProductKind::Hardware);
+    assert_eq!(server_item.source, InventorySource::UsInventoryOnline);
+    assert_eq!(server_item.region, Region::Americas);
+    assert_eq!(
+        server_item.installed_on,
+        NaiveDate::from_ymd_opt(2024, 3, 15)
+    );
+    let lease = server_item.lease.as_ref().expect("leased");
+    assert_eq!(lease.monthly_amount.amount, Decimal::new(125_050, 2));
+    assert_eq!(lease.monthly_amount.currency, "USD");
+    assert_eq!(
+        lease.ends_on,
+        NaiveDate::from_ymd_opt(2027, 6, 30).expect("date")
+    );
+    let maintenance = server_item.maintenance.as_ref().expect("covered");
+    assert_eq!(
+        maintenance.ends_on,
+        NaiveDate::from_ymd_opt(2026, 12, 31).expect("date")
+    );
+    assert_eq!(
+        server_item
+            .location
+            .as_ref()
+            .map(|l| l.postal_code.as_str()),
+        Some("60606")
+    );
+    assert!(server_item.service_level.is_none() && server_item.configuration.is_empty());
+    let licence = &items[1];
+    assert_eq!(licence.kind, ProductKind::Software);
+    assert!(
+        licence.location.is_none() && licence.lease.is_none() && licence.installed_on.is_none()
+    );
+}
+
+#[tokio::test]
+async fn malformed_us_inventory_payloads_are_refused_cleanly() {
+    for name in [
+        "malformed_iso_date",
+        "malformed_unknown_category",
+        "malformed_negative_amount",
+        "malformed_missing_serial",
+        "malformed_half_a_site",
+    ] {
+        let server = serve(
+            StatusCode::OK,
+            fixture(&format!("us_inventory/{name}.json")),
+            Duration::ZERO,
+        )
+        .await;
+        match us_inventory(&server).items(&["1000101".into()]).await {
+            Err(AdapterError::Decode { backend, .. }) => assert_eq!(backend, "us-inventory-online"),
+            other => panic!("{name}: expected a decode error, got {other:?}"),
+        }
+    }
+    let server = serve(
+        StatusCode::OK,
+        fixture("us_inventory/inventory.json"),
+        Duration::ZERO,
+    )
+    .await;
+    assert!(
+        matches!(
+            us_inventory(&server).items(&["1000102".into()]).await,
+            Err(AdapterError::Decode { .. })
+        ),
+        "records of a customer number not asked for break the contract"
+    );
+}
+
+#[tokio::test]
+async fn a_us_inventory_update_request_posts_and_reads_the_receipt() {
+    let server = serve(
+        StatusCode::CREATED,
+        fixture("us_inventory/receipt.json"),
+        Duration::ZERO,
+    )
+    .await;
+    let receipt = us_inventory(&server)
+        .request_change(
+            "1000101",
+            "70101001",
+            InventoryChange::Moved,
+            "to the Dallas DR site",
+        )
+        .await
+        .expect("accepted");
+    assert_eq!(receipt.request_id, "IOL-000042");
+    assert_eq!(receipt.change, InventoryChange::Moved);
+    assert_eq!(
+        receipt.received_on,
+        NaiveDate::from_ymd_opt(2026, 11, 20).expect("date")
+    );
+    assert!(server.seen.lock().expect("lock")[0].ends_with("/v1/inventory/update-requests"));
 }

@@ -2,12 +2,17 @@
 //!
 //! Types here are plain data with no knowledge of HTTP, GraphQL or any backend's vocabulary.
 
+mod inventory;
 mod money;
 mod order;
 mod region;
 mod tool;
 mod user;
 
+pub use inventory::{
+    ConfigurationFeature, InventoryChange, InventoryItem, InventoryLocation, InventoryRequest,
+    InventorySource, Lease, Maintenance, ServiceLevel,
+};
 pub use money::Money;
 pub use order::{
     Order, OrderLine, OrderPage, OrderQuery, OrderSortKey, OrderStatus, ProductKind, Shipment,

@@ -15,15 +15,16 @@ use super::identity::{self, IdentityConfig, IdentityError, SandboxIdentityProvid
 use super::{FaultSpec, SandboxStats};
 use crate::model::Region;
 use crate::registration::sandbox::RegistrationState;
-use crate::{order_status, registration};
+use crate::{order_status, registration, us_inventory};
 
 /// Every simulated backend instance, by the name used in fault configuration and errors.
-pub const INSTANCES: [&str; 5] = [
+pub const INSTANCES: [&str; 6] = [
     "order-status/americas",
     "order-status/emea",
     "order-status/ap",
     "registration",
     "identity",
+    "us-inventory-online",
 ];
 
 /// How to run the sandbox.
@@ -148,6 +149,7 @@ fn instance_router(name: &'static str, table: &Arc<FaultTable>, sims: &Simulator
             order_status::sandbox::router(sims.seed, region)
         }
         _ if name == "identity" => identity::router(sims.identity.clone()),
+        _ if name == "us-inventory-online" => us_inventory::sandbox::router(sims.seed),
         _ => registration::sandbox::router(sims.registration.clone()),
     };
     let state = InstanceFaults {

@@ -1,0 +1,99 @@
+//! [`InventoryBackend`] over HTTP against US Inventory OnLine.
+
+use async_trait::async_trait;
+
+use super::wire::{WireInventory, WireReceipt, WireRecord, WireUpdateRequest};
+use crate::AdapterError;
+use crate::client::{BackendClient, Posted};
+use crate::model::{InventoryChange, InventoryItem, InventoryRequest};
+use crate::ports::InventoryBackend;
+
+/// The US Inventory OnLine adapter.
+#[derive(Debug, Clone)]
+pub struct HttpUsInventory {
+    client: BackendClient,
+}
+
+impl HttpUsInventory {
+    /// An adapter reaching US Inventory OnLine through `client`.
+    pub fn new(client: BackendClient) -> Self {
+        Self { client }
+    }
+
+    fn to_model(&self, records: Vec<WireRecord>) -> Result<Vec<InventoryItem>, AdapterError> {
+        records
+            .into_iter()
+            .map(|r| {
+                r.into_model()
+                    .map_err(|d| self.client.contract_violation(d))
+            })
+            .collect()
+    }
+}
+
+#[async_trait]
+impl InventoryBackend for HttpUsInventory {
+    async fn items(&self, customer_numbers: &[String]) -> Result<Vec<InventoryItem>, AdapterError> {
+        if customer_numbers.is_empty() {
+            return Ok(Vec::new());
+        }
+        let params = [("customerNumbers", customer_numbers.join(","))];
+        let inventory: WireInventory = self.client.get_json("v1/inventory", &params).await?;
+        let items = self.to_model(inventory.records)?;
+        if let Some(stray) = items
+            .iter()
+            .find(|i| !customer_numbers.contains(&i.customer_number))
+        {
+            return Err(self.client.contract_violation(format!(
+                "answered item {} of customer number {}, which was not asked for",
+                stray.serial_number, stray.customer_number
+            )));
+        }
+        Ok(items)
+    }
+
+    async fn items_by_serial(
+        &self,
+        serial_numbers: &[String],
+    ) -> Result<Vec<InventoryItem>, AdapterError> {
+        if serial_numbers.is_empty() {
+            return Ok(Vec::new());
+        }
+        let params = [("serials", serial_numbers.join(","))];
+        let inventory: WireInventory = self
+            .client
+            .get_json("v1/inventory/by-serial", &params)
+            .await?;
+        self.to_model(inventory.records)
+    }
+
+    async fn request_change(
+        &self,
+        customer_number: &str,
+        serial_number: &str,
+        change: InventoryChange,
+        details: &str,
+    ) -> Result<InventoryRequest, AdapterError> {
+        let body = WireUpdateRequest {
+            cust_no: customer_number.to_owned(),
+            serial_no: serial_number.to_owned(),
+            request_type: change.into(),
+            details: details.to_owned(),
+        };
+        match self
+            .client
+            .post_json::<_, WireReceipt>("v1/inventory/update-requests", &body)
+            .await?
+        {
+            Posted::Accepted(receipt) if receipt.serial_no == serial_number => {
+                Ok(receipt.into_model())
+            }
+            Posted::Accepted(_) => Err(self
+                .client
+                .contract_violation("the receipt is for another serial number")),
+            Posted::Refused(code) => Err(self
+                .client
+                .contract_violation(format!("the update request was refused: {code}"))),
+        }
+    }
+}

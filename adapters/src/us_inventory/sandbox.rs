@@ -1,0 +1,277 @@
+//! The US Inventory OnLine simulator: deterministic installed inventory for every demo US
+//! customer number, served with the real system's contract, and update requests it records.
+
+use std::collections::HashSet;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use chrono::{Duration, NaiveDate};
+use serde::Deserialize;
+
+use super::wire::{
+    UsDate, WireAddress, WireCategory, WireInventory, WireLease, WireMaintenance, WireReceipt,
+    WireRecord, WireUpdateRequest,
+};
+use crate::sandbox::SeededRng;
+use crate::sandbox::demo::{self, DEMO_TODAY};
+
+/// The longest `details` of an update request.
+const MAX_DETAILS: usize = 2000;
+
+struct Product {
+    machine_type: &'static str,
+    model: &'static str,
+    desc: &'static str,
+    category: WireCategory,
+}
+
+const PRODUCTS: [Product; 8] = [
+    Product {
+        machine_type: "9105",
+        model: "22A",
+        desc: "Rack server 2U, 2 x 16 cores",
+        category: WireCategory::Hardware,
+    },
+    Product {
+        machine_type: "2076",
+        model: "624",
+        desc: "All-flash storage array",
+        category: WireCategory::Hardware,
+    },
+    Product {
+        machine_type: "3555",
+        model: "L3A",
+        desc: "LTO-9 tape library",
+        category: WireCategory::Hardware,
+    },
+    Product {
+        machine_type: "8831",
+        model: "S48",
+        desc: "Data-centre switch, 48 x 25 GbE",
+        category: WireCategory::Hardware,
+    },
+    Product {
+        machine_type: "7063",
+        model: "CR2",
+        desc: "Hardware management console",
+        category: WireCategory::Hardware,
+    },
+    Product {
+        machine_type: "5765",
+        model: "DB2",
+        desc: "Database server licence",
+        category: WireCategory::Software,
+    },
+    Product {
+        machine_type: "5737",
+        model: "BKP",
+        desc: "Backup and recovery software",
+        category: WireCategory::Software,
+    },
+    Product {
+        machine_type: "5733",
+        model: "VRT",
+        desc: "Virtualisation suite",
+        category: WireCategory::Software,
+    },
+];
+
+const SITES: [(&str, &str, &str, &str, &str); 4] = [
+    (
+        "Chicago DC1",
+        "200 West Adams Street",
+        "Chicago",
+        "IL",
+        "60606",
+    ),
+    (
+        "Dallas DR site",
+        "1950 N Stemmons Fwy",
+        "Dallas",
+        "TX",
+        "75207",
+    ),
+    ("Seattle HQ", "1201 Third Avenue", "Seattle", "WA", "98101"),
+    ("Ashburn colo", "21830 UUNet Way", "Ashburn", "VA", "20147"),
+];
+
+const COVERAGES: [(&str, &str); 3] = [
+    ("24X7-4H", "24x7, 4-hour on-site response"),
+    ("9X5-NBD", "Business hours, next business day"),
+    ("SWMA", "Software subscription and support"),
+];
+
+/// How many items each demo US customer number has installed.
+const ITEMS_PER_CUSTOMER: u32 = 24;
+
+fn today() -> NaiveDate {
+    let (y, m, d) = DEMO_TODAY;
+    NaiveDate::from_ymd_opt(y, m, d).expect("DEMO_TODAY is a valid date")
+}
+
+fn record(rng: &mut SeededRng, customer_number: &str, seq: u32) -> WireRecord {
+    let product = rng.pick(&PRODUCTS);
+    let hardware = product.category == WireCategory::Hardware;
+    let installed = today() - Duration::days(rng.range(30, 2_000) as i64);
+    let site = rng.pick(&SITES);
+    let maintenance = rng.chance(if hardware { 0.85 } else { 0.9 }).then(|| {
+        let (code, desc) = if hardware {
+            *rng.pick(&COVERAGES[..2])
+        } else {
+            COVERAGES[2]
+        };
+        WireMaintenance {
+            coverage_code: code.to_owned(),
+            coverage_desc: desc.to_owned(),
+            end_date: UsDate(today() + Duration::days(rng.range(0, 720) as i64 - 30)),
+        }
+    });
+    let lease = (hardware && rng.chance(0.35)).then(|| WireLease {
+        lessor: (*rng.pick(&["Vendor Financing", "Midwest Capital Leasing"])).to_owned(),
+        lease_end_date: UsDate(today() + Duration::days(rng.range(10, 1_000) as i64)),
+        monthly_payment_cents: rng.range(25_000, 900_000) as i64,
+    });
+    WireRecord {
+        serial_no: format!("7{}{:03}", &customer_number[3..], seq),
+        cust_no: customer_number.to_owned(),
+        machine_type: product.machine_type.to_owned(),
+        model_no: product.model.to_owned(),
+        desc: product.desc.to_owned(),
+        category: product.category,
+        install_date: Some(UsDate(installed)),
+        site_name: Some(site.0.to_owned()),
+        site_address: Some(WireAddress {
+            street1: site.1.to_owned(),
+            city: site.2.to_owned(),
+            state: site.3.to_owned(),
+            zip: site.4.to_owned(),
+        }),
+        maintenance,
+        lease,
+    }
+}
+
+/// Every demo record: the installed inventory of each demo US customer number.
+pub fn generate(seed: u64) -> Vec<WireRecord> {
+    demo::companies()
+        .iter()
+        .flat_map(|c| c.accounts.iter())
+        .filter(|a| a.country == "US")
+        .flat_map(|account| {
+            let mut rng =
+                SeededRng::new(seed, &format!("us-inventory:{}", account.customer_number));
+            (1..=ITEMS_PER_CUSTOMER)
+                .map(|seq| record(&mut rng, account.customer_number, seq))
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
+
+struct Inventory {
+    records: Vec<WireRecord>,
+    next_request: AtomicU64,
+}
+
+/// The instance's routes.
+pub fn router(seed: u64) -> Router {
+    let state = Arc::new(Inventory {
+        records: generate(seed),
+        next_request: AtomicU64::new(1),
+    });
+    Router::new()
+        .route("/v1/inventory", get(inventory))
+        .route("/v1/inventory/by-serial", get(by_serial))
+        .route("/v1/inventory/update-requests", post(update_request))
+        .with_state(state)
+}
+
+fn refuse(status: StatusCode, code: &str) -> Response {
+    (status, Json(serde_json::json!({ "error": code }))).into_response()
+}
+
+fn split(list: &str) -> HashSet<&str> {
+    list.split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .collect()
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct InventoryParams {
+    customer_numbers: String,
+}
+
+async fn inventory(
+    State(state): State<Arc<Inventory>>,
+    params: Result<Query<InventoryParams>, axum::extract::rejection::QueryRejection>,
+) -> Response {
+    let Ok(Query(params)) = params else {
+        return refuse(StatusCode::BAD_REQUEST, "BAD_REQUEST");
+    };
+    let wanted = split(&params.customer_numbers);
+    let records = state
+        .records
+        .iter()
+        .filter(|r| wanted.contains(r.cust_no.as_str()))
+        .cloned()
+        .collect();
+    Json(WireInventory { records }).into_response()
+}
+
+#[derive(Deserialize)]
+struct SerialParams {
+    serials: String,
+}
+
+async fn by_serial(
+    State(state): State<Arc<Inventory>>,
+    params: Result<Query<SerialParams>, axum::extract::rejection::QueryRejection>,
+) -> Response {
+    let Ok(Query(params)) = params else {
+        return refuse(StatusCode::BAD_REQUEST, "BAD_REQUEST");
+    };
+    let wanted = split(&params.serials);
+    if wanted.is_empty() || wanted.len() > 200 {
+        return refuse(StatusCode::BAD_REQUEST, "BAD_REQUEST");
+    }
+    let records = state
+        .records
+        .iter()
+        .filter(|r| wanted.contains(r.serial_no.as_str()))
+        .cloned()
+        .collect();
+    Json(WireInventory { records }).into_response()
+}
+
+async fn update_request(
+    State(state): State<Arc<Inventory>>,
+    body: Result<Json<WireUpdateRequest>, axum::extract::rejection::JsonRejection>,
+) -> Response {
+    let Ok(Json(request)) = body else {
+        return refuse(StatusCode::BAD_REQUEST, "BAD_REQUEST");
+    };
+    let owned = state
+        .records
+        .iter()
+        .any(|r| r.serial_no == request.serial_no && r.cust_no == request.cust_no);
+    if !owned {
+        return refuse(StatusCode::NOT_FOUND, "UNKNOWN_SERIAL");
+    }
+    if request.details.trim().is_empty() || request.details.chars().count() > MAX_DETAILS {
+        return refuse(StatusCode::UNPROCESSABLE_ENTITY, "INVALID_REQUEST");
+    }
+    let number = state.next_request.fetch_add(1, Ordering::SeqCst);
+    let receipt = WireReceipt {
+        request_id: format!("IOL-{number:06}"),
+        serial_no: request.serial_no,
+        request_type: request.request_type,
+        received_date: UsDate(today()),
+    };
+    (StatusCode::CREATED, Json(receipt)).into_response()
+}
