@@ -40,7 +40,7 @@ pub struct BackendClient {
 pub enum Posted<T> {
     /// 2xx with a payload.
     Accepted(T),
-    /// 409 or 422: a business rule refused it; the backend's machine-readable code.
+    /// 4xx with `{"error": CODE}`: a business rule refused it; the backend's code.
     Refused(String),
 }
 
@@ -135,7 +135,12 @@ impl BackendClient {
     ) -> Result<Fetched<T>, AdapterError> {
         let url = self.url(path)?;
         let (status, body) = self
-            .idempotent(|| self.http.get(url.clone()).query(query))
+            .idempotent(|| {
+                self.http
+                    .get(url.clone())
+                    .query(query)
+                    .header(reqwest::header::ACCEPT, "application/json")
+            })
             .await?;
         if status == reqwest::StatusCode::NOT_FOUND {
             return Ok(Fetched::NotFound);
@@ -202,8 +207,52 @@ impl BackendClient {
         outcome
     }
 
-    /// POSTs `body` as JSON to `path`. A 2xx answer is decoded as `T`; a 409 or 422 answer is a
-    /// business refusal carrying the backend's `{"error": CODE}`. Never retried: it changes state.
+    /// GETs `path` and returns the raw body (for backends that do not speak JSON); retried like
+    /// every idempotent call. A 404 is an answer.
+    pub async fn get_bytes(
+        &self,
+        path: &str,
+        query: &[(&str, String)],
+        accept: &'static str,
+    ) -> Result<Fetched<bytes::Bytes>, AdapterError> {
+        let url = self.url(path)?;
+        let (status, body) = self
+            .idempotent(|| {
+                self.http
+                    .get(url.clone())
+                    .query(query)
+                    .header(reqwest::header::ACCEPT, accept)
+            })
+            .await?;
+        if status == reqwest::StatusCode::NOT_FOUND {
+            return Ok(Fetched::NotFound);
+        }
+        if !status.is_success() {
+            return Err(self.status(status));
+        }
+        Ok(Fetched::Found(body))
+    }
+
+    /// POSTs a raw body (for backends that do not speak JSON) and returns the status and body
+    /// whatever the status, for the adapter to interpret. Never retried: it changes state.
+    pub async fn post_bytes(
+        &self,
+        path: &str,
+        content_type: &'static str,
+        body: Vec<u8>,
+    ) -> Result<(u16, bytes::Bytes), AdapterError> {
+        let request = self
+            .http
+            .post(self.url(path)?)
+            .header(reqwest::header::CONTENT_TYPE, content_type)
+            .body(body);
+        let deadline = Instant::now() + self.endpoint.timeout;
+        let (status, body) = self.guarded(request, deadline).await?;
+        Ok((status.as_u16(), body))
+    }
+
+    /// POSTs `body` as JSON to `path`. A 2xx answer is decoded as `T`; a 4xx answer carrying the
+    /// backend's `{"error": CODE}` is a business refusal. Never retried: it changes state.
     pub async fn post_json<B: Serialize, T: DeserializeOwned>(
         &self,
         path: &str,
@@ -211,12 +260,16 @@ impl BackendClient {
     ) -> Result<Posted<T>, AdapterError> {
         let span = tracing::info_span!("backend_call", backend = %self.endpoint.name, path, method = "POST");
         async {
-            let request = self.http.post(self.url(path)?).json(body);
+            let request = self
+                .http
+                .post(self.url(path)?)
+                .header(reqwest::header::ACCEPT, "application/json")
+                .json(body);
             let deadline = Instant::now() + self.endpoint.timeout;
             let (status, body) = self.guarded(request, deadline).await?;
             match status.as_u16() {
                 200..=299 => self.decode(&body).map(Posted::Accepted),
-                409 | 422 => {
+                400..=499 => {
                     let refusal: Refusal = self.decode(&body)?;
                     Ok(Posted::Refused(refusal.error))
                 }
@@ -242,7 +295,6 @@ impl BackendClient {
     ) -> Result<(reqwest::StatusCode, bytes::Bytes), AdapterError> {
         let call = async {
             let response = request
-                .header(reqwest::header::ACCEPT, "application/json")
                 .send()
                 .await
                 .map_err(|e| self.transport(e.to_string()))?;

@@ -5,8 +5,8 @@ use async_trait::async_trait;
 
 use crate::AdapterError;
 use crate::model::{
-    AuthorizationRefusal, InventoryChange, InventoryItem, InventoryRequest, Order, OrderPage,
-    OrderQuery, Region, Tool, ToolAuthorization, UserProfile,
+    AuthorizationRefusal, InventoryChange, InventoryItem, InventoryRefusal, InventoryRequest,
+    Order, OrderPage, OrderQuery, Region, Tool, ToolAuthorization, UserProfile,
 };
 
 /// One regional instance of the order-status system.
@@ -51,12 +51,13 @@ pub trait InventoryBackend: Send + Sync {
         serial_numbers: &[String],
     ) -> Result<Vec<InventoryItem>, AdapterError>;
 
-    /// Asks for a change to one item's record. Changes state: never retried.
+    /// Asks for a change to one item's record; a business refusal is `Ok(Err(..))`. Changes
+    /// state: never retried.
     async fn request_change(
         &self,
         customer_number: &str,
         serial_number: &str,
         change: InventoryChange,
         details: &str,
-    ) -> Result<InventoryRequest, AdapterError>;
+    ) -> Result<Result<InventoryRequest, InventoryRefusal>, AdapterError>;
 }

@@ -460,6 +460,7 @@ async fn a_us_inventory_update_request_posts_and_reads_the_receipt() {
             "to the Dallas DR site",
         )
         .await
+        .expect("answered")
         .expect("accepted");
     assert_eq!(receipt.request_id, "IOL-000042");
     assert_eq!(receipt.change, InventoryChange::Moved);

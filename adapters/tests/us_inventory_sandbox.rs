@@ -3,9 +3,8 @@
 
 use std::time::Duration;
 
-use supportgraph_adapters::AdapterError;
 use supportgraph_adapters::client::{BackendClient, BackendEndpoint};
-use supportgraph_adapters::model::{InventoryChange, ProductKind};
+use supportgraph_adapters::model::{InventoryChange, InventoryRefusal, ProductKind};
 use supportgraph_adapters::ports::InventoryBackend;
 use supportgraph_adapters::sandbox::identity::IdentityConfig;
 use supportgraph_adapters::sandbox::{self, SandboxConfig, SandboxHandle};
@@ -94,6 +93,7 @@ async fn update_requests_are_recorded_for_owned_items_only() {
             "returned to the lessor",
         )
         .await
+        .expect("answered")
         .expect("recorded");
     assert!(receipt.request_id.starts_with("IOL-"));
     assert_eq!(receipt.serial_number, item.serial_number);
@@ -101,9 +101,6 @@ async fn update_requests_are_recorded_for_owned_items_only() {
     let foreign = inventory
         .request_change("1000101", &item.serial_number, InventoryChange::Moved, "x")
         .await;
-    assert!(
-        matches!(foreign, Err(AdapterError::Status { status: 404, .. })),
-        "{foreign:?}"
-    );
+    assert_eq!(foreign, Ok(Err(InventoryRefusal::UnknownItem)));
     assert_eq!(sandbox.stats().instances["us-inventory-online"].writes, 2);
 }

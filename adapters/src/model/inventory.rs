@@ -131,6 +131,17 @@ pub enum InventoryChange {
     Correction,
 }
 
+/// Why a regional system refused a change request (a business rule, not a failure).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum InventoryRefusal {
+    /// No such item under that customer number.
+    UnknownItem,
+    /// The customer is not entitled to request changes online.
+    NotEntitled,
+    /// The request itself is not acceptable (e.g. empty details).
+    InvalidRequest,
+}
+
 /// A change request as the regional system recorded it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct InventoryRequest {

@@ -10,8 +10,8 @@ mod tool;
 mod user;
 
 pub use inventory::{
-    ConfigurationFeature, InventoryChange, InventoryItem, InventoryLocation, InventoryRequest,
-    InventorySource, Lease, Maintenance, ServiceLevel,
+    ConfigurationFeature, InventoryChange, InventoryItem, InventoryLocation, InventoryRefusal,
+    InventoryRequest, InventorySource, Lease, Maintenance, ServiceLevel,
 };
 pub use money::Money;
 pub use order::{

@@ -5,7 +5,7 @@ use async_trait::async_trait;
 use super::wire::{WireInventory, WireReceipt, WireRecord, WireUpdateRequest};
 use crate::AdapterError;
 use crate::client::{BackendClient, Posted};
-use crate::model::{InventoryChange, InventoryItem, InventoryRequest};
+use crate::model::{InventoryChange, InventoryItem, InventoryRefusal, InventoryRequest};
 use crate::ports::InventoryBackend;
 
 /// The US Inventory OnLine adapter.
@@ -73,7 +73,7 @@ impl InventoryBackend for HttpUsInventory {
         serial_number: &str,
         change: InventoryChange,
         details: &str,
-    ) -> Result<InventoryRequest, AdapterError> {
+    ) -> Result<Result<InventoryRequest, InventoryRefusal>, AdapterError> {
         let body = WireUpdateRequest {
             cust_no: customer_number.to_owned(),
             serial_no: serial_number.to_owned(),
@@ -86,14 +86,18 @@ impl InventoryBackend for HttpUsInventory {
             .await?
         {
             Posted::Accepted(receipt) if receipt.serial_no == serial_number => {
-                Ok(receipt.into_model())
+                Ok(Ok(receipt.into_model()))
             }
             Posted::Accepted(_) => Err(self
                 .client
                 .contract_violation("the receipt is for another serial number")),
-            Posted::Refused(code) => Err(self
-                .client
-                .contract_violation(format!("the update request was refused: {code}"))),
+            Posted::Refused(code) => match code.as_str() {
+                "UNKNOWN_SERIAL" => Ok(Err(InventoryRefusal::UnknownItem)),
+                "INVALID_REQUEST" => Ok(Err(InventoryRefusal::InvalidRequest)),
+                other => Err(self
+                    .client
+                    .contract_violation(format!("unknown refusal code {other:?}"))),
+            },
         }
     }
 }
