@@ -11,11 +11,13 @@
 //!   tracing, error mapping).
 //! - [`resilience`] — the circuit breaker and retry budget behind it.
 //! - [`order_status`], [`registration`]: the backends implemented so far.
+//! - [`eu_services`] — the European Services Assistant (XML, grouped by location).
 //! - [`us_inventory`] — US Inventory OnLine (JSON in US conventions).
 //! - [`sandbox`] — deterministic demo data and the simulator server with latency and fault injection.
 
 pub mod client;
 pub mod error;
+pub mod eu_services;
 pub mod model;
 pub mod order_status;
 pub mod ports;

@@ -15,16 +15,17 @@ use super::identity::{self, IdentityConfig, IdentityError, SandboxIdentityProvid
 use super::{FaultSpec, SandboxStats};
 use crate::model::Region;
 use crate::registration::sandbox::RegistrationState;
-use crate::{order_status, registration, us_inventory};
+use crate::{eu_services, order_status, registration, us_inventory};
 
 /// Every simulated backend instance, by the name used in fault configuration and errors.
-pub const INSTANCES: [&str; 6] = [
+pub const INSTANCES: [&str; 7] = [
     "order-status/americas",
     "order-status/emea",
     "order-status/ap",
     "registration",
     "identity",
     "us-inventory-online",
+    "eu-services-assistant",
 ];
 
 /// How to run the sandbox.
@@ -150,6 +151,7 @@ fn instance_router(name: &'static str, table: &Arc<FaultTable>, sims: &Simulator
         }
         _ if name == "identity" => identity::router(sims.identity.clone()),
         _ if name == "us-inventory-online" => us_inventory::sandbox::router(sims.seed),
+        _ if name == "eu-services-assistant" => eu_services::sandbox::router(sims.seed),
         _ => registration::sandbox::router(sims.registration.clone()),
     };
     let state = InstanceFaults {

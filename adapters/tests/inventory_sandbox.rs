@@ -1,9 +1,11 @@
-//! The US Inventory OnLine simulator and adapter together, over real HTTP: every demo record
-//! translates cleanly, and update requests are recorded for owned serial numbers only.
+//! The inventory simulators and adapters together, over real HTTP: every demo record translates
+//! cleanly, and change requests are recorded for owned items (and, in Europe, entitled
+//! customers) only.
 
 use std::time::Duration;
 
 use supportgraph_adapters::client::{BackendClient, BackendEndpoint};
+use supportgraph_adapters::eu_services::HttpEuServices;
 use supportgraph_adapters::model::{InventoryChange, InventoryRefusal, ProductKind};
 use supportgraph_adapters::ports::InventoryBackend;
 use supportgraph_adapters::sandbox::identity::IdentityConfig;
@@ -103,4 +105,81 @@ async fn update_requests_are_recorded_for_owned_items_only() {
         .await;
     assert_eq!(foreign, Ok(Err(InventoryRefusal::UnknownItem)));
     assert_eq!(sandbox.stats().instances["us-inventory-online"].writes, 2);
+}
+
+fn assistant(sandbox: &SandboxHandle) -> HttpEuServices {
+    HttpEuServices::new(BackendClient::new(
+        reqwest::Client::new(),
+        BackendEndpoint {
+            name: "eu-services-assistant".into(),
+            base_url: sandbox.base_url("eu-services-assistant"),
+            timeout: Duration::from_secs(5),
+        },
+    ))
+}
+
+#[tokio::test]
+async fn the_services_assistant_serves_every_emea_customer_by_location() {
+    let sandbox = sandbox().await;
+    let eu = assistant(&sandbox);
+    let machines = eu
+        .items(&["4400201".into(), "4900301".into()])
+        .await
+        .expect("valid XML");
+    assert_eq!(
+        machines.len(),
+        32,
+        "two locations of eight machines per customer number"
+    );
+    assert!(
+        machines.iter().any(|m| m.country == "DE") && machines.iter().any(|m| m.country == "ES")
+    );
+    assert!(
+        machines
+            .iter()
+            .any(|m| m.service_level.is_some() && !m.configuration.is_empty())
+    );
+    let serials: Vec<String> = machines
+        .iter()
+        .take(2)
+        .map(|m| m.serial_number.clone())
+        .collect();
+    assert_eq!(eu.items_by_serial(&serials).await.expect("valid").len(), 2);
+}
+
+#[tokio::test]
+async fn change_requests_are_for_entitled_customers_only() {
+    let sandbox = sandbox().await;
+    let eu = assistant(&sandbox);
+    let german = eu
+        .items(&["4900301".into()])
+        .await
+        .expect("valid")
+        .remove(0);
+    let receipt = eu
+        .request_change(
+            "4900301",
+            &german.serial_number,
+            InventoryChange::Moved,
+            "to München",
+        )
+        .await
+        .expect("answered")
+        .expect("entitled");
+    assert!(receipt.request_id.starts_with("SA-"));
+
+    let spanish = eu
+        .items(&["4400201".into()])
+        .await
+        .expect("valid")
+        .remove(0);
+    let refused = eu
+        .request_change(
+            "4400201",
+            &spanish.serial_number,
+            InventoryChange::Removed,
+            "scrapped",
+        )
+        .await;
+    assert_eq!(refused, Ok(Err(InventoryRefusal::NotEntitled)));
 }

@@ -1,0 +1,309 @@
+//! The Services Assistant simulator: deterministic installed machines for every demo customer
+//! number in an EMEA country, grouped by location, with configurations, contracts and service
+//! levels; change requests for entitled customers.
+//!
+//! Entitlement is the registration system's business in reality; the simulator reads it from
+//! the demo data's SERVICES_ASSISTANT authorisations of the customer number.
+
+use std::collections::HashSet;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use chrono::{Duration, NaiveDate};
+use serde::Deserialize;
+
+use super::wire::{
+    EuDate, WireAddress, WireChangeReceipt, WireChangeRequest, WireConfiguration, WireContract,
+    WireError, WireFeature, WireInstalledBase, WireKind, WireLocation, WireMachine,
+    WireServiceLevel,
+};
+use crate::model::{AuthorizationStatus, Region, Tool};
+use crate::sandbox::SeededRng;
+use crate::sandbox::demo::{self, DEMO_TODAY};
+
+const MACHINES: [(&str, &str, &str, WireKind); 5] = [
+    (
+        "9105",
+        "22A",
+        "Rack server 2U, 2 x 16 cores",
+        WireKind::Hardware,
+    ),
+    ("2076", "624", "All-flash storage array", WireKind::Hardware),
+    ("3555", "L3A", "LTO-9 tape library", WireKind::Hardware),
+    (
+        "8831",
+        "S48",
+        "Data-centre switch, 48 x 25 GbE",
+        WireKind::Hardware,
+    ),
+    ("5765", "DB2", "Database server licence", WireKind::Software),
+];
+
+const FEATURES: [(&str, &str); 4] = [
+    ("EPX1", "16-core processor module"),
+    ("EM6A", "64 GB memory module"),
+    ("EN1A", "32 Gb Fibre Channel adapter"),
+    ("ESX4", "3.84 TB NVMe flash drive"),
+];
+
+const LEVELS: [(&str, u32, &str); 3] = [
+    ("Premium", 4, "24x7"),
+    ("Standard", 8, "Mon-Fri 08-18"),
+    ("Basic", 24, "Mon-Fri 08-18"),
+];
+
+fn sites(country: &str) -> [(&'static str, &'static str, &'static str, &'static str); 2] {
+    match country {
+        "DE" => [
+            (
+                "Frankfurt Rechenzentrum",
+                "Mainzer Landstr. 50",
+                "60325",
+                "Frankfurt am Main",
+            ),
+            ("München Büro", "Leopoldstr. 28", "80802", "München"),
+        ],
+        "FR" => [
+            (
+                "Paris La Défense",
+                "1 Place de la Coupole",
+                "92400",
+                "Courbevoie",
+            ),
+            ("Lyon Part-Dieu", "19 Bd Vivier Merle", "69003", "Lyon"),
+        ],
+        _ => [
+            ("Madrid CPD", "Paseo de la Castellana 95", "28046", "Madrid"),
+            (
+                "Barcelona Oficina",
+                "Av. Diagonal 640",
+                "08017",
+                "Barcelona",
+            ),
+        ],
+    }
+}
+
+/// Machines per location.
+const MACHINES_PER_LOCATION: u32 = 8;
+
+fn today() -> NaiveDate {
+    let (y, m, d) = DEMO_TODAY;
+    NaiveDate::from_ymd_opt(y, m, d).expect("DEMO_TODAY is a valid date")
+}
+
+fn location(rng: &mut SeededRng, customer: &str, country: &str, index: usize) -> WireLocation {
+    let (name, street, post_code, city) = sites(country)[index];
+    let machines = (1..=MACHINES_PER_LOCATION)
+        .map(|seq| {
+            let (machine_type, model, description, kind) = *rng.pick(&MACHINES);
+            let (level, hours, coverage) = *rng.pick(&LEVELS);
+            let contract = rng.chance(0.85).then(|| WireContract {
+                number: format!("{country}-SA-{}", rng.digits(5)),
+                ends: EuDate(today() + Duration::days(rng.range(0, 900) as i64 - 30)),
+                service_level: WireServiceLevel {
+                    name: level.to_owned(),
+                    response_hours: hours,
+                    coverage: coverage.to_owned(),
+                },
+            });
+            let features = if kind == WireKind::Hardware {
+                (0..rng.range(1, 3))
+                    .map(|_| {
+                        let (code, text) = *rng.pick(&FEATURES);
+                        WireFeature {
+                            code: code.to_owned(),
+                            qty: rng.range(1, 8) as u32,
+                            description: text.to_owned(),
+                        }
+                    })
+                    .collect()
+            } else {
+                Vec::new()
+            };
+            WireMachine {
+                serial: format!("{}-{}{:02}", &customer[3..], index + 1, seq),
+                machine_type: machine_type.to_owned(),
+                model: model.to_owned(),
+                kind,
+                description: description.to_owned(),
+                installed: Some(EuDate(
+                    today() - Duration::days(rng.range(30, 2_000) as i64),
+                )),
+                contract,
+                configuration: Some(WireConfiguration { features }),
+            }
+        })
+        .collect();
+    WireLocation {
+        id: format!("{customer}-L{}", index + 1),
+        customer: customer.to_owned(),
+        name: name.to_owned(),
+        address: WireAddress {
+            street: street.to_owned(),
+            post_code: post_code.to_owned(),
+            city: city.to_owned(),
+            country: country.to_owned(),
+        },
+        machines,
+    }
+}
+
+/// Every demo location of every demo customer number in an EMEA country.
+pub fn generate(seed: u64) -> Vec<WireLocation> {
+    demo::companies()
+        .iter()
+        .flat_map(|c| c.accounts.iter())
+        .filter(|a| demo::region_of(a.country) == Some(Region::Emea))
+        .flat_map(|account| {
+            let mut rng = SeededRng::new(seed, &format!("eu-services:{}", account.customer_number));
+            (0..2)
+                .map(|i| location(&mut rng, account.customer_number, account.country, i))
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
+
+/// Customer numbers entitled to request changes online: any with a SERVICES_ASSISTANT
+/// authorisation in the demo data.
+fn entitled() -> HashSet<&'static str> {
+    demo::initial_authorizations()
+        .into_iter()
+        .filter(|(_, tool, _, status)| {
+            *tool == Tool::ServicesAssistant && *status == AuthorizationStatus::Authorized
+        })
+        .map(|(_, _, customer, _)| customer)
+        .collect()
+}
+
+struct Assistant {
+    locations: Vec<WireLocation>,
+    entitled: HashSet<&'static str>,
+    next_request: AtomicU64,
+}
+
+/// The instance's routes.
+pub fn router(seed: u64) -> Router {
+    let state = Arc::new(Assistant {
+        locations: generate(seed),
+        entitled: entitled(),
+        next_request: AtomicU64::new(1),
+    });
+    Router::new()
+        .route("/v1/installations", get(installations))
+        .route("/v1/machines", get(machines))
+        .route("/v1/change-requests", post(change_request))
+        .with_state(state)
+}
+
+fn xml(status: StatusCode, value: &impl serde::Serialize) -> Response {
+    match quick_xml::se::to_string(value) {
+        Ok(text) => (status, [(header::CONTENT_TYPE, "application/xml")], text).into_response(),
+        Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    }
+}
+
+fn refuse(status: StatusCode, code: &str) -> Response {
+    xml(
+        status,
+        &WireError {
+            code: code.to_owned(),
+        },
+    )
+}
+
+fn split(list: &str) -> HashSet<&str> {
+    list.split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .collect()
+}
+
+#[derive(Deserialize)]
+struct CustomerParams {
+    customers: String,
+}
+
+async fn installations(
+    State(state): State<Arc<Assistant>>,
+    params: Result<Query<CustomerParams>, axum::extract::rejection::QueryRejection>,
+) -> Response {
+    let Ok(Query(params)) = params else {
+        return refuse(StatusCode::BAD_REQUEST, "BAD_REQUEST");
+    };
+    let wanted = split(&params.customers);
+    let locations = state
+        .locations
+        .iter()
+        .filter(|l| wanted.contains(l.customer.as_str()))
+        .cloned()
+        .collect();
+    xml(StatusCode::OK, &WireInstalledBase { locations })
+}
+
+#[derive(Deserialize)]
+struct SerialParams {
+    serials: String,
+}
+
+async fn machines(
+    State(state): State<Arc<Assistant>>,
+    params: Result<Query<SerialParams>, axum::extract::rejection::QueryRejection>,
+) -> Response {
+    let Ok(Query(params)) = params else {
+        return refuse(StatusCode::BAD_REQUEST, "BAD_REQUEST");
+    };
+    let wanted = split(&params.serials);
+    let locations = state
+        .locations
+        .iter()
+        .filter_map(|l| {
+            let machines: Vec<WireMachine> = l
+                .machines
+                .iter()
+                .filter(|m| wanted.contains(m.serial.as_str()))
+                .cloned()
+                .collect();
+            (!machines.is_empty()).then(|| WireLocation {
+                machines,
+                ..l.clone()
+            })
+        })
+        .collect();
+    xml(StatusCode::OK, &WireInstalledBase { locations })
+}
+
+async fn change_request(State(state): State<Arc<Assistant>>, body: Bytes) -> Response {
+    let Ok(text) = std::str::from_utf8(&body) else {
+        return refuse(StatusCode::BAD_REQUEST, "BAD_REQUEST");
+    };
+    let Ok(request) = quick_xml::de::from_str::<WireChangeRequest>(text) else {
+        return refuse(StatusCode::BAD_REQUEST, "BAD_REQUEST");
+    };
+    let owned = state.locations.iter().any(|l| {
+        l.customer == request.customer && l.machines.iter().any(|m| m.serial == request.serial)
+    });
+    if !owned {
+        return refuse(StatusCode::NOT_FOUND, "UNKNOWN_MACHINE");
+    }
+    if !state.entitled.contains(request.customer.as_str()) {
+        return refuse(StatusCode::FORBIDDEN, "NOT_ENTITLED");
+    }
+    if request.details.trim().is_empty() || request.details.chars().count() > 2000 {
+        return refuse(StatusCode::UNPROCESSABLE_ENTITY, "INVALID_REQUEST");
+    }
+    let number = state.next_request.fetch_add(1, Ordering::SeqCst);
+    let receipt = WireChangeReceipt {
+        id: format!("SA-{number:06}"),
+        serial: request.serial,
+        change: request.change,
+        received: EuDate(today()),
+    };
+    xml(StatusCode::CREATED, &receipt)
+}

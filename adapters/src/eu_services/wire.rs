@@ -1,0 +1,326 @@
+//! The Services Assistant's XML and its translation into [`crate::model`].
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use crate::model::{
+    ConfigurationFeature, InventoryChange, InventoryItem, InventoryLocation, InventoryRequest,
+    InventorySource, Maintenance, ProductKind, Region, ServiceLevel,
+};
+
+/// A date written `DD.MM.YYYY`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EuDate(pub NaiveDate);
+
+impl Serialize for EuDate {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.0.format("%d.%m.%Y").to_string())
+    }
+}
+
+impl<'de> Deserialize<'de> for EuDate {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        let shape = text.len() == 10 && text.as_bytes()[2] == b'.' && text.as_bytes()[5] == b'.';
+        match NaiveDate::parse_from_str(&text, "%d.%m.%Y") {
+            Ok(date) if shape => Ok(EuDate(date)),
+            _ => Err(serde::de::Error::custom(format!(
+                "{text:?} is not a DD.MM.YYYY date"
+            ))),
+        }
+    }
+}
+
+/// `HW` or `SW`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum WireKind {
+    /// A machine.
+    #[serde(rename = "HW")]
+    Hardware,
+    /// Software.
+    #[serde(rename = "SW")]
+    Software,
+}
+
+/// A location's address.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct WireAddress {
+    /// Street.
+    #[serde(rename = "Street")]
+    pub street: String,
+    /// Postal code.
+    #[serde(rename = "PostCode")]
+    pub post_code: String,
+    /// City.
+    #[serde(rename = "City")]
+    pub city: String,
+    /// ISO country.
+    #[serde(rename = "Country")]
+    pub country: String,
+}
+
+/// A contract's service level.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct WireServiceLevel {
+    /// Its name.
+    #[serde(rename = "@name")]
+    pub name: String,
+    /// Response time in hours.
+    #[serde(rename = "@responseHours")]
+    pub response_hours: u32,
+    /// Coverage hours.
+    #[serde(rename = "@coverage")]
+    pub coverage: String,
+}
+
+/// The contract a machine is serviced under.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct WireContract {
+    /// Contract number.
+    #[serde(rename = "@number")]
+    pub number: String,
+    /// Last day of the contract.
+    #[serde(rename = "@ends")]
+    pub ends: EuDate,
+    /// Its service level.
+    #[serde(rename = "ServiceLevel")]
+    pub service_level: WireServiceLevel,
+}
+
+/// One installed feature.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct WireFeature {
+    /// Feature code.
+    #[serde(rename = "@code")]
+    pub code: String,
+    /// Quantity.
+    #[serde(rename = "@qty")]
+    pub qty: u32,
+    /// Description.
+    #[serde(rename = "$text")]
+    pub description: String,
+}
+
+/// A machine's configuration.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct WireConfiguration {
+    /// Its features.
+    #[serde(rename = "Feature", default)]
+    pub features: Vec<WireFeature>,
+}
+
+/// One installed machine or software product. Absent parts are absent elements (never empty
+/// ones: `<Contract/>` would be a contract without a number).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct WireMachine {
+    /// Serial number.
+    #[serde(rename = "@serial")]
+    pub serial: String,
+    /// Machine type.
+    #[serde(rename = "@type")]
+    pub machine_type: String,
+    /// Model.
+    #[serde(rename = "@model")]
+    pub model: String,
+    /// Hardware or software.
+    #[serde(rename = "@kind")]
+    pub kind: WireKind,
+    /// Description.
+    #[serde(rename = "Description")]
+    pub description: String,
+    /// Installation date.
+    #[serde(rename = "Installed", default, skip_serializing_if = "Option::is_none")]
+    pub installed: Option<EuDate>,
+    /// The service contract.
+    #[serde(rename = "Contract", default, skip_serializing_if = "Option::is_none")]
+    pub contract: Option<WireContract>,
+    /// Installed features.
+    #[serde(
+        rename = "Configuration",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub configuration: Option<WireConfiguration>,
+}
+
+/// One installation location and its machines.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct WireLocation {
+    /// Location id.
+    #[serde(rename = "@id")]
+    pub id: String,
+    /// The customer number the machines are installed under.
+    #[serde(rename = "@customer")]
+    pub customer: String,
+    /// Location name.
+    #[serde(rename = "Name")]
+    pub name: String,
+    /// Its address.
+    #[serde(rename = "Address")]
+    pub address: WireAddress,
+    /// Its machines.
+    #[serde(rename = "Machine", default)]
+    pub machines: Vec<WireMachine>,
+}
+
+/// The answer to an installations or machines call.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename = "InstalledBase")]
+pub struct WireInstalledBase {
+    /// The locations.
+    #[serde(rename = "Location", default)]
+    pub locations: Vec<WireLocation>,
+}
+
+/// `RELOCATE`, `DEINSTALL` or `CORRECT`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum WireChangeType {
+    /// Moved.
+    Relocate,
+    /// Removed.
+    Deinstall,
+    /// Correct the record.
+    Correct,
+}
+
+impl From<InventoryChange> for WireChangeType {
+    fn from(change: InventoryChange) -> Self {
+        match change {
+            InventoryChange::Moved => Self::Relocate,
+            InventoryChange::Removed => Self::Deinstall,
+            InventoryChange::Correction => Self::Correct,
+        }
+    }
+}
+
+/// A change request.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename = "ChangeRequest")]
+pub struct WireChangeRequest {
+    /// Customer number.
+    #[serde(rename = "@customer")]
+    pub customer: String,
+    /// Serial number.
+    #[serde(rename = "@serial")]
+    pub serial: String,
+    /// What to change.
+    #[serde(rename = "@type")]
+    pub change: WireChangeType,
+    /// Details in words.
+    #[serde(rename = "Details")]
+    pub details: String,
+}
+
+/// The receipt for a change request.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename = "ChangeReceipt")]
+pub struct WireChangeReceipt {
+    /// Tracking number.
+    #[serde(rename = "@id")]
+    pub id: String,
+    /// Serial number.
+    #[serde(rename = "@serial")]
+    pub serial: String,
+    /// What was asked.
+    #[serde(rename = "@type")]
+    pub change: WireChangeType,
+    /// Day received.
+    #[serde(rename = "@received")]
+    pub received: EuDate,
+}
+
+/// A refusal.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename = "Error")]
+pub struct WireError {
+    /// The machine-readable code.
+    #[serde(rename = "@code")]
+    pub code: String,
+}
+
+impl WireChangeReceipt {
+    /// Translates the receipt into the model.
+    pub fn into_model(self) -> InventoryRequest {
+        InventoryRequest {
+            request_id: self.id,
+            serial_number: self.serial,
+            change: match self.change {
+                WireChangeType::Relocate => InventoryChange::Moved,
+                WireChangeType::Deinstall => InventoryChange::Removed,
+                WireChangeType::Correct => InventoryChange::Correction,
+            },
+            received_on: self.received.0,
+        }
+    }
+}
+
+impl WireInstalledBase {
+    /// Every machine of every location, translated into the model.
+    pub fn into_model(self) -> Result<Vec<InventoryItem>, String> {
+        let mut items = Vec::new();
+        for location in self.locations {
+            let country = location.address.country.clone();
+            if country.len() != 2 || !country.bytes().all(|b| b.is_ascii_uppercase()) {
+                return Err(format!(
+                    "location {}: country {country:?} is not ISO 3166",
+                    location.id
+                ));
+            }
+            let place = InventoryLocation {
+                name: location.name.clone(),
+                street: location.address.street.clone(),
+                city: location.address.city.clone(),
+                postal_code: location.address.post_code.clone(),
+                country: country.clone(),
+            };
+            for machine in location.machines {
+                let service_level = machine.contract.as_ref().map(|c| ServiceLevel {
+                    name: c.service_level.name.clone(),
+                    response_hours: c.service_level.response_hours,
+                    coverage_hours: c.service_level.coverage.clone(),
+                });
+                items.push(InventoryItem {
+                    serial_number: machine.serial,
+                    customer_number: location.customer.clone(),
+                    country: country.clone(),
+                    region: Region::Emea,
+                    source: InventorySource::EuServicesAssistant,
+                    kind: match machine.kind {
+                        WireKind::Hardware => ProductKind::Hardware,
+                        WireKind::Software => ProductKind::Software,
+                    },
+                    machine_type: machine.machine_type,
+                    model: machine.model,
+                    description: machine.description,
+                    installed_on: machine.installed.map(|d| d.0),
+                    location: Some(place.clone()),
+                    maintenance: machine.contract.as_ref().map(|c| Maintenance {
+                        coverage: format!(
+                            "{}: {}, {}-hour response",
+                            c.service_level.name,
+                            c.service_level.coverage,
+                            c.service_level.response_hours
+                        ),
+                        ends_on: c.ends.0,
+                    }),
+                    lease: None,
+                    contract_number: machine.contract.map(|c| c.number),
+                    service_level,
+                    configuration: machine
+                        .configuration
+                        .unwrap_or_default()
+                        .features
+                        .into_iter()
+                        .map(|f| ConfigurationFeature {
+                            code: f.code,
+                            description: f.description,
+                            quantity: f.qty,
+                        })
+                        .collect(),
+                });
+            }
+        }
+        Ok(items)
+    }
+}
