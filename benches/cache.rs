@@ -63,6 +63,7 @@ fn settings(max_entries: u64, url: Option<String>) -> (CacheSettings, RedisSetti
             max_entries,
             profile_ttl_seconds: 15,
             orders_ttl_seconds: 20,
+            inventory_ttl_seconds: 60,
             idempotency_ttl_seconds: 86_400,
         },
         RedisSettings {

@@ -4,12 +4,12 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use supportgraph_adapters::model::Region;
-use supportgraph_adapters::ports::OrderBackend;
+use supportgraph_adapters::ports::{InventoryBackend, OrderBackend};
 
 use crate::auth::{ProfileCache, TokenVerifier};
 use crate::cache::{Cache, IdempotencyStore};
 use crate::carriers::CarrierDirectory;
-use crate::countries::CountryDirectory;
+use crate::countries::{CountryDirectory, InventorySystem};
 use crate::limits::GuestLimiter;
 use crate::settings::Settings;
 
@@ -23,6 +23,8 @@ pub struct App {
     pub carriers: CarrierDirectory,
     /// The order-status instance of every region.
     pub order_backends: BTreeMap<Region, Arc<dyn OrderBackend>>,
+    /// The online inventory systems (US Inventory OnLine, the EU Services Assistant).
+    pub inventory_backends: BTreeMap<InventorySystem, Arc<dyn InventoryBackend>>,
     /// The two-tier cache (in-process, plus Redis when configured).
     pub cache: Arc<Cache>,
     /// `Idempotency-Key` records of mutations.

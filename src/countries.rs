@@ -14,7 +14,7 @@ use supportgraph_adapters::model::Region;
 pub use supportgraph_adapters::model::Tool;
 
 /// Which system holds a country's installed inventory.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum InventorySystem {
     /// US Inventory OnLine.

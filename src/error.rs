@@ -70,6 +70,11 @@ pub enum GatewayError {
         /// The country, ISO alpha-2.
         country: String,
     },
+    /// Inventory asked for a country without an online inventory system.
+    InventoryByInquiry {
+        /// The country (or a description of it).
+        country: String,
+    },
     /// A bad argument.
     BadUserInput {
         /// The argument, dotted (`filter.orderedFrom`).
@@ -109,6 +114,9 @@ impl GatewayError {
             Self::FeatureNotAvailable { tool, country } => {
                 format!("{tool} is not available in {country}")
             }
+            Self::InventoryByInquiry { country } => format!(
+                "there is no online inventory in {country}: ask your inventory question with submitInquiry (category INVENTORY)"
+            ),
             Self::BadUserInput { message, .. } => message.clone(),
             Self::BackendUnavailable { backend, .. } => {
                 format!("the {backend} system is unavailable right now; try again later")
@@ -131,6 +139,7 @@ impl GatewayError {
             Self::Forbidden(_) => ErrorCode::Forbidden,
             Self::NotFound => ErrorCode::NotFound,
             Self::FeatureNotAvailable { .. } => ErrorCode::FeatureNotAvailable,
+            Self::InventoryByInquiry { .. } => ErrorCode::FeatureNotAvailable,
             Self::BadUserInput { .. } => ErrorCode::BadUserInput,
             Self::BackendUnavailable { .. } => ErrorCode::BackendUnavailable,
             Self::Conflict(_) => ErrorCode::Conflict,
@@ -172,6 +181,12 @@ impl ErrorExtensions for GatewayError {
                 Self::FeatureNotAvailable { tool, country } => {
                     e.set("tool", *tool);
                     e.set("country", country.as_str());
+                }
+                Self::InventoryByInquiry { country } => {
+                    e.set("tool", "INVENTORY");
+                    e.set("country", country.as_str());
+                    e.set("useInstead", "submitInquiry");
+                    e.set("inquiryCategory", "INVENTORY");
                 }
                 Self::BadUserInput { field, .. } => e.set("field", field.as_str()),
                 Self::RateLimited {

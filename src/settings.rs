@@ -74,6 +74,8 @@ pub struct CacheSettings {
     pub profile_ttl_seconds: u64,
     /// Pages of orders, per region and authorised scope, in seconds.
     pub orders_ttl_seconds: u64,
+    /// Installed inventory, per system and authorised scope, in seconds.
+    pub inventory_ttl_seconds: u64,
     /// How long an `Idempotency-Key` and its result are kept, in seconds.
     pub idempotency_ttl_seconds: u64,
 }
@@ -222,6 +224,10 @@ pub struct BackendsSettings {
     pub order_status: RegionalBackendSettings,
     /// The registration system.
     pub registration: BackendSettings,
+    /// US Inventory OnLine.
+    pub us_inventory: BackendSettings,
+    /// The European Services Assistant.
+    pub eu_services_assistant: BackendSettings,
 }
 
 /// A backend with one instance per region.
@@ -336,6 +342,14 @@ impl Settings {
             (
                 "backends.registration.timeout_ms",
                 self.backends.registration.timeout_ms,
+            ),
+            (
+                "backends.us_inventory.timeout_ms",
+                self.backends.us_inventory.timeout_ms,
+            ),
+            (
+                "backends.eu_services_assistant.timeout_ms",
+                self.backends.eu_services_assistant.timeout_ms,
             ),
         ] {
             if timeout == 0 || timeout >= deadline {
@@ -457,6 +471,11 @@ impl Settings {
                 ("backends.order_status.emea", &b.order_status.emea),
                 ("backends.order_status.ap", &b.order_status.ap),
                 ("backends.registration.base_url", &b.registration.base_url),
+                ("backends.us_inventory.base_url", &b.us_inventory.base_url),
+                (
+                    "backends.eu_services_assistant.base_url",
+                    &b.eu_services_assistant.base_url,
+                ),
             ] {
                 if url.is_none() {
                     return Err(rejected(key, "is required when sandbox.embedded is false"));

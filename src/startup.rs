@@ -9,11 +9,13 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use supportgraph_adapters::client::{BackendClient, BackendEndpoint};
+use supportgraph_adapters::eu_services::HttpEuServices;
 use supportgraph_adapters::model::Region;
 use supportgraph_adapters::order_status::HttpOrderBackend;
-use supportgraph_adapters::ports::{OrderBackend, RegistrationBackend};
+use supportgraph_adapters::ports::{InventoryBackend, OrderBackend, RegistrationBackend};
 use supportgraph_adapters::registration::HttpRegistrationBackend;
 use supportgraph_adapters::sandbox::{self, SandboxConfig, SandboxError, SandboxHandle};
+use supportgraph_adapters::us_inventory::HttpUsInventory;
 use tokio::net::TcpListener;
 use url::Url;
 
@@ -21,7 +23,7 @@ use crate::app::App;
 use crate::auth::{ProfileCache, TokenVerifier};
 use crate::cache::{Cache, IdempotencyStore, RedisConfigError};
 use crate::carriers::{CarrierDirectory, CarriersError};
-use crate::countries::{CountriesError, CountryDirectory};
+use crate::countries::{CountriesError, CountryDirectory, InventorySystem};
 use crate::http::{HttpState, router};
 use crate::limits::GuestLimiter;
 use crate::settings::Settings;
@@ -217,6 +219,38 @@ impl Application {
             let client = BackendClient::with_resilience(http.clone(), endpoint, resilience.clone());
             order_backends.insert(region, Arc::new(HttpOrderBackend::new(client, region)));
         }
+        let mut inventory_backends: BTreeMap<InventorySystem, Arc<dyn InventoryBackend>> =
+            BTreeMap::new();
+        let us = endpoint(
+            "backends.us_inventory.base_url",
+            "us-inventory-online",
+            backends.us_inventory.base_url.as_ref(),
+            sandbox_ref,
+            backends.us_inventory.timeout_ms,
+        )?;
+        inventory_backends.insert(
+            InventorySystem::UsInventoryOnline,
+            Arc::new(HttpUsInventory::new(BackendClient::with_resilience(
+                http.clone(),
+                us,
+                resilience.clone(),
+            ))),
+        );
+        let eu = endpoint(
+            "backends.eu_services_assistant.base_url",
+            "eu-services-assistant",
+            backends.eu_services_assistant.base_url.as_ref(),
+            sandbox_ref,
+            backends.eu_services_assistant.timeout_ms,
+        )?;
+        inventory_backends.insert(
+            InventorySystem::EuServicesAssistant,
+            Arc::new(HttpEuServices::new(BackendClient::with_resilience(
+                http.clone(),
+                eu,
+                resilience.clone(),
+            ))),
+        );
         let registration_endpoint = endpoint(
             "backends.registration.base_url",
             "registration",
@@ -265,6 +299,7 @@ impl Application {
             countries,
             carriers,
             order_backends,
+            inventory_backends,
         });
         Ok(Self {
             listener,

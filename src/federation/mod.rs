@@ -5,6 +5,7 @@
 //! [`orders`] fans out to the order-status instances concurrently and merges their pages;
 //! [`loader`] batches lookups by order number.
 
+pub mod inventory;
 pub mod loader;
 pub mod orders;
 pub mod scope;

@@ -24,6 +24,8 @@ pub enum ExclusionReason {
     AuthorizationPending,
     /// The user's request for access was refused.
     AuthorizationDenied,
+    /// The country has no online inventory: questions go through an inquiry.
+    InventoryByInquiry,
 }
 
 /// One customer number left out, and why.
@@ -72,6 +74,11 @@ fn reason_for(
 pub fn refusal(tool: Tool, customer_number: &str, reason: ExclusionReason) -> GatewayError {
     let how = "ask for access with the requestToolAuthorization mutation";
     let message = match reason {
+        ExclusionReason::InventoryByInquiry => {
+            return GatewayError::InventoryByInquiry {
+                country: format!("the country of customer number {customer_number}"),
+            };
+        }
         ExclusionReason::FeatureNotAvailable | ExclusionReason::UnknownCountry => {
             return GatewayError::FeatureNotAvailable {
                 tool: tool.as_str(),

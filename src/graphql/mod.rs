@@ -6,6 +6,7 @@ mod cursor;
 mod global_id;
 mod guest;
 pub mod idempotency;
+mod inventory;
 mod me;
 mod node;
 mod order;
@@ -25,6 +26,7 @@ pub struct Query(
     orders::OrdersQuery,
     node::NodeQuery,
     guest::GuestQuery,
+    inventory::InventoryQuery,
 );
 
 /// Every mutation.

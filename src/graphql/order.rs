@@ -257,6 +257,8 @@ pub enum ExclusionReason {
     AuthorizationPending,
     /// Your request for access was refused.
     AuthorizationDenied,
+    /// The country has no online inventory: ask with `submitInquiry` (category INVENTORY).
+    InventoryByInquiry,
 }
 
 /// A customer number of the caller's company left out of a list.

@@ -60,7 +60,7 @@ pub(super) fn check_order_number(number: &str) -> Result<(), GatewayError> {
 #[derive(Default)]
 pub struct OrdersQuery;
 
-fn page_size(first: Option<i32>, app: &App) -> Result<u32, GatewayError> {
+pub(super) fn page_size(first: Option<i32>, app: &App) -> Result<u32, GatewayError> {
     let limits = &app.settings.graphql;
     match first {
         None => Ok(limits.default_page_size),

@@ -120,6 +120,12 @@ fn rows(b: &Victim, own_order: &str) -> Vec<Row> {
             expected: "NOT_FOUND",
         },
         Row {
+            field: "inventory(filter.customerNumbers)",
+            query: "query($c: [String!]) { inventory(filter: { customerNumbers: $c }) { totalCount edges { node { serialNumber } } } }",
+            variables: json!({ "c": [b.customer_number] }),
+            expected: "FORBIDDEN",
+        },
+        Row {
             field: "requestToolAuthorization(customerNumber)",
             query: "mutation($c: String!) { requestToolAuthorization(input: { tool: ORDER_STATUS, customerNumber: $c, justification: \"x\" }) { authorization { status } userErrors { code } } }",
             variables: json!({ "c": b.customer_number }),

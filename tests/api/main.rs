@@ -10,6 +10,7 @@ mod guest;
 mod helpers;
 mod http;
 mod idempotency;
+mod inventory;
 mod lifecycle;
 mod orders;
 mod resilience;

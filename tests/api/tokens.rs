@@ -334,6 +334,8 @@ async fn a_production_gateway_refuses_the_sandbox_development_key_even_from_its_
     b.order_status.americas = Some(standalone.base_url("order-status/americas"));
     b.order_status.emea = Some(standalone.base_url("order-status/emea"));
     b.order_status.ap = Some(standalone.base_url("order-status/ap"));
+    b.us_inventory.base_url = Some(standalone.base_url("us-inventory-online"));
+    b.eu_services_assistant.base_url = Some(standalone.base_url("eu-services-assistant"));
     let application = Application::build(settings).await.expect("builds");
     let address = format!("http://127.0.0.1:{}/graphql", application.port());
     tokio::spawn(application.run_until_stopped());

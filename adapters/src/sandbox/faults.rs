@@ -26,6 +26,9 @@ pub struct FaultSpec {
     /// Inject only into calls with this HTTP method (e.g. `POST`); unset means every call.
     #[serde(default)]
     pub only_method: Option<String>,
+    /// Answer HTTP 200 with a body that is no valid payload, as a broken backend might.
+    #[serde(default)]
+    pub malformed_body: bool,
 }
 
 /// Call counts of one instance.
@@ -175,6 +178,9 @@ pub(crate) async fn inject(
             "message": "sandbox: injected failure (internal detail that must never reach API callers)"
         }));
         return (StatusCode::SERVICE_UNAVAILABLE, body).into_response();
+    }
+    if fault.malformed_body {
+        return (StatusCode::OK, "<<< this is not a valid payload >>>").into_response();
     }
     next.run(request).await
 }

@@ -1,0 +1,165 @@
+//! Installed inventory over the regional systems: the caller's customer numbers split by the
+//! system that holds their country's inventory (US Inventory OnLine, the EU Services Assistant),
+//! fetched concurrently through the cache, merged into one list, filtered and sorted.
+//!
+//! Countries whose inventory system is `inquiry-only` have no online inventory: their customer
+//! numbers are reported as left out, and asking for one directly points to `submitInquiry`.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use futures::future::join_all;
+use supportgraph_adapters::AdapterError;
+use supportgraph_adapters::model::{InventoryItem, Region, UserProfile};
+use supportgraph_adapters::ports::InventoryBackend;
+
+use super::orders::RegionFailure;
+use super::scope::{Exclusion, ExclusionReason, ToolScope};
+use crate::cache::{Cache, CacheKey, Namespace};
+use crate::countries::{CountryDirectory, InventorySystem, Tool};
+use crate::error::GatewayError;
+
+/// The caller's customer numbers per online inventory system.
+#[derive(Debug, Clone, Default)]
+pub struct InventoryScope {
+    /// Customer numbers to ask, per system.
+    pub by_system: BTreeMap<InventorySystem, Vec<String>>,
+    /// Customer numbers left out, and why.
+    pub excluded: Vec<Exclusion>,
+}
+
+/// The region whose system it is, for errors.
+pub fn region_of(system: InventorySystem) -> Region {
+    match system {
+        InventorySystem::UsInventoryOnline => Region::Americas,
+        InventorySystem::EuServicesAssistant | InventorySystem::InquiryOnly => Region::Emea,
+    }
+}
+
+fn system_name(system: InventorySystem) -> &'static str {
+    match system {
+        InventorySystem::UsInventoryOnline => "us-inventory-online",
+        InventorySystem::EuServicesAssistant => "eu-services-assistant",
+        InventorySystem::InquiryOnly => "inquiry",
+    }
+}
+
+/// The caller's inventory scope, optionally narrowed to `requested` customer numbers.
+pub fn inventory_scope(
+    profile: &UserProfile,
+    countries: &CountryDirectory,
+    requested: Option<&[String]>,
+) -> Result<InventoryScope, GatewayError> {
+    let system_of = |customer_number: &str| {
+        profile
+            .customers
+            .iter()
+            .find(|c| c.customer_number == customer_number)
+            .and_then(|c| {
+                countries
+                    .get(&c.country)
+                    .map(|e| (e.inventory_system, c.country.clone()))
+            })
+    };
+    for number in requested.into_iter().flatten() {
+        if let Some((InventorySystem::InquiryOnly, country)) = system_of(number) {
+            return Err(GatewayError::InventoryByInquiry { country });
+        }
+    }
+    let tool_scope = ToolScope::for_tool(Tool::Inventory, profile, countries, requested)?;
+    let mut scope = InventoryScope {
+        excluded: tool_scope.excluded,
+        ..InventoryScope::default()
+    };
+    for (region, customers) in tool_scope.by_region {
+        for customer in customers {
+            match system_of(&customer) {
+                Some((InventorySystem::InquiryOnly, _)) | None => scope.excluded.push(Exclusion {
+                    customer_number: customer,
+                    reason: ExclusionReason::InventoryByInquiry,
+                    region: Some(region),
+                }),
+                Some((system, _)) => scope.by_system.entry(system).or_default().push(customer),
+            }
+        }
+    }
+    if scope.by_system.is_empty() {
+        let only_inquiry = scope
+            .excluded
+            .iter()
+            .any(|e| e.reason == ExclusionReason::InventoryByInquiry);
+        return Err(if only_inquiry {
+            GatewayError::InventoryByInquiry {
+                country: profile.country.clone(),
+            }
+        } else {
+            ToolScope {
+                excluded: scope.excluded,
+                ..ToolScope::default()
+            }
+            .empty_error(Tool::Inventory, &profile.country)
+        });
+    }
+    Ok(scope)
+}
+
+/// Every item of the scope, merged; the systems that failed are reported, not fatal.
+pub async fn fetch_inventory(
+    backends: &BTreeMap<InventorySystem, Arc<dyn InventoryBackend>>,
+    cache: &Cache,
+    ttl: Duration,
+    scope: &InventoryScope,
+) -> (Vec<InventoryItem>, Vec<RegionFailure>) {
+    let calls = scope.by_system.iter().map(|(system, customers)| {
+        let backend = backends.get(system).cloned();
+        async move {
+            let result = match backend {
+                None => Err(AdapterError::Transport {
+                    backend: system_name(*system).to_owned(),
+                    detail: "no such inventory system is configured".to_owned(),
+                }),
+                Some(backend) => {
+                    let key = CacheKey::new(
+                        system_name(*system),
+                        "inventory_items",
+                        "",
+                        customers.clone(),
+                        customers
+                            .iter()
+                            .map(|c| Namespace::new("inventory", c.clone()))
+                            .collect(),
+                        ttl,
+                    );
+                    cache.get_or_load(&key, backend.items(customers)).await
+                }
+            };
+            (*system, result)
+        }
+    });
+    let mut items = Vec::new();
+    let mut failures = Vec::new();
+    for (system, result) in join_all(calls).await {
+        match result {
+            Ok(found) => items.extend(found),
+            Err(error) => failures.push(RegionFailure {
+                region: region_of(system),
+                error,
+            }),
+        }
+    }
+    (items, failures)
+}
+
+/// The order items are listed in: country, location, serial number, customer number.
+pub fn sort_key(item: &InventoryItem) -> (String, String, String, String) {
+    (
+        item.country.clone(),
+        item.location
+            .as_ref()
+            .map(|l| l.name.clone())
+            .unwrap_or_default(),
+        item.serial_number.clone(),
+        item.customer_number.clone(),
+    )
+}
