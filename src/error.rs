@@ -24,6 +24,8 @@ pub enum ErrorCode {
     BackendUnavailable,
     /// The request collides with another one in flight.
     Conflict,
+    /// Forbidden: not entitled to the Services Assistant's change requests.
+    ServicesAssistantNotEntitled,
     /// Too many requests.
     RateLimited,
     /// The request exceeded the gateway's deadline.
@@ -43,6 +45,7 @@ impl ErrorCode {
             Self::BadUserInput => "BAD_USER_INPUT",
             Self::BackendUnavailable => "BACKEND_UNAVAILABLE",
             Self::Conflict => "CONFLICT",
+            Self::ServicesAssistantNotEntitled => "SERVICES_ASSISTANT_NOT_ENTITLED",
             Self::RateLimited => "RATE_LIMITED",
             Self::DeadlineExceeded => "DEADLINE_EXCEEDED",
             Self::InternalError => "INTERNAL_ERROR",
@@ -91,6 +94,8 @@ pub enum GatewayError {
     },
     /// The request collides with another one in flight (e.g. the same `Idempotency-Key`).
     Conflict(String),
+    /// The customer number is not entitled to request changes through the Services Assistant.
+    NotEntitled,
     /// Too many requests from this client.
     RateLimited {
         /// When to try again.
@@ -122,6 +127,7 @@ impl GatewayError {
                 format!("the {backend} system is unavailable right now; try again later")
             }
             Self::Conflict(message) => message.clone(),
+            Self::NotEntitled => "this customer number is not entitled to request changes through the Services Assistant; ask through an inquiry, or ask your customer administrator about the entitlement".to_owned(),
             Self::RateLimited {
                 retry_after_seconds,
             } => format!("too many requests: try again in {retry_after_seconds} s"),
@@ -143,6 +149,7 @@ impl GatewayError {
             Self::BadUserInput { .. } => ErrorCode::BadUserInput,
             Self::BackendUnavailable { .. } => ErrorCode::BackendUnavailable,
             Self::Conflict(_) => ErrorCode::Conflict,
+            Self::NotEntitled => ErrorCode::ServicesAssistantNotEntitled,
             Self::RateLimited { .. } => ErrorCode::RateLimited,
             Self::DeadlineExceeded => ErrorCode::DeadlineExceeded,
             Self::Internal => ErrorCode::InternalError,
@@ -188,6 +195,7 @@ impl ErrorExtensions for GatewayError {
                     e.set("useInstead", "submitInquiry");
                     e.set("inquiryCategory", "INVENTORY");
                 }
+                Self::NotEntitled => e.set("category", "FORBIDDEN"),
                 Self::BadUserInput { field, .. } => e.set("field", field.as_str()),
                 Self::RateLimited {
                     retry_after_seconds,

@@ -1,4 +1,4 @@
-//! Batching lookups by order number with async-graphql's DataLoader: every `order`, `node` and
+//! Batching lookups by order number and by serial number with async-graphql's DataLoader: every `order`, `node` and
 //! `guestOrderStatus` field resolved in one request becomes at most one batch call per region,
 //! however many of them the query asks for.
 //!
@@ -13,8 +13,10 @@ use std::sync::Arc;
 use async_graphql::dataloader::Loader;
 use futures::future::join_all;
 use supportgraph_adapters::AdapterError;
-use supportgraph_adapters::model::{Order, Region};
-use supportgraph_adapters::ports::OrderBackend;
+use supportgraph_adapters::model::{InventoryItem, Order, Region};
+use supportgraph_adapters::ports::{InventoryBackend, OrderBackend};
+
+use crate::countries::InventorySystem;
 
 /// The most order numbers in one backend batch call.
 const MAX_BATCH: usize = 100;
@@ -97,6 +99,82 @@ impl Loader<OrderRef> for OrderLoader {
                     });
                     if let Some(order) = visible {
                         values.insert(key.clone(), Ok(order.clone()));
+                    }
+                }
+                Some(Err(error)) => {
+                    values.insert(key.clone(), Err(error.clone()));
+                }
+                None => {}
+            }
+        }
+        Ok(values)
+    }
+}
+
+/// One inventory item to look up by serial number: in which system, for whom.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct SerialRef {
+    /// The system to ask.
+    pub system: InventorySystem,
+    /// The customer numbers the caller may see in that system.
+    pub customers: Arc<[String]>,
+    /// The serial number.
+    pub serial_number: String,
+}
+
+/// Loads inventory items by serial number: one batch call per system per query.
+pub struct InventoryLoader {
+    backends: BTreeMap<InventorySystem, Arc<dyn InventoryBackend>>,
+}
+
+impl InventoryLoader {
+    /// A loader over these inventory systems.
+    pub fn new(backends: BTreeMap<InventorySystem, Arc<dyn InventoryBackend>>) -> Self {
+        Self { backends }
+    }
+}
+
+impl Loader<SerialRef> for InventoryLoader {
+    /// `Ok(item)` when found within the key's customer numbers; absent when not found; the
+    /// system's error when it could not answer.
+    type Value = Result<InventoryItem, AdapterError>;
+    type Error = Infallible;
+
+    async fn load(
+        &self,
+        keys: &[SerialRef],
+    ) -> Result<HashMap<SerialRef, Self::Value>, Self::Error> {
+        let mut serials: BTreeMap<InventorySystem, Vec<String>> = BTreeMap::new();
+        for key in keys {
+            let list = serials.entry(key.system).or_default();
+            if !list.contains(&key.serial_number) {
+                list.push(key.serial_number.clone());
+            }
+        }
+        let calls = serials.into_iter().map(|(system, serials)| {
+            let backend = self.backends.get(&system).cloned();
+            async move {
+                let result = match backend {
+                    Some(backend) => backend.items_by_serial(&serials).await,
+                    None => Err(AdapterError::Transport {
+                        backend: format!("{system:?}"),
+                        detail: "no such inventory system is configured".to_owned(),
+                    }),
+                };
+                (system, result)
+            }
+        });
+        let answers: BTreeMap<InventorySystem, Result<Vec<InventoryItem>, AdapterError>> =
+            join_all(calls).await.into_iter().collect();
+        let mut values = HashMap::new();
+        for key in keys {
+            match answers.get(&key.system) {
+                Some(Ok(items)) => {
+                    if let Some(item) = items.iter().find(|i| {
+                        i.serial_number == key.serial_number
+                            && key.customers.contains(&i.customer_number)
+                    }) {
+                        values.insert(key.clone(), Ok(item.clone()));
                     }
                 }
                 Some(Err(error)) => {

@@ -33,6 +33,12 @@ pub enum UserErrorCode {
     InvalidJustification,
     /// The tool does not exist in the customer number's country.
     FeatureNotAvailable,
+    /// No such item under that customer number.
+    UnknownItem,
+    /// The request is not acceptable (e.g. empty or overlong details).
+    InvalidRequest,
+    /// The item is held by another inventory system: use the other mutation.
+    WrongSystem,
 }
 
 /// A business rule refused the mutation.
@@ -47,7 +53,8 @@ pub struct UserError {
 }
 
 impl UserError {
-    fn new(field: &str, code: UserErrorCode, message: impl Into<String>) -> Self {
+    /// A refusal of the input field `field`.
+    pub(super) fn new(field: &str, code: UserErrorCode, message: impl Into<String>) -> Self {
         Self {
             field: vec!["input".to_owned(), field.to_owned()],
             message: message.into(),

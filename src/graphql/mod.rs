@@ -7,6 +7,7 @@ mod global_id;
 mod guest;
 pub mod idempotency;
 mod inventory;
+mod inventory_requests;
 mod me;
 mod node;
 mod order;
@@ -27,11 +28,15 @@ pub struct Query(
     node::NodeQuery,
     guest::GuestQuery,
     inventory::InventoryQuery,
+    inventory_requests::InventoryItemQuery,
 );
 
 /// Every mutation.
 #[derive(MergedObject, Default)]
-pub struct Mutation(authorization::AuthorizationMutation);
+pub struct Mutation(
+    authorization::AuthorizationMutation,
+    inventory_requests::InventoryMutation,
+);
 
 /// The executable schema.
 pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;

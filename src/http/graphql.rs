@@ -18,7 +18,7 @@ use axum::response::{Html, IntoResponse, Response};
 use super::HttpState;
 use crate::auth::{AuthError, Caller};
 use crate::error::{ErrorCode, GatewayError};
-use crate::federation::loader::OrderLoader;
+use crate::federation::loader::{InventoryLoader, OrderLoader};
 use crate::graphql::idempotency::IdempotencyKey;
 use async_graphql::dataloader::DataLoader;
 
@@ -111,7 +111,11 @@ pub async fn graphql_handler(
         OrderLoader::new(state.app.order_backends.clone()),
         tokio::spawn,
     );
-    let request = request.data(caller).data(loader);
+    let inventory = DataLoader::new(
+        InventoryLoader::new(state.app.inventory_backends.clone()),
+        tokio::spawn,
+    );
+    let request = request.data(caller).data(loader).data(inventory);
     let mut response = state.schema.execute(request).await;
     response.errors.iter_mut().for_each(ensure_code);
     // GraphQL over HTTP: a request that never executed (it did not parse or validate) is a 400.

@@ -126,6 +126,24 @@ fn rows(b: &Victim, own_order: &str) -> Vec<Row> {
             expected: "FORBIDDEN",
         },
         Row {
+            field: "inventoryItem(customerNumber, serialNumber)",
+            query: "query($c: String!) { inventoryItem(customerNumber: $c, serialNumber: \"0301-101\") { serialNumber } }",
+            variables: json!({ "c": b.customer_number }),
+            expected: "FORBIDDEN",
+        },
+        Row {
+            field: "requestInventoryUpdate(customerNumber)",
+            query: "mutation($c: String!) { requestInventoryUpdate(input: { customerNumber: $c, serialNumber: \"0301-101\", change: REMOVED, details: \"x\" }) { request { requestId } userErrors { code } } }",
+            variables: json!({ "c": b.customer_number }),
+            expected: "FORBIDDEN",
+        },
+        Row {
+            field: "requestServiceChange(customerNumber)",
+            query: "mutation($c: String!) { requestServiceChange(input: { customerNumber: $c, serialNumber: \"0301-101\", change: REMOVED, details: \"x\" }) { request { requestId } userErrors { code } } }",
+            variables: json!({ "c": b.customer_number }),
+            expected: "SERVICES_ASSISTANT_NOT_ENTITLED",
+        },
+        Row {
             field: "requestToolAuthorization(customerNumber)",
             query: "mutation($c: String!) { requestToolAuthorization(input: { tool: ORDER_STATUS, customerNumber: $c, justification: \"x\" }) { authorization { status } userErrors { code } } }",
             variables: json!({ "c": b.customer_number }),

@@ -11,6 +11,7 @@ mod helpers;
 mod http;
 mod idempotency;
 mod inventory;
+mod inventory_requests;
 mod lifecycle;
 mod orders;
 mod resilience;

@@ -1,0 +1,321 @@
+//! Changes to the installed inventory: `requestInventoryUpdate` (US Inventory OnLine) and
+//! `requestServiceChange` (the EU Services Assistant, for entitled customers only), plus
+//! `inventoryItem`, the lookup by serial number both rely on — batched per system.
+//!
+//! The item must be visible to the caller (INVENTORY authorisation) before anything is asked of
+//! a backend; business refusals are `userErrors`; a change bumps the customer number's inventory
+//! namespace so every gateway serves the changed inventory at once.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use async_graphql::dataloader::DataLoader;
+use async_graphql::{Context, Enum, InputObject, Object, Result, SimpleObject};
+use serde::{Deserialize, Serialize};
+use supportgraph_adapters::model::{self, AuthorizationStatus, InventoryRefusal};
+
+use super::authorization::{UserError, UserErrorCode};
+use super::idempotency::{self, IdempotencyKey};
+use super::inventory::InventoryItem;
+use super::scalars::Date;
+use crate::app::App;
+use crate::auth::Caller;
+use crate::cache::Namespace;
+use crate::countries::{InventorySystem, Tool};
+use crate::error::GatewayError;
+use crate::federation::inventory::{inventory_scope, region_of};
+use crate::federation::loader::{InventoryLoader, SerialRef};
+
+/// The longest `details`, in characters.
+const MAX_DETAILS: usize = 2000;
+
+/// What to change about an item.
+#[derive(Enum, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "supportgraph_adapters::model::InventoryChange")]
+pub enum InventoryChange {
+    /// It moved to another site.
+    Moved,
+    /// It was removed (deinstalled, returned, scrapped).
+    Removed,
+    /// Its record is wrong.
+    Correction,
+}
+
+/// A change request as the regional system recorded it.
+#[derive(SimpleObject)]
+pub struct InventoryRequest {
+    /// The system's tracking number.
+    pub request_id: String,
+    /// The item concerned.
+    pub serial_number: String,
+    /// What was asked.
+    pub change: InventoryChange,
+    /// Day the system received it.
+    pub received_on: Date,
+}
+
+/// Ask for a change to one installed item.
+#[derive(InputObject)]
+pub struct InventoryChangeInput {
+    /// The customer number the item is installed under.
+    pub customer_number: String,
+    /// The item's serial number.
+    pub serial_number: String,
+    /// What to change.
+    pub change: InventoryChange,
+    /// The details (new site, reason...), 1 to 2000 characters.
+    pub details: String,
+}
+
+/// The result of a change request.
+#[derive(SimpleObject)]
+pub struct InventoryChangePayload {
+    /// The request as recorded; null when refused.
+    pub request: Option<InventoryRequest>,
+    /// Why it was refused; empty on success.
+    pub user_errors: Vec<UserError>,
+}
+
+/// What a change request came to; recorded for `Idempotency-Key` replays.
+#[derive(Clone, Serialize, Deserialize)]
+enum Outcome {
+    Recorded(model::InventoryRequest),
+    Refused {
+        field: String,
+        code: UserErrorCode,
+        message: String,
+    },
+}
+
+impl Outcome {
+    fn refused(field: &str, code: UserErrorCode, message: impl Into<String>) -> Self {
+        Self::Refused {
+            field: field.to_owned(),
+            code,
+            message: message.into(),
+        }
+    }
+
+    fn into_payload(self) -> InventoryChangePayload {
+        match self {
+            Outcome::Recorded(r) => InventoryChangePayload {
+                request: Some(InventoryRequest {
+                    request_id: r.request_id,
+                    serial_number: r.serial_number,
+                    change: r.change.into(),
+                    received_on: Date(r.received_on),
+                }),
+                user_errors: Vec::new(),
+            },
+            Outcome::Refused {
+                field,
+                code,
+                message,
+            } => InventoryChangePayload {
+                request: None,
+                user_errors: vec![UserError::new(&field, code, message)],
+            },
+        }
+    }
+}
+
+/// Finds an item the caller may see: its system and the item, `NOT_FOUND` when there is none.
+async fn locate(
+    ctx: &Context<'_>,
+    app: &App,
+    caller: &Caller,
+    customer_number: &str,
+    serial_number: &str,
+) -> Result<(InventorySystem, model::InventoryItem), GatewayError> {
+    let profile = caller.profile(&app.profiles).await?;
+    let requested = [customer_number.to_owned()];
+    let scope = inventory_scope(profile, &app.countries, Some(&requested))?;
+    let Some((system, customers)) = scope.by_system.into_iter().next() else {
+        return Err(GatewayError::NotFound);
+    };
+    let loader = ctx
+        .data::<DataLoader<InventoryLoader>>()
+        .map_err(|e| GatewayError::internal(e.message))?;
+    let key = SerialRef {
+        system,
+        customers: customers.into(),
+        serial_number: serial_number.to_owned(),
+    };
+    match loader.load_one(key).await {
+        Ok(Some(Ok(item))) => Ok((system, item)),
+        Ok(Some(Err(error))) => Err(GatewayError::from_adapter(&error, Some(region_of(system)))),
+        Ok(None) => Err(GatewayError::NotFound),
+        Err(never) => match never {},
+    }
+}
+
+/// Checks, then sends one change request to the system holding the item.
+async fn request_change(
+    ctx: &Context<'_>,
+    app: &App,
+    caller: &Caller,
+    input: &InventoryChangeInput,
+    expected: InventorySystem,
+) -> Result<Outcome, GatewayError> {
+    let details = input.details.trim();
+    if details.is_empty() || details.chars().count() > MAX_DETAILS {
+        return Ok(Outcome::refused(
+            "details",
+            UserErrorCode::InvalidRequest,
+            format!("describe the change in 1 to {MAX_DETAILS} characters"),
+        ));
+    }
+    let customer = input.customer_number.trim();
+    let serial = input.serial_number.trim();
+    let (system, item) = match locate(ctx, app, caller, customer, serial).await {
+        Ok(found) => found,
+        Err(GatewayError::NotFound) => {
+            return Ok(Outcome::refused(
+                "serialNumber",
+                UserErrorCode::UnknownItem,
+                format!("no item {serial} is installed under customer number {customer}"),
+            ));
+        }
+        Err(error) => return Err(error),
+    };
+    if system != expected {
+        let other = match system {
+            InventorySystem::UsInventoryOnline => "requestInventoryUpdate",
+            _ => "requestServiceChange",
+        };
+        return Ok(Outcome::refused(
+            "customerNumber",
+            UserErrorCode::WrongSystem,
+            format!("this item's inventory is kept elsewhere: use {other}"),
+        ));
+    }
+    let backend = app
+        .inventory_backends
+        .get(&system)
+        .ok_or_else(|| GatewayError::internal("an inventory system in scope has no backend"))?;
+    let answer = backend
+        .request_change(customer, &item.serial_number, input.change.into(), details)
+        .await
+        .map_err(|e| GatewayError::from_adapter(&e, Some(region_of(system))))?;
+    app.cache
+        .invalidate(&Namespace::new("inventory", customer))
+        .await;
+    Ok(match answer {
+        Ok(request) => Outcome::Recorded(request),
+        Err(InventoryRefusal::UnknownItem) => Outcome::refused(
+            "serialNumber",
+            UserErrorCode::UnknownItem,
+            "the inventory system does not know this item",
+        ),
+        Err(InventoryRefusal::InvalidRequest) => Outcome::refused(
+            "details",
+            UserErrorCode::InvalidRequest,
+            "the inventory system did not accept the request",
+        ),
+        Err(InventoryRefusal::NotEntitled) => return Err(GatewayError::NotEntitled),
+    })
+}
+
+async fn run(
+    ctx: &Context<'_>,
+    input: InventoryChangeInput,
+    operation: &'static str,
+    system: InventorySystem,
+) -> Result<InventoryChangePayload> {
+    let app = ctx.data::<Arc<App>>()?;
+    let caller = ctx.data::<Caller>()?;
+    let user_id = caller.principal()?.user_id.clone();
+    if system == InventorySystem::EuServicesAssistant {
+        let profile = caller.profile(&app.profiles).await?;
+        let entitled = profile.authorization(Tool::ServicesAssistant, input.customer_number.trim())
+            == AuthorizationStatus::Authorized;
+        if !entitled {
+            return Err(GatewayError::NotEntitled.into());
+        }
+    }
+    let fingerprint = (
+        input.customer_number.trim(),
+        input.serial_number.trim(),
+        format!("{:?}", model::InventoryChange::from(input.change)),
+        input.details.trim(),
+    );
+    let outcome = idempotency::once(
+        app,
+        ctx.data_opt::<IdempotencyKey>(),
+        &user_id,
+        operation,
+        &fingerprint,
+        Duration::from_millis(app.settings.backends.us_inventory.timeout_ms),
+        request_change(ctx, app, caller, &input, system),
+    )
+    .await?;
+    Ok(outcome.into_payload())
+}
+
+/// Inventory lookups by serial number.
+#[derive(Default)]
+pub struct InventoryItemQuery;
+
+#[Object]
+impl InventoryItemQuery {
+    /// One installed item by customer number and serial number. `NOT_FOUND` when you have no
+    /// such item.
+    async fn inventory_item(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The customer number it is installed under.")] customer_number: String,
+        #[graphql(desc = "Its serial number.")] serial_number: String,
+    ) -> Result<Option<InventoryItem>> {
+        let app = ctx.data::<Arc<App>>()?;
+        let caller = ctx.data::<Caller>()?;
+        caller.principal()?;
+        let (_, item) = locate(
+            ctx,
+            app,
+            caller,
+            customer_number.trim(),
+            serial_number.trim(),
+        )
+        .await?;
+        Ok(Some(item.into()))
+    }
+}
+
+/// Inventory change mutations.
+#[derive(Default)]
+pub struct InventoryMutation;
+
+#[Object]
+impl InventoryMutation {
+    /// Asks US Inventory OnLine to update an item's record (moved, removed, corrected). Send an
+    /// `Idempotency-Key` header to make retries safe.
+    async fn request_inventory_update(
+        &self,
+        ctx: &Context<'_>,
+        input: InventoryChangeInput,
+    ) -> Result<InventoryChangePayload> {
+        run(
+            ctx,
+            input,
+            "requestInventoryUpdate",
+            InventorySystem::UsInventoryOnline,
+        )
+        .await
+    }
+
+    /// Asks the Services Assistant for a change to a machine (Europe). Only for customer
+    /// numbers entitled to the Services Assistant; others get `SERVICES_ASSISTANT_NOT_ENTITLED`.
+    async fn request_service_change(
+        &self,
+        ctx: &Context<'_>,
+        input: InventoryChangeInput,
+    ) -> Result<InventoryChangePayload> {
+        run(
+            ctx,
+            input,
+            "requestServiceChange",
+            InventorySystem::EuServicesAssistant,
+        )
+        .await
+    }
+}
