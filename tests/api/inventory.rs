@@ -227,41 +227,101 @@ async fn bad_filters_are_refused_before_any_backend_call() {
     );
 }
 
+/// The malformed fixtures of one backend, by file name.
+fn malformed_fixtures(backend: &str) -> Vec<(String, String)> {
+    let dir = format!("adapters/fixtures/{backend}");
+    let mut fixtures: Vec<(String, String)> = std::fs::read_dir(&dir)
+        .expect("the fixtures folder")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            p.file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with("malformed_"))
+        })
+        .map(|p| {
+            let text = std::fs::read_to_string(&p).expect("readable");
+            (
+                p.file_name()
+                    .expect("a name")
+                    .to_string_lossy()
+                    .into_owned(),
+                text,
+            )
+        })
+        .collect();
+    fixtures.sort();
+    assert!(
+        fixtures.len() >= 4,
+        "{dir} documents its malformed payloads"
+    );
+    fixtures
+}
+
+/// Injects `fault` into `instance`, asks for the whole inventory, and checks that the one
+/// system's failure is a clean regional error while the other system's items all arrive.
+async fn one_system_broken(
+    instance: &str,
+    fault: FaultSpec,
+    intact_source: &str,
+    intact_count: usize,
+) {
+    let app = spawn_app().await;
+    app.sandbox.set_fault(instance, fault).expect("known");
+    let answer = app
+        .graphql_as(GLOBEX_USER, INVENTORY, json!({ "first": 100 }))
+        .await;
+    assert_eq!(answer.status, 200);
+    assert_eq!(
+        answer.error_codes(),
+        ["BACKEND_UNAVAILABLE"],
+        "{instance}: {}",
+        answer.body
+    );
+    assert_eq!(answer.body["errors"][0]["extensions"]["backend"], instance);
+    assert_eq!(answer.body["errors"][0]["path"], json!(["inventory"]));
+    let text = answer.body.to_string();
+    assert!(
+        !text.contains("XML") && !text.contains("MM/DD") && !text.contains("payload"),
+        "no backend detail leaks: {text}"
+    );
+    let edges = answer.body["data"]["inventory"]["edges"]
+        .as_array()
+        .expect("partial data");
+    assert_eq!(edges.len(), intact_count);
+    assert!(edges.iter().all(|e| e["node"]["source"] == intact_source));
+}
+
 #[tokio::test]
-async fn a_failing_or_malformed_system_leaves_the_other_intact() {
-    for fault in [
-        FaultSpec {
-            error_rate: 1.0,
+async fn each_malformed_fixture_is_a_clean_regional_error_with_the_other_region_intact() {
+    for (name, body) in malformed_fixtures("us_inventory") {
+        let fault = FaultSpec {
+            replace_body: Some(body),
             ..FaultSpec::default()
-        },
-        FaultSpec {
-            malformed_body: true,
-            ..FaultSpec::default()
-        },
-    ] {
-        let app = spawn_app().await;
-        app.sandbox
-            .set_fault("eu-services-assistant", fault)
-            .expect("known");
-        let answer = app
-            .graphql_as(GLOBEX_USER, INVENTORY, json!({ "first": 100 }))
-            .await;
-        assert_eq!(answer.status, 200);
-        assert_eq!(answer.error_codes(), ["BACKEND_UNAVAILABLE"]);
-        assert_eq!(
-            answer.body["errors"][0]["extensions"]["backend"],
-            "eu-services-assistant"
-        );
-        assert_eq!(answer.body["errors"][0]["path"], json!(["inventory"]));
-        assert!(!answer.body.to_string().contains("not a valid payload"));
-        let edges = answer.body["data"]["inventory"]["edges"]
-            .as_array()
-            .expect("partial data");
-        assert_eq!(edges.len(), 24);
-        assert!(
-            edges
-                .iter()
-                .all(|e| e["node"]["source"] == "US_INVENTORY_ONLINE")
-        );
+        };
+        eprintln!("us_inventory/{name}");
+        one_system_broken("us-inventory-online", fault, "EU_SERVICES_ASSISTANT", 16).await;
     }
+    for (name, body) in malformed_fixtures("eu_services") {
+        let fault = FaultSpec {
+            replace_body: Some(body),
+            ..FaultSpec::default()
+        };
+        eprintln!("eu_services/{name}");
+        one_system_broken("eu-services-assistant", fault, "US_INVENTORY_ONLINE", 24).await;
+    }
+}
+
+#[tokio::test]
+async fn a_failing_system_leaves_the_other_intact() {
+    let failing = FaultSpec {
+        error_rate: 1.0,
+        ..FaultSpec::default()
+    };
+    one_system_broken(
+        "eu-services-assistant",
+        failing.clone(),
+        "US_INVENTORY_ONLINE",
+        24,
+    )
+    .await;
+    one_system_broken("us-inventory-online", failing, "EU_SERVICES_ASSISTANT", 16).await;
 }

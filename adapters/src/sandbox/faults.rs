@@ -26,9 +26,10 @@ pub struct FaultSpec {
     /// Inject only into calls with this HTTP method (e.g. `POST`); unset means every call.
     #[serde(default)]
     pub only_method: Option<String>,
-    /// Answer HTTP 200 with a body that is no valid payload, as a broken backend might.
+    /// Answer HTTP 200 with this body instead of the real one, as a broken backend might (e.g.
+    /// one of the `malformed_*` fixtures).
     #[serde(default)]
-    pub malformed_body: bool,
+    pub replace_body: Option<String>,
 }
 
 /// Call counts of one instance.
@@ -179,8 +180,8 @@ pub(crate) async fn inject(
         }));
         return (StatusCode::SERVICE_UNAVAILABLE, body).into_response();
     }
-    if fault.malformed_body {
-        return (StatusCode::OK, "<<< this is not a valid payload >>>").into_response();
+    if let Some(body) = fault.replace_body {
+        return (StatusCode::OK, body).into_response();
     }
     next.run(request).await
 }
