@@ -68,8 +68,20 @@ pub fn inventory_scope(
         }
     }
     let tool_scope = ToolScope::for_tool(Tool::Inventory, profile, countries, requested)?;
+    // A country without an online inventory is the reason that matters, whatever the
+    // authorisation: asking for access would not help.
+    let excluded = tool_scope
+        .excluded
+        .into_iter()
+        .map(|mut exclusion| {
+            if let Some((InventorySystem::InquiryOnly, _)) = system_of(&exclusion.customer_number) {
+                exclusion.reason = ExclusionReason::InventoryByInquiry;
+            }
+            exclusion
+        })
+        .collect();
     let mut scope = InventoryScope {
-        excluded: tool_scope.excluded,
+        excluded,
         ..InventoryScope::default()
     };
     for (region, customers) in tool_scope.by_region {
