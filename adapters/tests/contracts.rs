@@ -535,6 +535,9 @@ async fn the_same_machine_from_each_region_normalises_to_the_same_values() {
         .await
         .expect("valid")
         .remove(0);
+    // Everything describing the machine itself must agree. What legitimately differs is where
+    // and how each region keeps it: source, region, customer number, location, the maintenance
+    // wording, lease (US only), contract, service level and configuration (Europe only).
     assert_eq!(from_us.serial_number, from_eu.serial_number);
     assert_eq!(from_us.kind, from_eu.kind);
     assert_eq!(from_us.machine_type, from_eu.machine_type);
@@ -560,6 +563,7 @@ async fn malformed_services_assistant_payloads_are_refused_cleanly() {
         "malformed_unknown_kind.xml",
         "malformed_missing_serial.xml",
         "malformed_bad_country.xml",
+        "malformed_wrong_root.xml",
     ] {
         let server = serve_xml(StatusCode::OK, name).await;
         match eu_services(&server).items(&["4900301".into()]).await {

@@ -86,21 +86,29 @@ pub fn inventory_scope(
     };
     for (region, customers) in tool_scope.by_region {
         for customer in customers {
-            match system_of(&customer) {
-                Some((InventorySystem::InquiryOnly, _)) | None => scope.excluded.push(Exclusion {
-                    customer_number: customer,
-                    reason: ExclusionReason::InventoryByInquiry,
-                    region: Some(region),
-                }),
-                Some((system, _)) => scope.by_system.entry(system).or_default().push(customer),
-            }
+            let reason = match system_of(&customer) {
+                Some((InventorySystem::InquiryOnly, _)) => ExclusionReason::InventoryByInquiry,
+                None => ExclusionReason::UnknownCountry,
+                Some((system, _)) => {
+                    scope.by_system.entry(system).or_default().push(customer);
+                    continue;
+                }
+            };
+            scope.excluded.push(Exclusion {
+                customer_number: customer,
+                reason,
+                region: Some(region),
+            });
         }
     }
     if scope.by_system.is_empty() {
-        let only_inquiry = scope
-            .excluded
-            .iter()
-            .any(|e| e.reason == ExclusionReason::InventoryByInquiry);
+        // Only when every customer number is inquiry-only is that the answer; otherwise the
+        // authorisations that could be asked for must be said.
+        let only_inquiry = !scope.excluded.is_empty()
+            && scope
+                .excluded
+                .iter()
+                .all(|e| e.reason == ExclusionReason::InventoryByInquiry);
         return Err(if only_inquiry {
             GatewayError::InventoryByInquiry {
                 country: profile.country.clone(),
@@ -174,4 +182,31 @@ pub fn sort_key(item: &InventoryItem) -> (String, String, String, String) {
         item.serial_number.clone(),
         item.customer_number.clone(),
     )
+}
+
+/// Sets each item's `country` to its customer number's registered country: a system may only
+/// know where a machine stands (its location keeps that), not the customer number's country.
+pub fn with_customer_countries(items: &mut [InventoryItem], profile: &UserProfile) {
+    for item in items {
+        if let Some(customer) = profile
+            .customers
+            .iter()
+            .find(|c| c.customer_number == item.customer_number)
+        {
+            item.country.clone_from(&customer.country);
+        }
+    }
+}
+
+/// The inventory system holding one of the caller's customer numbers, if it is theirs.
+pub fn system_of(
+    profile: &UserProfile,
+    countries: &CountryDirectory,
+    customer_number: &str,
+) -> Option<InventorySystem> {
+    let customer = profile
+        .customers
+        .iter()
+        .find(|c| c.customer_number == customer_number)?;
+    countries.get(&customer.country).map(|c| c.inventory_system)
 }

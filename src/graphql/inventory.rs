@@ -17,7 +17,9 @@ use super::scalars::{Date, Money, PageInfo};
 use crate::app::App;
 use crate::auth::Caller;
 use crate::error::GatewayError;
-use crate::federation::inventory::{fetch_inventory, inventory_scope, sort_key};
+use crate::federation::inventory::{
+    fetch_inventory, inventory_scope, sort_key, with_customer_countries,
+};
 
 /// The longest horizon of the "ending within N days" filters.
 const MAX_DAYS: i32 = 3650;
@@ -285,8 +287,9 @@ impl InventoryQuery {
         let profile = caller.profile(&app.profiles).await?;
         let scope = inventory_scope(profile, &app.countries, filter.customer_numbers.as_deref())?;
         let ttl = Duration::from_secs(app.settings.cache.inventory_ttl_seconds);
-        let (items, failures) =
+        let (mut items, failures) =
             fetch_inventory(&app.inventory_backends, &app.cache, ttl, &scope).await;
+        with_customer_countries(&mut items, profile);
         report_failures(ctx, &failures);
         if failures.len() == scope.by_system.len() {
             return Ok(None);

@@ -23,7 +23,9 @@ use crate::auth::Caller;
 use crate::cache::Namespace;
 use crate::countries::{InventorySystem, Tool};
 use crate::error::GatewayError;
-use crate::federation::inventory::{inventory_scope, region_of};
+use crate::federation::inventory::{
+    inventory_scope, region_of, system_of, with_customer_countries,
+};
 use crate::federation::loader::{InventoryLoader, SerialRef};
 
 /// The longest `details`, in characters.
@@ -142,7 +144,10 @@ async fn locate(
         serial_number: serial_number.to_owned(),
     };
     match loader.load_one(key).await {
-        Ok(Some(Ok(item))) => Ok((system, item)),
+        Ok(Some(Ok(mut item))) => {
+            with_customer_countries(std::slice::from_mut(&mut item), profile);
+            Ok((system, item))
+        }
         Ok(Some(Err(error))) => Err(GatewayError::from_adapter(&error, Some(region_of(system)))),
         Ok(None) => Err(GatewayError::NotFound),
         Err(never) => match never {},
@@ -225,14 +230,37 @@ async fn run(
     let app = ctx.data::<Arc<App>>()?;
     let caller = ctx.data::<Caller>()?;
     let user_id = caller.principal()?.user_id.clone();
+    let profile = caller.profile(&app.profiles).await?;
+    let customer = input.customer_number.trim();
+    // An item of the caller's kept by the other system: say which mutation serves it.
+    if let Some(held_by) = system_of(profile, &app.countries, customer)
+        && held_by != system
+        && held_by != InventorySystem::InquiryOnly
+    {
+        let other = match held_by {
+            InventorySystem::UsInventoryOnline => "requestInventoryUpdate",
+            _ => "requestServiceChange",
+        };
+        return Ok(Outcome::refused(
+            "customerNumber",
+            UserErrorCode::WrongSystem,
+            format!("this customer number's inventory is kept elsewhere: use {other}"),
+        )
+        .into_payload());
+    }
     if system == InventorySystem::EuServicesAssistant {
-        let profile = caller.profile(&app.profiles).await?;
-        let entitled = profile.authorization(Tool::ServicesAssistant, input.customer_number.trim())
+        let entitled = profile.authorization(Tool::ServicesAssistant, customer)
             == AuthorizationStatus::Authorized;
         if !entitled {
             return Err(GatewayError::NotEntitled.into());
         }
     }
+    let wait = match system {
+        InventorySystem::EuServicesAssistant => {
+            app.settings.backends.eu_services_assistant.timeout_ms
+        }
+        _ => app.settings.backends.us_inventory.timeout_ms,
+    };
     let fingerprint = (
         input.customer_number.trim(),
         input.serial_number.trim(),
@@ -245,7 +273,7 @@ async fn run(
         &user_id,
         operation,
         &fingerprint,
-        Duration::from_millis(app.settings.backends.us_inventory.timeout_ms),
+        Duration::from_millis(wait),
         request_change(ctx, app, caller, &input, system),
     )
     .await?;

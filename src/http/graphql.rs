@@ -22,6 +22,9 @@ use crate::federation::loader::{InventoryLoader, OrderLoader};
 use crate::graphql::idempotency::IdempotencyKey;
 use async_graphql::dataloader::DataLoader;
 
+/// The most keys one DataLoader batch sends to a backend (backends accept up to 200 per call).
+const MAX_LOOKUP_BATCH: usize = 100;
+
 /// The media type of every GraphQL answer (GraphQL over HTTP).
 const GRAPHQL_RESPONSE: &str = "application/graphql-response+json";
 
@@ -110,11 +113,13 @@ pub async fn graphql_handler(
     let loader = DataLoader::new(
         OrderLoader::new(state.app.order_backends.clone()),
         tokio::spawn,
-    );
+    )
+    .max_batch_size(MAX_LOOKUP_BATCH);
     let inventory = DataLoader::new(
         InventoryLoader::new(state.app.inventory_backends.clone()),
         tokio::spawn,
-    );
+    )
+    .max_batch_size(MAX_LOOKUP_BATCH);
     let request = request.data(caller).data(loader).data(inventory);
     let mut response = state.schema.execute(request).await;
     response.errors.iter_mut().for_each(ensure_code);

@@ -66,12 +66,14 @@ async fn a_us_inventory_update_is_recorded_and_the_cached_inventory_refreshed() 
     assert_eq!(request["serialNumber"], json!(serial));
     assert_eq!(writes(&app, "us-inventory-online"), 1);
 
+    let before_list = app.sandbox.stats().instances["us-inventory-online"].calls;
     app.graphql_as(GLOBEX_USER, list, Value::Null)
         .await
         .assert_ok();
     let after = app.sandbox.stats().instances["us-inventory-online"].calls;
-    assert!(
-        after > reads + 1,
+    assert_eq!(
+        after - before_list,
+        1,
         "the change invalidated the cached inventory"
     );
 }
@@ -146,6 +148,15 @@ async fn each_mutation_serves_its_own_system() {
     assert_eq!(
         answer.assert_ok()["requestInventoryUpdate"]["userErrors"][0]["code"],
         "WRONG_SYSTEM"
+    );
+    let american = us_serial(&app, "1000101");
+    let answer = app
+        .graphql_as(GLOBEX_USER, SERVICE, input("1000101", &american, "x"))
+        .await;
+    assert_eq!(
+        answer.assert_ok()["requestServiceChange"]["userErrors"][0]["code"],
+        "WRONG_SYSTEM",
+        "a US item is not a matter of Services Assistant entitlement"
     );
     assert_eq!(
         writes(&app, "eu-services-assistant") + writes(&app, "us-inventory-online"),

@@ -22,9 +22,22 @@ impl HttpEuServices {
         Self { client }
     }
 
-    fn parse<T: serde::de::DeserializeOwned>(&self, body: &[u8]) -> Result<T, AdapterError> {
+    /// Parses `body` as the element `root`. The root is checked first: the XML reader would
+    /// otherwise read any well-formed document (an error page, say) as an empty one.
+    fn parse<T: serde::de::DeserializeOwned>(
+        &self,
+        body: &[u8],
+        root: &str,
+    ) -> Result<T, AdapterError> {
         let text = std::str::from_utf8(body)
             .map_err(|e| self.client.contract_violation(format!("not UTF-8: {e}")))?;
+        let found = root_element(text)
+            .map_err(|e| self.client.contract_violation(format!("bad XML: {e}")))?;
+        if found != root {
+            return Err(self
+                .client
+                .contract_violation(format!("expected <{root}>, got <{found}>")));
+        }
         quick_xml::de::from_str(text)
             .map_err(|e| self.client.contract_violation(format!("bad XML: {e}")))
     }
@@ -44,9 +57,14 @@ impl HttpEuServices {
             .await?
         {
             Fetched::Found(body) => body,
-            Fetched::NotFound => return Ok(Vec::new()),
+            Fetched::NotFound => {
+                return Err(AdapterError::Status {
+                    backend: self.client.name().to_owned(),
+                    status: 404,
+                });
+            }
         };
-        let base: WireInstalledBase = self.parse(&body)?;
+        let base: WireInstalledBase = self.parse(&body, "InstalledBase")?;
         base.into_model()
             .map_err(|d| self.client.contract_violation(d))
     }
@@ -101,7 +119,7 @@ impl InventoryBackend for HttpEuServices {
             .await?;
         match status {
             200..=299 => {
-                let receipt: WireChangeReceipt = self.parse(&answer)?;
+                let receipt: WireChangeReceipt = self.parse(&answer, "ChangeReceipt")?;
                 if receipt.serial != serial_number {
                     return Err(self
                         .client
@@ -110,7 +128,7 @@ impl InventoryBackend for HttpEuServices {
                 Ok(Ok(receipt.into_model()))
             }
             400..=499 => {
-                let error: WireError = self.parse(&answer)?;
+                let error: WireError = self.parse(&answer, "Error")?;
                 match error.code.as_str() {
                     "UNKNOWN_MACHINE" => Ok(Err(InventoryRefusal::UnknownItem)),
                     "NOT_ENTITLED" => Ok(Err(InventoryRefusal::NotEntitled)),
@@ -124,6 +142,20 @@ impl InventoryBackend for HttpEuServices {
                 backend: self.client.name().to_owned(),
                 status,
             }),
+        }
+    }
+}
+
+/// The name of the document's root element.
+fn root_element(text: &str) -> Result<String, String> {
+    let mut reader = quick_xml::Reader::from_str(text);
+    loop {
+        match reader.read_event().map_err(|e| e.to_string())? {
+            quick_xml::events::Event::Start(e) | quick_xml::events::Event::Empty(e) => {
+                return Ok(e.name().into_inner().to_owned());
+            }
+            quick_xml::events::Event::Eof => return Err("no root element".to_owned()),
+            _ => {}
         }
     }
 }

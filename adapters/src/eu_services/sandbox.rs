@@ -128,7 +128,7 @@ fn location(rng: &mut SeededRng, customer: &str, country: &str, index: usize) ->
                 Vec::new()
             };
             WireMachine {
-                serial: format!("{}-{}{:02}", &customer[3..], index + 1, seq),
+                serial: format!("{customer}-{}{:02}", index + 1, seq),
                 machine_type: machine_type.to_owned(),
                 model: model.to_owned(),
                 kind,

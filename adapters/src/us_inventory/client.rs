@@ -4,7 +4,7 @@ use async_trait::async_trait;
 
 use super::wire::{WireInventory, WireReceipt, WireRecord, WireUpdateRequest};
 use crate::AdapterError;
-use crate::client::{BackendClient, Posted};
+use crate::client::{BackendClient, Fetched, Posted};
 use crate::model::{InventoryChange, InventoryItem, InventoryRefusal, InventoryRequest};
 use crate::ports::InventoryBackend;
 
@@ -60,11 +60,14 @@ impl InventoryBackend for HttpUsInventory {
             return Ok(Vec::new());
         }
         let params = [("serials", serial_numbers.join(","))];
-        let inventory: WireInventory = self
+        match self
             .client
-            .get_json("v1/inventory/by-serial", &params)
-            .await?;
-        self.to_model(inventory.records)
+            .get_json_or_not_found::<WireInventory>("v1/inventory/by-serial", &params)
+            .await?
+        {
+            Fetched::Found(inventory) => self.to_model(inventory.records),
+            Fetched::NotFound => Ok(Vec::new()),
+        }
     }
 
     async fn request_change(
