@@ -7,61 +7,20 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use async_graphql::{Context, Enum, InputObject, Object, Result, SimpleObject};
-use serde::{Deserialize, Serialize};
+use async_graphql::{Context, InputObject, Object, Result, SimpleObject};
 use supportgraph_adapters::model::{
     AuthorizationRefusal, AuthorizationStatus as ModelStatus, Tool, ToolAuthorization,
 };
 
 use super::idempotency::{self, IdempotencyKey};
 use super::me::{AuthorizationStatus, ToolAccess};
+use super::outcome::{Outcome, UserError, UserErrorCode};
 use crate::app::App;
 use crate::auth::Caller;
 use crate::error::GatewayError;
 
 /// The longest justification accepted, in characters.
 const MAX_JUSTIFICATION: usize = 1000;
-
-/// What a user error is about.
-#[derive(Enum, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum UserErrorCode {
-    /// The customer number is not one of your company's.
-    NotCompanyCustomer,
-    /// You are already authorised.
-    AlreadyAuthorized,
-    /// The justification is empty or too long.
-    InvalidJustification,
-    /// The tool does not exist in the customer number's country.
-    FeatureNotAvailable,
-    /// No such item under that customer number.
-    UnknownItem,
-    /// The request is not acceptable (e.g. empty or overlong details).
-    InvalidRequest,
-    /// The item is held by another inventory system: use the other mutation.
-    WrongSystem,
-}
-
-/// A business rule refused the mutation.
-#[derive(SimpleObject)]
-pub struct UserError {
-    /// Path to the input field at fault, e.g. `["input", "customerNumber"]`.
-    pub field: Vec<String>,
-    /// What is wrong, for the user.
-    pub message: String,
-    /// What is wrong, for the program.
-    pub code: UserErrorCode,
-}
-
-impl UserError {
-    /// A refusal of the input field `field`.
-    pub(super) fn new(field: &str, code: UserErrorCode, message: impl Into<String>) -> Self {
-        Self {
-            field: vec!["input".to_owned(), field.to_owned()],
-            message: message.into(),
-            code,
-        }
-    }
-}
 
 /// Ask for access to a tool on a customer number.
 #[derive(InputObject)]
@@ -83,51 +42,21 @@ pub struct RequestToolAuthorizationPayload {
     pub user_errors: Vec<UserError>,
 }
 
-/// What a request for access came to; recorded for `Idempotency-Key` replays.
-#[derive(Clone, Serialize, Deserialize)]
-enum Outcome {
-    /// The registration system recorded the request.
-    Recorded(ToolAuthorization),
-    /// A business rule refused it.
-    Refused {
-        field: String,
-        code: UserErrorCode,
-        message: String,
-    },
-}
-
-impl Outcome {
-    fn refused(field: &str, code: UserErrorCode, message: impl Into<String>) -> Self {
-        Self::Refused {
-            field: field.to_owned(),
-            code,
-            message: message.into(),
-        }
-    }
-
-    fn into_payload(self) -> RequestToolAuthorizationPayload {
-        match self {
-            Outcome::Recorded(authorization) => RequestToolAuthorizationPayload {
-                authorization: Some(ToolAccess {
-                    tool: authorization.tool.into(),
-                    customer_number: authorization.customer_number,
-                    status: AuthorizationStatus::from(authorization.status),
-                }),
-                user_errors: Vec::new(),
-            },
-            Outcome::Refused {
-                field,
-                code,
-                message,
-            } => RequestToolAuthorizationPayload {
-                authorization: None,
-                user_errors: vec![UserError::new(&field, code, message)],
-            },
+impl RequestToolAuthorizationPayload {
+    fn from_outcome(outcome: Outcome<ToolAuthorization>) -> Self {
+        let (authorization, user_errors) = outcome.into_parts(|a| ToolAccess {
+            tool: a.tool.into(),
+            customer_number: a.customer_number,
+            status: AuthorizationStatus::from(a.status),
+        });
+        Self {
+            authorization,
+            user_errors,
         }
     }
 }
 
-fn already_authorized() -> Outcome {
+fn already_authorized() -> Outcome<ToolAuthorization> {
     Outcome::refused(
         "tool",
         UserErrorCode::AlreadyAuthorized,
@@ -135,7 +64,7 @@ fn already_authorized() -> Outcome {
     )
 }
 
-fn not_company_customer(customer_number: &str) -> Outcome {
+fn not_company_customer(customer_number: &str) -> Outcome<ToolAuthorization> {
     Outcome::refused(
         "customerNumber",
         UserErrorCode::NotCompanyCustomer,
@@ -150,7 +79,7 @@ async fn request_access(
     tool: Tool,
     customer_number: &str,
     justification: &str,
-) -> Result<Outcome, GatewayError> {
+) -> Result<Outcome<ToolAuthorization>, GatewayError> {
     if justification.is_empty() || justification.chars().count() > MAX_JUSTIFICATION {
         return Ok(Outcome::refused(
             "justification",
@@ -189,7 +118,7 @@ async fn request_access(
     app.profiles.forget(user_id).await;
     Ok(
         match answer.map_err(|e| GatewayError::from_adapter(&e, None))? {
-            Ok(authorization) => Outcome::Recorded(authorization),
+            Ok(authorization) => Outcome::Done(authorization),
             Err(AuthorizationRefusal::AlreadyAuthorized) => already_authorized(),
             Err(AuthorizationRefusal::NotCompanyCustomer) => not_company_customer(customer_number),
             Err(AuthorizationRefusal::InvalidJustification) => Outcome::refused(
@@ -231,6 +160,6 @@ impl AuthorizationMutation {
             request_access(app, caller, tool, customer_number, justification),
         )
         .await?;
-        Ok(outcome.into_payload())
+        Ok(RequestToolAuthorizationPayload::from_outcome(outcome))
     }
 }

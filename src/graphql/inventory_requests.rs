@@ -11,12 +11,11 @@ use std::time::Duration;
 
 use async_graphql::dataloader::DataLoader;
 use async_graphql::{Context, Enum, InputObject, Object, Result, SimpleObject};
-use serde::{Deserialize, Serialize};
 use supportgraph_adapters::model::{self, AuthorizationStatus, InventoryRefusal};
 
-use super::authorization::{UserError, UserErrorCode};
 use super::idempotency::{self, IdempotencyKey};
 use super::inventory::InventoryItem;
+use super::outcome::{Outcome, UserError, UserErrorCode};
 use super::scalars::Date;
 use crate::app::App;
 use crate::auth::Caller;
@@ -78,45 +77,17 @@ pub struct InventoryChangePayload {
     pub user_errors: Vec<UserError>,
 }
 
-/// What a change request came to; recorded for `Idempotency-Key` replays.
-#[derive(Clone, Serialize, Deserialize)]
-enum Outcome {
-    Recorded(model::InventoryRequest),
-    Refused {
-        field: String,
-        code: UserErrorCode,
-        message: String,
-    },
-}
-
-impl Outcome {
-    fn refused(field: &str, code: UserErrorCode, message: impl Into<String>) -> Self {
-        Self::Refused {
-            field: field.to_owned(),
-            code,
-            message: message.into(),
-        }
-    }
-
-    fn into_payload(self) -> InventoryChangePayload {
-        match self {
-            Outcome::Recorded(r) => InventoryChangePayload {
-                request: Some(InventoryRequest {
-                    request_id: r.request_id,
-                    serial_number: r.serial_number,
-                    change: r.change.into(),
-                    received_on: Date(r.received_on),
-                }),
-                user_errors: Vec::new(),
-            },
-            Outcome::Refused {
-                field,
-                code,
-                message,
-            } => InventoryChangePayload {
-                request: None,
-                user_errors: vec![UserError::new(&field, code, message)],
-            },
+impl InventoryChangePayload {
+    fn from_outcome(outcome: Outcome<model::InventoryRequest>) -> Self {
+        let (request, user_errors) = outcome.into_parts(|r| InventoryRequest {
+            request_id: r.request_id,
+            serial_number: r.serial_number,
+            change: r.change.into(),
+            received_on: Date(r.received_on),
+        });
+        Self {
+            request,
+            user_errors,
         }
     }
 }
@@ -161,7 +132,7 @@ async fn request_change(
     caller: &Caller,
     input: &InventoryChangeInput,
     expected: InventorySystem,
-) -> Result<Outcome, GatewayError> {
+) -> Result<Outcome<model::InventoryRequest>, GatewayError> {
     let details = input.details.trim();
     if details.is_empty() || details.chars().count() > MAX_DETAILS {
         return Ok(Outcome::refused(
@@ -184,14 +155,9 @@ async fn request_change(
         Err(error) => return Err(error),
     };
     if system != expected {
-        let other = match system {
-            InventorySystem::UsInventoryOnline => "requestInventoryUpdate",
-            _ => "requestServiceChange",
-        };
-        return Ok(Outcome::refused(
-            "customerNumber",
-            UserErrorCode::WrongSystem,
-            format!("this item's inventory is kept elsewhere: use {other}"),
+        // `run` sends each customer number to its own system's mutation before we get here.
+        return Err(GatewayError::internal(
+            "a change request reached the wrong inventory system",
         ));
     }
     let backend = app
@@ -206,7 +172,7 @@ async fn request_change(
         .invalidate(&Namespace::new("inventory", customer))
         .await;
     Ok(match answer {
-        Ok(request) => Outcome::Recorded(request),
+        Ok(request) => Outcome::Done(request),
         Err(InventoryRefusal::UnknownItem) => Outcome::refused(
             "serialNumber",
             UserErrorCode::UnknownItem,
@@ -241,12 +207,11 @@ async fn run(
             InventorySystem::UsInventoryOnline => "requestInventoryUpdate",
             _ => "requestServiceChange",
         };
-        return Ok(Outcome::refused(
+        return Ok(InventoryChangePayload::from_outcome(Outcome::refused(
             "customerNumber",
             UserErrorCode::WrongSystem,
             format!("this customer number's inventory is kept elsewhere: use {other}"),
-        )
-        .into_payload());
+        )));
     }
     if system == InventorySystem::EuServicesAssistant {
         let entitled = profile.authorization(Tool::ServicesAssistant, customer)
@@ -277,7 +242,7 @@ async fn run(
         request_change(ctx, app, caller, &input, system),
     )
     .await?;
-    Ok(outcome.into_payload())
+    Ok(InventoryChangePayload::from_outcome(outcome))
 }
 
 /// Inventory lookups by serial number.

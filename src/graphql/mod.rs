@@ -12,6 +12,7 @@ mod me;
 mod node;
 mod order;
 mod orders;
+mod outcome;
 mod scalars;
 
 use std::sync::Arc;
