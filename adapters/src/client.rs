@@ -334,6 +334,27 @@ impl BackendClient {
         }
     }
 
+    /// Passes `items` through if every one belongs to a customer number in `asked`; a backend
+    /// that answers about customer numbers nobody asked for breaks its contract, and its whole
+    /// answer is refused rather than risk showing another company's data.
+    pub fn only_asked<T>(
+        &self,
+        items: Vec<T>,
+        asked: &[String],
+        customer_of: impl Fn(&T) -> &str,
+    ) -> Result<Vec<T>, AdapterError> {
+        match items
+            .iter()
+            .map(&customer_of)
+            .find(|c| !asked.iter().any(|a| a == c))
+        {
+            None => Ok(items),
+            Some(stray) => Err(self.contract_violation(format!(
+                "answered about customer number {stray}, which was not asked for"
+            ))),
+        }
+    }
+
     /// A decode error for a payload that parsed but broke the contract's rules.
     pub fn contract_violation(&self, detail: impl Into<String>) -> AdapterError {
         AdapterError::Decode {

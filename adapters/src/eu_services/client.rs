@@ -76,16 +76,8 @@ impl InventoryBackend for HttpEuServices {
         let items = self
             .installed_base("v1/installations", "customers", customer_numbers)
             .await?;
-        if let Some(stray) = items
-            .iter()
-            .find(|i| !customer_numbers.contains(&i.customer_number))
-        {
-            return Err(self.client.contract_violation(format!(
-                "answered machine {} of customer number {}, which was not asked for",
-                stray.serial_number, stray.customer_number
-            )));
-        }
-        Ok(items)
+        self.client
+            .only_asked(items, customer_numbers, |i| &i.customer_number)
     }
 
     async fn items_by_serial(

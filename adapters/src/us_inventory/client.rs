@@ -40,16 +40,8 @@ impl InventoryBackend for HttpUsInventory {
         let params = [("customerNumbers", customer_numbers.join(","))];
         let inventory: WireInventory = self.client.get_json("v1/inventory", &params).await?;
         let items = self.to_model(inventory.records)?;
-        if let Some(stray) = items
-            .iter()
-            .find(|i| !customer_numbers.contains(&i.customer_number))
-        {
-            return Err(self.client.contract_violation(format!(
-                "answered item {} of customer number {}, which was not asked for",
-                stray.serial_number, stray.customer_number
-            )));
-        }
-        Ok(items)
+        self.client
+            .only_asked(items, customer_numbers, |i| &i.customer_number)
     }
 
     async fn items_by_serial(
