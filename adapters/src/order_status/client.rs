@@ -65,7 +65,11 @@ impl OrderBackend for HttpOrderBackend {
             params.push(("afterKey", format_after_key(after)));
         }
         let list: WireOrderList = self.client.get_json("v1/orders", &params).await?;
-        let orders = self.to_model(list.orders)?;
+        let orders =
+            self.client
+                .only_asked(self.to_model(list.orders)?, &query.customer_numbers, |o| {
+                    &o.customer_number
+                })?;
         if orders.len() > query.limit as usize {
             return Err(self.client.contract_violation(format!(
                 "asked for at most {} orders, got {}",
