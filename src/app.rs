@@ -5,11 +5,13 @@ use std::sync::Arc;
 
 use supportgraph_adapters::model::Region;
 use supportgraph_adapters::ports::{InventoryBackend, OrderBackend};
+use supportgraph_adapters::sandbox::identity::SandboxIdentityProvider;
 
 use crate::auth::{ProfileCache, TokenVerifier};
 use crate::cache::{Cache, IdempotencyStore};
 use crate::carriers::CarrierDirectory;
 use crate::countries::{CountryDirectory, InventorySystem};
+use crate::http::persisted::PersistedQueries;
 use crate::limits::GuestLimiter;
 use crate::settings::Settings;
 
@@ -35,4 +37,31 @@ pub struct App {
     pub tokens: TokenVerifier,
     /// Limits anonymous order lookups per client address.
     pub guest_limiter: GuestLimiter,
+    /// Documents registered by hash (automatic persisted queries).
+    pub persisted: PersistedQueries,
+    /// The sandbox identity provider and the demo user whose token GraphiQL pre-fills; `None`
+    /// in production or when `graphiql.prefill_demo_token` is off.
+    pub demo_identity: Option<DemoIdentity>,
+}
+
+/// Mints tokens for one demo user, for GraphiQL's pre-filled Headers tab (sandbox profile only).
+pub struct DemoIdentity {
+    /// The sandbox identity provider (signs with the development key).
+    pub provider: SandboxIdentityProvider,
+    /// The demo user the tokens are for.
+    pub user_id: String,
+}
+
+impl App {
+    /// A fresh token for the demo user, or `None` when this gateway pre-fills none.
+    pub fn demo_token(&self) -> Option<String> {
+        let demo = self.demo_identity.as_ref()?;
+        match demo.provider.mint(&demo.user_id) {
+            Ok(token) => Some(token),
+            Err(error) => {
+                tracing::error!(%error, "cannot mint the demo token for GraphiQL");
+                None
+            }
+        }
+    }
 }

@@ -32,6 +32,10 @@ pub enum ErrorCode {
     DeadlineExceeded,
     /// A bug or misconfiguration on our side.
     InternalError,
+    /// A document sent by hash alone is not registered (yet): send its text with the hash.
+    PersistedQueryNotFound,
+    /// Documents by hash are switched off on this gateway.
+    PersistedQueryNotSupported,
 }
 
 impl ErrorCode {
@@ -49,6 +53,8 @@ impl ErrorCode {
             Self::RateLimited => "RATE_LIMITED",
             Self::DeadlineExceeded => "DEADLINE_EXCEEDED",
             Self::InternalError => "INTERNAL_ERROR",
+            Self::PersistedQueryNotFound => "PERSISTED_QUERY_NOT_FOUND",
+            Self::PersistedQueryNotSupported => "PERSISTED_QUERY_NOT_SUPPORTED",
         }
     }
 }
@@ -105,6 +111,10 @@ pub enum GatewayError {
     DeadlineExceeded,
     /// A bug or misconfiguration; the details are in the logs.
     Internal,
+    /// A document sent by hash alone is not registered.
+    PersistedQueryNotFound,
+    /// Documents by hash are switched off.
+    PersistedQueryNotSupported,
 }
 
 impl GatewayError {
@@ -135,6 +145,9 @@ impl GatewayError {
                 "the request took longer than the gateway allows; try again".to_owned()
             }
             Self::Internal => "internal error".to_owned(),
+            // The exact messages of Apollo's protocol, which some clients match on.
+            Self::PersistedQueryNotFound => "PersistedQueryNotFound".to_owned(),
+            Self::PersistedQueryNotSupported => "PersistedQueryNotSupported".to_owned(),
         }
     }
 
@@ -153,6 +166,8 @@ impl GatewayError {
             Self::RateLimited { .. } => ErrorCode::RateLimited,
             Self::DeadlineExceeded => ErrorCode::DeadlineExceeded,
             Self::Internal => ErrorCode::InternalError,
+            Self::PersistedQueryNotFound => ErrorCode::PersistedQueryNotFound,
+            Self::PersistedQueryNotSupported => ErrorCode::PersistedQueryNotSupported,
         }
     }
 

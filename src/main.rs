@@ -195,7 +195,7 @@ async fn serve(mut settings: Settings, bind: Option<IpAddr>, port: Option<u16>) 
         Profile::Sandbox => mint(&settings, first_user.0.user_id).ok(),
         Profile::Production => None,
     };
-    let graphiql = settings.server.graphiql;
+    let graphiql = settings.graphiql.enabled;
     let application = match Application::build(settings).await {
         Ok(application) => application,
         Err(error) => {

@@ -62,6 +62,46 @@ pub struct Settings {
     pub cache: CacheSettings,
     /// The shared cache tier (optional).
     pub redis: RedisSettings,
+    /// The embedded GraphiQL explorer.
+    pub graphiql: GraphiqlSettings,
+    /// Which browser origins may call the gateway.
+    pub cors: CorsSettings,
+    /// Documents registered by hash (automatic persisted queries).
+    pub persisted_documents: PersistedDocumentsSettings,
+}
+
+/// The embedded GraphiQL explorer at `/graphiql`, served from the binary (no CDN).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GraphiqlSettings {
+    /// Serve the page (and its assets) at all.
+    pub enabled: bool,
+    /// Pre-fill the Headers tab with a fresh token for the first demo user. Only the sandbox
+    /// profile has demo users: the production profile never pre-fills a token, whatever this says.
+    pub prefill_demo_token: bool,
+}
+
+/// Cross-origin requests from browsers (CORS).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CorsSettings {
+    /// Origins allowed to call the gateway, exactly (`https://portal.example.com`), or with any
+    /// port (`http://localhost:*`). Empty: no cross-origin browser calls.
+    pub allowed_origins: Vec<String>,
+    /// How long a browser may cache a preflight answer, in seconds.
+    pub max_age_seconds: u64,
+}
+
+/// Documents a client sends by hash instead of by text.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PersistedDocumentsSettings {
+    /// Automatic persisted queries (Apollo's protocol): a client sends a document's SHA-256;
+    /// an unknown hash answers `PERSISTED_QUERY_NOT_FOUND`, the client then sends hash and text
+    /// once, and later requests send the hash alone.
+    pub automatic: bool,
+    /// How long a registered document is kept, in seconds (in Redis when configured).
+    pub automatic_ttl_seconds: u64,
 }
 
 /// What is cached, and for how long (per kind of data). A TTL of 0 turns that kind's caching off.
@@ -130,14 +170,15 @@ pub struct ServerSettings {
     pub bind: IpAddr,
     /// Port to listen on; 0 picks a free one.
     pub port: u16,
-    /// Serve GraphiQL at `/graphiql`.
-    pub graphiql: bool,
     /// Answer introspection queries.
     pub introspection: bool,
     /// Deadline for one HTTP request, in milliseconds; backend timeouts must be shorter.
     pub request_timeout_ms: u64,
     /// Largest accepted request body, in bytes.
     pub max_body_bytes: usize,
+    /// Answers larger than this many bytes are compressed (gzip or brotli) for clients that
+    /// accept it.
+    pub compress_min_bytes: u16,
     /// On SIGTERM, how long in-flight requests may take to finish, in milliseconds.
     pub shutdown_grace_ms: u64,
     /// Load balancers and proxies whose `X-Forwarded-For` is believed: a request from one of
@@ -150,13 +191,20 @@ pub struct ServerSettings {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct GraphqlSettings {
-    /// Deepest selection nesting accepted.
+    /// Deepest selection nesting accepted, not counting introspection (`__schema`, `__type`).
     pub max_depth: usize,
-    /// Highest query complexity accepted.
+    /// Deepest nesting accepted inside an introspection field (`__schema`, `__type`), counted
+    /// from it. graphql-js's standard introspection query needs 13.
+    pub max_introspection_depth: usize,
+    /// Most list fields (`types`, `fields`, `args`, `inputFields`, `interfaces`,
+    /// `possibleTypes`, `enumValues`, `directives`) nested inside one introspection field. The
+    /// standard query needs 3; each more multiplies the answer by the schema's size.
+    pub max_introspection_lists: usize,
+    /// Highest query complexity accepted, not counting introspection.
     pub max_complexity: usize,
     /// Deepest recursion while parsing (fragments, lists).
     pub max_recursive_depth: usize,
-    /// Most directives on one field.
+    /// Most directives on one field, not counting introspection.
     pub max_directives: usize,
     /// Page size when a connection's `first` is omitted.
     pub default_page_size: u32,
@@ -435,6 +483,7 @@ impl Settings {
         if self.guest.lookups_per_minute == 0 {
             return Err(rejected("guest.lookups_per_minute", "must be at least 1"));
         }
+        self.validate_http()?;
         for (instance, spec) in &self.sandbox.faults {
             validate_fault(instance, spec)
                 .map_err(|e| rejected("sandbox.faults", e.to_string()))?;
@@ -481,6 +530,31 @@ impl Settings {
                     return Err(rejected(key, "is required when sandbox.embedded is false"));
                 }
             }
+        }
+        Ok(())
+    }
+}
+
+impl Settings {
+    /// The HTTP-facing settings: CORS origins, persisted documents, introspection limits.
+    fn validate_http(&self) -> Result<(), SettingsError> {
+        for origin in &self.cors.allowed_origins {
+            crate::http::cors::OriginPattern::parse(origin)
+                .map_err(|message| rejected("cors.allowed_origins", message))?;
+        }
+        if self.persisted_documents.automatic && self.persisted_documents.automatic_ttl_seconds == 0
+        {
+            return Err(rejected(
+                "persisted_documents.automatic_ttl_seconds",
+                "must be at least 1 while persisted_documents.automatic is on",
+            ));
+        }
+        let g = &self.graphql;
+        if g.max_introspection_depth == 0 || g.max_introspection_lists == 0 {
+            return Err(rejected(
+                "graphql.max_introspection_depth",
+                "max_introspection_depth and max_introspection_lists must be at least 1",
+            ));
         }
         Ok(())
     }

@@ -19,11 +19,12 @@ use supportgraph_adapters::us_inventory::HttpUsInventory;
 use tokio::net::TcpListener;
 use url::Url;
 
-use crate::app::App;
-use crate::auth::{ProfileCache, TokenVerifier};
+use crate::app::{App, DemoIdentity};
+use crate::auth::{KeySetClientError, ProfileCache, TokenVerifier};
 use crate::cache::{Cache, IdempotencyStore, RedisConfigError};
 use crate::carriers::{CarrierDirectory, CarriersError};
 use crate::countries::{CountriesError, CountryDirectory, InventorySystem};
+use crate::http::persisted::PersistedQueries;
 use crate::http::{HttpState, router};
 use crate::limits::GuestLimiter;
 use crate::settings::Settings;
@@ -58,9 +59,17 @@ pub enum StartupError {
     /// The shared cache tier's settings are unusable.
     #[error(transparent)]
     Redis(#[from] RedisConfigError),
+    /// GraphiQL's demo identity (the sandbox identity provider) could not be set up.
+    #[error("graphiql.prefill_demo_token: cannot mint demo tokens: {0}")]
+    DemoIdentity(String),
     /// The HTTP client could not be built.
     #[error("could not build the HTTP client: {0}")]
     HttpClient(String),
+    /// The token verifier's own key-set client (which follows no redirects) could not be built.
+    #[error(
+        "auth: {0}; refusing to start rather than fetch keys with a client that follows redirects"
+    )]
+    KeySetClient(#[from] KeySetClientError),
     /// The listening socket could not be opened.
     #[error("could not listen on {addr}: {source}")]
     Bind {
@@ -100,7 +109,10 @@ fn endpoint(
 impl StartupError {
     /// Whether the error is in the configuration (exit code 2) rather than the environment.
     pub fn is_configuration(&self) -> bool {
-        !matches!(self, Self::Bind { .. } | Self::HttpClient(_))
+        !matches!(
+            self,
+            Self::Bind { .. } | Self::HttpClient(_) | Self::KeySetClient(_)
+        )
     }
 }
 
@@ -120,6 +132,28 @@ pub fn sandbox_identity(settings: &Settings) -> Result<IdentityConfig, StartupEr
         signing_key_pem,
         key_id: settings.sandbox.identity_key_id.clone(),
     })
+}
+
+/// The identity GraphiQL pre-fills tokens for: the first demo user, in the sandbox profile with
+/// `graphiql.prefill_demo_token` (which the production profile refuses).
+fn demo_identity(settings: &Settings) -> Result<Option<DemoIdentity>, StartupError> {
+    if settings.profile != Profile::Sandbox
+        || !settings.graphiql.enabled
+        || !settings.graphiql.prefill_demo_token
+    {
+        return Ok(None);
+    }
+    let config = sandbox_identity(settings)?;
+    let provider = SandboxIdentityProvider::new(&config)
+        .map_err(|e| StartupError::DemoIdentity(e.to_string()))?;
+    let (user, _) = supportgraph_adapters::sandbox::demo::users()
+        .into_iter()
+        .next()
+        .ok_or_else(|| StartupError::DemoIdentity("the demo data has no users".to_owned()))?;
+    Ok(Some(DemoIdentity {
+        provider,
+        user_id: user.user_id.to_owned(),
+    }))
 }
 
 /// The sandbox's development key, compiled in so that a production gateway refuses it even when
@@ -285,8 +319,16 @@ impl Application {
             Duration::from_secs(settings.cache.idempotency_ttl_seconds),
             cache.shared_tier(),
         );
+        let persisted = PersistedQueries::new(
+            &settings.persisted_documents,
+            cache.prefix(),
+            cache.shared_tier(),
+        );
+        let demo_identity = demo_identity(&settings)?;
         let app = Arc::new(App {
-            tokens: TokenVerifier::new(&settings.auth, jwks_url, &refused_keys),
+            persisted,
+            demo_identity,
+            tokens: TokenVerifier::new(&settings.auth, jwks_url, &refused_keys)?,
             profiles: ProfileCache::new(
                 registration,
                 cache.clone(),
@@ -394,4 +436,20 @@ async fn shutdown_signal() {
         () = terminate => {},
     }
     tracing::info!("shutting down: finishing in-flight requests");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_key_set_client_that_cannot_be_built_stops_start_up_as_an_environment_error() {
+        let cause = reqwest::Client::builder()
+            .user_agent("not\na header value")
+            .build()
+            .expect_err("an invalid header value fails the build");
+        let error = StartupError::from(KeySetClientError(cause));
+        assert!(!error.is_configuration());
+        assert!(error.to_string().contains("key set"), "{error}");
+    }
 }

@@ -171,7 +171,10 @@ impl BackendClient {
                 Err(AdapterError::Timeout { .. } | AdapterError::Transport { .. }) => true,
                 Err(_) => false,
             };
-            let backoff = self.resilience.retry_backoff * 2u32.saturating_pow(attempt);
+            let backoff = self
+                .resilience
+                .retry_backoff
+                .saturating_mul(2u32.saturating_pow(attempt));
             let backoff = backoff.mul_f64(jitter());
             let time_left = deadline.saturating_duration_since(Instant::now()) > backoff;
             if !retryable

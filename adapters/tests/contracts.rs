@@ -169,6 +169,7 @@ async fn malformed_payloads_give_a_decode_error_for_that_backend() {
         "malformed_unknown_status",
         "malformed_bad_date",
         "malformed_bad_currency",
+        "malformed_overflowing_amounts",
     ] {
         let (backend, _server) = order_backend(
             StatusCode::OK,

@@ -12,4 +12,4 @@ mod verifier;
 pub use caller::Caller;
 pub use claims::Claims;
 pub use profiles::ProfileCache;
-pub use verifier::{AuthError, Principal, TokenVerifier};
+pub use verifier::{AuthError, KeySetClientError, Principal, TokenVerifier};

@@ -53,6 +53,11 @@ pub enum AuthError {
     KeysUnavailable(String),
 }
 
+/// The HTTP client that fetches the key set (no redirects) could not be built.
+#[derive(Debug, thiserror::Error)]
+#[error("cannot build the HTTP client that fetches the identity provider's key set: {0}")]
+pub struct KeySetClientError(#[source] pub(crate) reqwest::Error);
+
 /// One usable key: how to check a signature and which claims to require.
 struct VerifyingKey {
     key: DecodingKey,
@@ -130,16 +135,19 @@ impl TokenVerifier {
     /// A verifier for the settings' issuer and audience, trusting the keys at `jwks_url`.
     ///
     /// The key set is fetched with its own client that follows no redirects, so the trusted URL
-    /// is the only place keys can come from.
-    pub fn new(settings: &AuthSettings, jwks_url: Url, refused_keys: &[Jwk]) -> Self {
+    /// is the only place keys can come from. If that client cannot be built (no TLS backend, say)
+    /// there is no verifier: falling back to a client that follows redirects would let keys come
+    /// from wherever the key-set URL points.
+    pub fn new(
+        settings: &AuthSettings,
+        jwks_url: Url,
+        refused_keys: &[Jwk],
+    ) -> Result<Self, KeySetClientError> {
         let http = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .user_agent(concat!("supportgraph/", env!("CARGO_PKG_VERSION")))
             .build()
-            .unwrap_or_else(|error| {
-                tracing::error!(%error, "cannot build the key-set client; using the default one");
-                reqwest::Client::new()
-            });
+            .map_err(KeySetClientError)?;
         let mut template = Validation::new(Algorithm::RS256);
         template.set_issuer(&[settings.issuer.as_str()]);
         template.set_audience(&[settings.audience.as_str()]);
@@ -147,7 +155,7 @@ impl TokenVerifier {
         template.validate_exp = true;
         template.validate_nbf = true;
         template.leeway = settings.leeway_seconds;
-        Self {
+        Ok(Self {
             jwks_url,
             http,
             timeout: Duration::from_millis(settings.jwks_timeout_ms),
@@ -160,7 +168,7 @@ impl TokenVerifier {
                 .collect(),
             keys: RwLock::new(None),
             fetching: tokio::sync::Mutex::new(FetchHistory::default()),
-        }
+        })
     }
 
     /// Verifies the value of an `Authorization` header.

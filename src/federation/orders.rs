@@ -101,7 +101,8 @@ pub async fn list_worldwide(
     for (region, result) in join_all(calls).await {
         match result {
             Ok(regional) => {
-                page.total_count += regional.total_count;
+                // Counts come from the backends: absurd ones must not overflow the sum.
+                page.total_count = page.total_count.saturating_add(regional.total_count);
                 page.orders.extend(regional.orders);
             }
             Err(error) => page.failures.push(RegionFailure { region, error }),

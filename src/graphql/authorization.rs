@@ -13,7 +13,7 @@ use supportgraph_adapters::model::{
 };
 
 use super::idempotency::{self, IdempotencyKey};
-use super::me::{AuthorizationStatus, ToolAccess};
+use super::me::ToolAccess;
 use super::outcome::{Outcome, UserError, UserErrorCode};
 use crate::app::App;
 use crate::auth::Caller;
@@ -43,12 +43,9 @@ pub struct RequestToolAuthorizationPayload {
 }
 
 impl RequestToolAuthorizationPayload {
-    fn from_outcome(outcome: Outcome<ToolAuthorization>) -> Self {
-        let (authorization, user_errors) = outcome.into_parts(|a| ToolAccess {
-            tool: a.tool.into(),
-            customer_number: a.customer_number,
-            status: AuthorizationStatus::from(a.status),
-        });
+    fn from_outcome(user_id: &str, outcome: Outcome<ToolAuthorization>) -> Self {
+        let (authorization, user_errors) =
+            outcome.into_parts(|a| ToolAccess::new(user_id, a.tool, &a.customer_number, a.status));
         Self {
             authorization,
             user_errors,
@@ -160,6 +157,8 @@ impl AuthorizationMutation {
             request_access(app, caller, tool, customer_number, justification),
         )
         .await?;
-        Ok(RequestToolAuthorizationPayload::from_outcome(outcome))
+        Ok(RequestToolAuthorizationPayload::from_outcome(
+            &user_id, outcome,
+        ))
     }
 }

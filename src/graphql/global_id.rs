@@ -6,7 +6,7 @@
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde::{Deserialize, Serialize};
-use supportgraph_adapters::model::Region;
+use supportgraph_adapters::model::{Region, Tool};
 
 /// What a global ID points at.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -23,6 +23,39 @@ pub enum GlobalId {
         /// Its order number.
         #[serde(rename = "n")]
         order_number: String,
+    },
+    /// A signed-in user (`Me`); only that user can fetch it.
+    User {
+        /// The user's ID at the identity provider.
+        #[serde(rename = "u")]
+        user_id: String,
+    },
+    /// One of a company's customer numbers.
+    Customer {
+        /// The customer number.
+        #[serde(rename = "c")]
+        customer_number: String,
+    },
+    /// One user's authorisation for one tool on one customer number.
+    ToolAccess {
+        /// The user.
+        #[serde(rename = "u")]
+        user_id: String,
+        /// The tool.
+        #[serde(rename = "o")]
+        tool: Tool,
+        /// The customer number.
+        #[serde(rename = "c")]
+        customer_number: String,
+    },
+    /// An installed item.
+    InventoryItem {
+        /// The customer number it is installed under.
+        #[serde(rename = "c")]
+        customer_number: String,
+        /// Its serial number.
+        #[serde(rename = "s")]
+        serial_number: String,
     },
 }
 
@@ -55,6 +88,22 @@ mod tests {
             order_number: "2|4400201/0001".into(),
         };
         assert_eq!(GlobalId::decode(&id.encode()), Some(id));
+        let access = GlobalId::ToolAccess {
+            user_id: "globex-avery".into(),
+            tool: Tool::Invoices,
+            customer_number: "1000102".into(),
+        };
+        assert_eq!(GlobalId::decode(&access.encode()), Some(access.clone()));
+        assert_ne!(
+            access.encode(),
+            GlobalId::ToolAccess {
+                user_id: "globex-kenji".into(),
+                tool: Tool::Invoices,
+                customer_number: "1000102".into(),
+            }
+            .encode(),
+            "each user's authorisation is its own object"
+        );
         for bad in [
             "",
             "%%%",

@@ -5,12 +5,13 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use async_graphql::{Context, Enum, InputObject, Object, Result, SimpleObject};
+use async_graphql::{Context, Enum, ID, InputObject, Object, Result, SimpleObject};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::Utc;
 use supportgraph_adapters::model;
 
+use super::global_id::GlobalId;
 use super::order::{ExcludedCustomer, ProductKind, Region};
 use super::orders::{page_size, report_failures};
 use super::scalars::{Date, Money, PageInfo};
@@ -94,6 +95,9 @@ pub struct ConfigurationFeature {
 /// One installed machine or software product.
 #[derive(SimpleObject)]
 pub struct InventoryItem {
+    /// Opaque global ID; `node(id:)` fetches the item again.
+    #[graphql(owned)]
+    pub id: ID,
     /// Serial number (machines) or licence number (software).
     pub serial_number: String,
     /// The customer number it is installed under.
@@ -130,7 +134,12 @@ pub struct InventoryItem {
 
 impl From<model::InventoryItem> for InventoryItem {
     fn from(i: model::InventoryItem) -> Self {
+        let id = GlobalId::InventoryItem {
+            customer_number: i.customer_number.clone(),
+            serial_number: i.serial_number.clone(),
+        };
         Self {
+            id: ID(id.encode()),
             serial_number: i.serial_number,
             customer_number: i.customer_number,
             country: i.country,

@@ -93,7 +93,7 @@ impl InventoryChangePayload {
 }
 
 /// Finds an item the caller may see: its system and the item, `NOT_FOUND` when there is none.
-async fn locate(
+pub(super) async fn locate(
     ctx: &Context<'_>,
     app: &App,
     caller: &Caller,

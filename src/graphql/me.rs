@@ -6,6 +6,7 @@ use std::sync::Arc;
 use async_graphql::{Context, Enum, ID, Object, Result, SimpleObject};
 use supportgraph_adapters::model::UserProfile;
 
+use super::global_id::GlobalId;
 use super::order::Region;
 use crate::app::App;
 use crate::auth::Caller;
@@ -47,12 +48,65 @@ pub enum AuthorizationStatus {
 /// Your authorisation for one tool on one customer number.
 #[derive(SimpleObject)]
 pub struct ToolAccess {
+    /// Opaque global ID, the same in `me.tools` and in `requestToolAuthorization`'s answer, so a
+    /// client cache updates itself; `node(id:)` fetches it again.
+    #[graphql(owned)]
+    pub id: ID,
     /// The tool.
     pub tool: Tool,
     /// The customer number.
     pub customer_number: String,
     /// Where your authorisation stands.
     pub status: AuthorizationStatus,
+}
+
+impl ToolAccess {
+    /// `user_id`'s authorisation for `tool` on `customer_number`.
+    pub fn new(
+        user_id: &str,
+        tool: supportgraph_adapters::model::Tool,
+        customer_number: &str,
+        status: supportgraph_adapters::model::AuthorizationStatus,
+    ) -> Self {
+        let id = GlobalId::ToolAccess {
+            user_id: user_id.to_owned(),
+            tool,
+            customer_number: customer_number.to_owned(),
+        };
+        Self {
+            id: ID(id.encode()),
+            tool: tool.into(),
+            customer_number: customer_number.to_owned(),
+            status: status.into(),
+        }
+    }
+
+    /// The caller's authorisation behind a `ToolAccess` global ID: `None` unless it is the
+    /// caller's own, on one of their company's customer numbers, for a tool that exists there.
+    pub fn find(
+        profile: &UserProfile,
+        countries: &crate::countries::CountryDirectory,
+        user_id: &str,
+        tool: supportgraph_adapters::model::Tool,
+        customer_number: &str,
+    ) -> Option<Self> {
+        if profile.user_id != user_id {
+            return None;
+        }
+        let customer = profile
+            .customers
+            .iter()
+            .find(|c| c.customer_number == customer_number)?;
+        if !countries.get(&customer.country)?.has(tool) {
+            return None;
+        }
+        Some(Self::new(
+            user_id,
+            tool,
+            customer_number,
+            profile.authorization(tool, customer_number),
+        ))
+    }
 }
 
 /// A postal address.
@@ -72,7 +126,7 @@ pub struct Address {
 #[derive(SimpleObject)]
 pub struct Company {
     /// The company's identifier at the vendor.
-    pub id: String,
+    pub id: ID,
     /// Its registered name.
     pub name: String,
 }
@@ -99,6 +153,9 @@ pub struct Profile {
 /// One of your company's customer numbers.
 #[derive(SimpleObject)]
 pub struct Customer {
+    /// Opaque global ID; `node(id:)` fetches it again.
+    #[graphql(owned)]
+    pub id: ID,
     /// The customer number.
     pub customer_number: String,
     /// ISO 3166-1 alpha-2 country it is registered in.
@@ -107,14 +164,52 @@ pub struct Customer {
     pub region: Option<Region>,
 }
 
+impl Customer {
+    /// One of the caller's customer numbers, or `None` when it is not their company's.
+    pub fn find(
+        profile: &UserProfile,
+        countries: &crate::countries::CountryDirectory,
+        customer_number: &str,
+    ) -> Option<Self> {
+        let customer = profile
+            .customers
+            .iter()
+            .find(|c| c.customer_number == customer_number)?;
+        let id = GlobalId::Customer {
+            customer_number: customer.customer_number.clone(),
+        };
+        Some(Self {
+            id: ID(id.encode()),
+            customer_number: customer.customer_number.clone(),
+            country: customer.country.clone(),
+            region: countries.get(&customer.country).map(|e| e.region.into()),
+        })
+    }
+}
+
 /// The signed-in user.
 pub struct Me {
     profile: Arc<UserProfile>,
 }
 
+impl Me {
+    /// The user whose profile this is.
+    pub fn new(profile: Arc<UserProfile>) -> Self {
+        Self { profile }
+    }
+}
+
 /// The signed-in user, their company and what they may use.
 #[Object]
 impl Me {
+    /// Opaque global ID; `node(id:)` fetches it again (only for you).
+    pub async fn id(&self) -> ID {
+        let id = GlobalId::User {
+            user_id: self.profile.user_id.clone(),
+        };
+        ID(id.encode())
+    }
+
     /// Your ID at the identity provider (one ID for every tool).
     async fn user_id(&self) -> ID {
         ID(self.profile.user_id.clone())
@@ -140,7 +235,7 @@ impl Me {
             language: p.language.clone(),
             country: p.country.clone(),
             company: Company {
-                id: p.company_id.clone(),
+                id: ID(p.company_id.clone()),
                 name: p.company_name.clone(),
             },
             address: Address {
@@ -159,11 +254,7 @@ impl Me {
             .profile
             .customers
             .iter()
-            .map(|c| Customer {
-                customer_number: c.customer_number.clone(),
-                country: c.country.clone(),
-                region: app.countries.get(&c.country).map(|e| e.region.into()),
-            })
+            .filter_map(|c| Customer::find(&self.profile, &app.countries, &c.customer_number))
             .collect())
     }
 
@@ -176,14 +267,12 @@ impl Me {
                 continue;
             };
             for tool in country.tools.iter().copied() {
-                access.push(ToolAccess {
-                    tool: tool.into(),
-                    customer_number: customer.customer_number.clone(),
-                    status: self
-                        .profile
-                        .authorization(tool, &customer.customer_number)
-                        .into(),
-                });
+                access.push(ToolAccess::new(
+                    &self.profile.user_id,
+                    tool,
+                    &customer.customer_number,
+                    self.profile.authorization(tool, &customer.customer_number),
+                ));
             }
         }
         Ok(access)
@@ -212,8 +301,6 @@ impl MeQuery {
     async fn me(&self, ctx: &Context<'_>) -> Result<Option<Me>> {
         let app = ctx.data::<Arc<App>>()?;
         let profile = ctx.data::<Caller>()?.profile(&app.profiles).await?;
-        Ok(Some(Me {
-            profile: profile.clone(),
-        }))
+        Ok(Some(Me::new(profile.clone())))
     }
 }

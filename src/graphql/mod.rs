@@ -3,6 +3,7 @@
 
 mod authorization;
 mod cursor;
+pub mod document_limits;
 mod global_id;
 mod guest;
 pub mod idempotency;
@@ -20,6 +21,7 @@ use std::sync::Arc;
 use async_graphql::{EmptySubscription, MergedObject, Schema, SchemaBuilder};
 
 use crate::app::App;
+use document_limits::{DocumentLimits, DocumentLimitsExtension};
 
 /// Every query field.
 #[derive(MergedObject, Default)]
@@ -50,10 +52,8 @@ fn builder() -> SchemaBuilder<Query, Mutation, EmptySubscription> {
 pub fn build(app: Arc<App>) -> AppSchema {
     let limits = &app.settings.graphql;
     let mut builder = builder()
-        .limit_depth(limits.max_depth)
-        .limit_complexity(limits.max_complexity)
+        .extension(DocumentLimitsExtension(DocumentLimits::from(limits)))
         .limit_recursive_depth(limits.max_recursive_depth)
-        .limit_directives(limits.max_directives)
         .disable_suggestions();
     if !app.settings.server.introspection {
         builder = builder.disable_introspection();

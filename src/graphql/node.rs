@@ -5,6 +5,9 @@ use std::sync::Arc;
 use async_graphql::{Context, ID, Interface, Object, Result};
 
 use super::global_id::GlobalId;
+use super::inventory::InventoryItem;
+use super::inventory_requests::locate;
+use super::me::{Customer, Me, ToolAccess};
 use super::order::Order;
 use crate::app::App;
 use crate::auth::Caller;
@@ -15,11 +18,21 @@ use crate::federation::scope::ToolScope;
 use async_graphql::dataloader::DataLoader;
 
 /// Anything with a global ID.
+// One value per `node` answer, never stored: boxing the large variants would buy nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Interface)]
 #[graphql(field(name = "id", ty = "ID", desc = "Opaque global ID."))]
 pub enum Node {
     /// An order.
     Order(Order),
+    /// The signed-in user.
+    Me(Me),
+    /// One of the company's customer numbers.
+    Customer(Customer),
+    /// The user's authorisation for a tool on a customer number.
+    ToolAccess(ToolAccess),
+    /// An installed item.
+    InventoryItem(InventoryItem),
 }
 
 /// The `node` query field.
@@ -41,8 +54,44 @@ impl NodeQuery {
         let Some(global_id) = GlobalId::decode(&id) else {
             return Err(GatewayError::NotFound.into());
         };
+        let user_id = &caller.principal()?.user_id;
         let profile = caller.profile(&app.profiles).await?;
+        let not_found = || async_graphql::Error::from(GatewayError::NotFound);
         match global_id {
+            GlobalId::User { user_id: owner } => {
+                if owner != *user_id {
+                    return Err(not_found());
+                }
+                Ok(Some(Node::Me(Me::new(profile.clone()))))
+            }
+            GlobalId::Customer { customer_number } => {
+                Customer::find(profile, &app.countries, &customer_number)
+                    .map(|c| Some(Node::Customer(c)))
+                    .ok_or_else(not_found)
+            }
+            GlobalId::ToolAccess {
+                user_id: owner,
+                tool,
+                customer_number,
+            } => ToolAccess::find(profile, &app.countries, &owner, tool, &customer_number)
+                .filter(|_| owner == *user_id)
+                .map(|a| Some(Node::ToolAccess(a)))
+                .ok_or_else(not_found),
+            GlobalId::InventoryItem {
+                customer_number,
+                serial_number,
+            } => {
+                // Whatever stops the lookup short of the item, the answer never says which.
+                let (_, item) = locate(ctx, app, caller, &customer_number, &serial_number)
+                    .await
+                    .map_err(|error| match error {
+                        GatewayError::Forbidden(_)
+                        | GatewayError::FeatureNotAvailable { .. }
+                        | GatewayError::InventoryByInquiry { .. } => GatewayError::NotFound,
+                        other => other,
+                    })?;
+                Ok(Some(Node::InventoryItem(item.into())))
+            }
             GlobalId::Order {
                 region,
                 customer_number,

@@ -1,63 +1,58 @@
-//! The GraphQL endpoint and GraphiQL.
+//! The GraphQL endpoint: GraphQL over HTTP, as clients and the spec expect it.
 //!
-//! The token is checked before the query runs: a request with an `Authorization` header that
-//! fails verification is refused whole with HTTP 401 and `UNAUTHENTICATED`; a request without one
-//! runs as a guest, and fields that need a user answer `UNAUTHENTICATED` themselves. Mutations
-//! are refused over GET (405), and a request that does not parse or validate is a 400, as GraphQL
-//! over HTTP asks.
+//! - The answer's media type follows `Accept` ([`ResponseFormat`]); a POST must say it carries
+//!   JSON (or, for uploads, multipart), else 415.
+//! - The token is checked before the query runs: a request with an `Authorization` header that
+//!   fails verification is refused whole with HTTP 401 and `UNAUTHENTICATED`; a request without
+//!   one runs as a guest, and fields that need a user answer `UNAUTHENTICATED` themselves.
+//! - Documents sent by hash are resolved first ([`super::persisted`]), so mutations are refused
+//!   over GET (405) whichever way they arrive.
+//! - A request that never executed (it did not parse or validate) has no `data`, and is a 400
+//!   for `application/graphql-response+json` or a 200 for `application/json`.
 
-use async_graphql::http::GraphiQLSource;
-use async_graphql::{ErrorExtensions, ServerError};
-use async_graphql_axum::{GraphQLRequest, GraphQLResponse};
 use std::net::{IpAddr, SocketAddr};
 
-use axum::extract::{ConnectInfo, State};
+use async_graphql::dataloader::DataLoader;
+use async_graphql::http::MultipartOptions;
+use async_graphql::{ErrorExtensions, ServerError};
+use axum::body::Bytes;
+use axum::extract::{ConnectInfo, RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{IntoResponse, Response};
 
 use super::HttpState;
+use super::negotiation::{RequestBody, ResponseFormat};
 use crate::auth::{AuthError, Caller};
 use crate::error::{ErrorCode, GatewayError};
 use crate::federation::loader::{InventoryLoader, OrderLoader};
 use crate::graphql::idempotency::IdempotencyKey;
-use async_graphql::dataloader::DataLoader;
 
 /// The most keys one DataLoader batch sends to a backend (backends accept up to 200 per call).
 const MAX_LOOKUP_BATCH: usize = 100;
 
-/// The media type of every GraphQL answer (GraphQL over HTTP).
-const GRAPHQL_RESPONSE: &str = "application/graphql-response+json";
-
-/// A request that is not a GraphQL request at all (bad JSON, missing query...).
-pub struct MalformedRequest(async_graphql::ParseRequestError);
-
-impl From<async_graphql::ParseRequestError> for MalformedRequest {
-    fn from(error: async_graphql::ParseRequestError) -> Self {
-        Self(error)
-    }
-}
-
-impl IntoResponse for MalformedRequest {
-    fn into_response(self) -> Response {
-        tracing::debug!(error = %self.0, "malformed GraphQL request");
-        let error = GatewayError::bad_input(
-            "request",
-            "the body is not a GraphQL request: send JSON {\"query\": ..., \"variables\": ...} or GET ?query=...",
-        );
-        error_response(StatusCode::BAD_REQUEST, error)
-    }
-}
-
 /// A GraphQL-shaped answer carrying one error and no data.
 pub fn error_response(status: StatusCode, error: GatewayError) -> Response {
+    error_response_as(ResponseFormat::GraphqlResponse, status, error)
+}
+
+/// [`error_response`] in the format the client negotiated.
+pub fn error_response_as(
+    format: ResponseFormat,
+    status: StatusCode,
+    error: GatewayError,
+) -> Response {
     // No `locations`: the error is about the request as a whole, not a place in the query.
     let mut server_error = ServerError::new(error.message(), None);
     server_error.extensions = error.extend().extensions;
     let body = serde_json::json!({ "errors": [server_error] });
-    let mut response = (status, body.to_string()).into_response();
+    json_response(format, status, body.to_string())
+}
+
+fn json_response(format: ResponseFormat, status: StatusCode, body: String) -> Response {
+    let mut response = (status, body).into_response();
     response.headers_mut().insert(
         header::CONTENT_TYPE,
-        HeaderValue::from_static(GRAPHQL_RESPONSE),
+        HeaderValue::from_static(format.content_type()),
     );
     response
 }
@@ -68,8 +63,52 @@ pub async fn graphql_handler(
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     method: Method,
     headers: HeaderMap,
-    request: GraphQLRequest<MalformedRequest>,
+    RawQuery(query_string): RawQuery,
+    body: Bytes,
 ) -> Response {
+    let Some(format) = ResponseFormat::negotiate(&headers) else {
+        return error_response_as(
+            ResponseFormat::Json,
+            StatusCode::NOT_ACCEPTABLE,
+            GatewayError::bad_input(
+                "Accept",
+                "accept application/graphql-response+json or application/json",
+            ),
+        );
+    };
+    let refuse = |status: StatusCode, error: GatewayError| error_response_as(format, status, error);
+    let request = if method == Method::GET {
+        parse_get(query_string.as_deref().unwrap_or_default())
+    } else {
+        match RequestBody::of(&headers) {
+            Ok(kind) => parse_post(kind, body).await,
+            Err(error) => {
+                return refuse(
+                    StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                    GatewayError::bad_input("Content-Type", error.to_string()),
+                );
+            }
+        }
+    };
+    let mut request = match request {
+        Ok(request) => request,
+        Err(error) => return refuse(StatusCode::BAD_REQUEST, error),
+    };
+    let registration = match state.app.persisted.resolve(&mut request).await {
+        Ok(registration) => registration,
+        Err(error @ GatewayError::PersistedQueryNotFound) => {
+            // Apollo's clients read this as "send the text", whatever the format.
+            return refuse(StatusCode::OK, error);
+        }
+        Err(error) => return refuse(StatusCode::BAD_REQUEST, error),
+    };
+    if request.query.trim().is_empty() {
+        return refuse(
+            StatusCode::BAD_REQUEST,
+            GatewayError::bad_input("query", "the request has no query"),
+        );
+    }
+
     let client_ip = client_address(
         peer.ip(),
         &headers,
@@ -84,11 +123,10 @@ pub async fn graphql_handler(
             };
             match verified {
                 Ok(principal) => Caller::authenticated(principal, client_ip),
-                Err(error) => return refuse_token(&error),
+                Err(error) => return refuse_token(format, &error),
             }
         }
     };
-    let mut request = request.into_inner();
     if let Some(value) = headers.get("idempotency-key") {
         let parsed = value
             .to_str()
@@ -96,7 +134,7 @@ pub async fn graphql_handler(
             .and_then(IdempotencyKey::parse);
         match parsed {
             Ok(key) => request = request.data(key),
-            Err(error) => return error_response(StatusCode::BAD_REQUEST, error),
+            Err(error) => return refuse(StatusCode::BAD_REQUEST, error),
         }
     }
     if method == Method::GET && is_mutation(&request) {
@@ -104,7 +142,7 @@ pub async fn graphql_handler(
             "query",
             "mutations are not accepted over GET; send them with POST",
         );
-        let mut response = error_response(StatusCode::METHOD_NOT_ALLOWED, error);
+        let mut response = refuse(StatusCode::METHOD_NOT_ALLOWED, error);
         response
             .headers_mut()
             .insert(header::ALLOW, HeaderValue::from_static("POST"));
@@ -123,15 +161,70 @@ pub async fn graphql_handler(
     let request = request.data(caller).data(loader).data(inventory);
     let mut response = state.schema.execute(request).await;
     response.errors.iter_mut().for_each(ensure_code);
-    // GraphQL over HTTP: a request that never executed (it did not parse or validate) is a 400.
+    response.errors.iter_mut().for_each(one_line_syntax_error);
+    // Nothing executed when the document did not parse, validate or fit the limits: those
+    // errors have no path, and there is no data at all.
     let never_executed = response.data == async_graphql::Value::Null
         && !response.errors.is_empty()
         && response.errors.iter().all(|e| e.path.is_empty());
-    let mut http_response = GraphQLResponse::from(response).into_response();
-    if never_executed {
-        *http_response.status_mut() = StatusCode::BAD_REQUEST;
+    if !never_executed && let Some(registration) = registration {
+        state.app.persisted.register(registration).await;
     }
-    http_response
+    let mut body = match serde_json::to_value(&response) {
+        Ok(body) => body,
+        Err(error) => {
+            return refuse(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                GatewayError::internal(error),
+            );
+        }
+    };
+    if never_executed && let Some(object) = body.as_object_mut() {
+        object.remove("data");
+    }
+    let status = if never_executed {
+        format.not_executed_status()
+    } else {
+        StatusCode::OK
+    };
+    json_response(format, status, body.to_string())
+}
+
+/// A GET request's parameters (`query`, `operationName`, `variables`, `extensions`).
+fn parse_get(query_string: &str) -> Result<async_graphql::Request, GatewayError> {
+    async_graphql::http::parse_query_string(query_string).map_err(|error| {
+        tracing::debug!(%error, "malformed GraphQL GET request");
+        GatewayError::bad_input(
+            "request",
+            "the parameters are not a GraphQL request: send ?query=... with variables and extensions as JSON",
+        )
+    })
+}
+
+/// A POST body: JSON, or a multipart upload request.
+async fn parse_post(
+    kind: RequestBody,
+    body: Bytes,
+) -> Result<async_graphql::Request, GatewayError> {
+    let parsed = match kind {
+        RequestBody::Json => serde_json::from_slice::<async_graphql::Request>(&body)
+            .map_err(|e| async_graphql::ParseRequestError::InvalidRequest(Box::new(e))),
+        RequestBody::Multipart(content_type) => {
+            async_graphql::http::receive_body(
+                Some(content_type),
+                futures::io::Cursor::new(body),
+                MultipartOptions::default(),
+            )
+            .await
+        }
+    };
+    parsed.map_err(|error| {
+        tracing::debug!(%error, "malformed GraphQL request");
+        GatewayError::bad_input(
+            "request",
+            "the body is not a GraphQL request: send JSON {\"query\": ..., \"variables\": ...}",
+        )
+    })
 }
 
 /// The client a request counts against: the peer, or — when the peer is a trusted proxy — the
@@ -154,17 +247,18 @@ fn client_address(peer: IpAddr, headers: &HeaderMap, trusted: &[IpAddr]) -> IpAd
 }
 
 /// The answer to a token that failed verification: 401, or 503 when the keys are unavailable.
-fn refuse_token(error: &AuthError) -> Response {
+fn refuse_token(format: ResponseFormat, error: &AuthError) -> Response {
     if let AuthError::KeysUnavailable(_) = error {
         tracing::error!(%error, "cannot verify tokens");
         let unavailable = GatewayError::BackendUnavailable {
             backend: "identity".to_owned(),
             region: None,
         };
-        return error_response(StatusCode::SERVICE_UNAVAILABLE, unavailable);
+        return error_response_as(format, StatusCode::SERVICE_UNAVAILABLE, unavailable);
     }
     tracing::info!(%error, "token refused");
-    let mut response = error_response(
+    let mut response = error_response_as(
+        format,
         StatusCode::UNAUTHORIZED,
         GatewayError::Unauthenticated("the bearer token is invalid or expired"),
     );
@@ -220,16 +314,45 @@ fn ensure_code(error: &mut ServerError) {
         .set("code", code.as_str());
 }
 
-/// `GET /graphiql`: the embedded explorer (404 when disabled).
-pub async fn graphiql(State(state): State<HttpState>) -> Response {
-    if !state.app.settings.server.graphiql {
-        return StatusCode::NOT_FOUND.into_response();
+/// Makes a syntax error's message one line: the parser's is a multi-line drawing of the
+/// document with a caret, which clients show badly; the position is in `locations` already.
+fn one_line_syntax_error(error: &mut ServerError) {
+    if !error.path.is_empty() || !error.message.contains('\n') {
+        return;
     }
-    Html(
-        GraphiQLSource::build()
-            .endpoint("/graphql")
-            .title("supportgraph GraphiQL")
-            .finish(),
-    )
-    .into_response()
+    let expected = error
+        .message
+        .lines()
+        .rev()
+        .find_map(|line| line.trim().strip_prefix("= "))
+        .unwrap_or("unexpected input");
+    let at = error
+        .locations
+        .first()
+        .map(|p| format!(" at line {}, column {}", p.line, p.column))
+        .unwrap_or_default();
+    error.message = format!("syntax error{at}: {expected}");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_syntax_error_fits_on_one_line() {
+        let schema = async_graphql::Schema::new(
+            crate::graphql::Query::default(),
+            async_graphql::EmptyMutation,
+            async_graphql::EmptySubscription,
+        );
+        let response = futures::executor::block_on(schema.execute("{ me { "));
+        let mut error = response.errors.into_iter().next().expect("a syntax error");
+        one_line_syntax_error(&mut error);
+        assert!(!error.message.contains('\n'), "{}", error.message);
+        assert!(
+            error.message.starts_with("syntax error at line 1"),
+            "{}",
+            error.message
+        );
+    }
 }

@@ -1,16 +1,26 @@
-//! The HTTP surface: `/graphql` (GET and POST, GraphQL over HTTP), `/graphiql`, `/healthz`,
-//! `/readyz`, and the middleware every request passes (tracing, body limit, deadline).
+//! The HTTP surface: `/graphql` (GET and POST, GraphQL over HTTP), `/graphiql` and its assets,
+//! `/healthz`, `/readyz`, and the middleware every request passes: tracing, CORS, compression,
+//! a panic guard, the deadline and the body limit.
 
+pub mod cors;
+mod graphiql;
 mod graphql;
 mod health;
+pub mod negotiation;
+pub mod persisted;
 
 use std::sync::Arc;
 use std::time::Duration;
+
+use std::any::Any;
 
 use axum::Router;
 use axum::http::{StatusCode, header};
 use axum::response::Response;
 use axum::routing::get;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::compression::CompressionLayer;
+use tower_http::compression::predicate::{NotForContentType, Predicate, SizeAbove};
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
@@ -38,17 +48,46 @@ pub fn router(state: HttpState) -> Router {
             "/graphql",
             get(graphql::graphql_handler).post(graphql::graphql_handler),
         )
-        .route("/graphiql", get(graphql::graphiql))
+        .route("/graphiql", get(graphiql::page))
+        .route("/graphiql/assets/{*path}", get(graphiql::asset))
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
-        .with_state(state)
+        .with_state(state.clone())
+        .layer(CatchPanicLayer::custom(panic_response))
         .layer(RequestBodyLimitLayer::new(body_limit))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::GATEWAY_TIMEOUT,
             deadline,
         ))
         .layer(axum::middleware::map_response(graphql_shaped_limits))
+        .layer(compression(server.compress_min_bytes))
+        .layer(cors::layer(&state.app.settings.cors))
         .layer(TraceLayer::new_for_http())
+}
+
+/// gzip or brotli for answers above `min_bytes`, when the client accepts it (never for images
+/// or event streams, which gain nothing or must not be buffered).
+fn compression(min_bytes: u16) -> CompressionLayer<impl Predicate> {
+    let predicate = SizeAbove::new(min_bytes)
+        .and(NotForContentType::GRPC)
+        .and(NotForContentType::IMAGES)
+        .and(NotForContentType::SSE);
+    CompressionLayer::new()
+        .gzip(true)
+        .br(true)
+        .compress_when(predicate)
+}
+
+/// A panic anywhere below turns into a 500 with `INTERNAL_ERROR` and a log line, instead of a
+/// dropped connection. The panic's message is logged, never sent.
+fn panic_response(panic: Box<dyn Any + Send + 'static>) -> Response {
+    let detail = panic
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| panic.downcast_ref::<&str>().copied())
+        .unwrap_or("a panic without a message");
+    tracing::error!(panic = %detail, "request handler panicked");
+    graphql::error_response(StatusCode::INTERNAL_SERVER_ERROR, GatewayError::Internal)
 }
 
 /// Gives the answers of the body-size and deadline layers, which know nothing of GraphQL, the
@@ -58,8 +97,9 @@ async fn graphql_shaped_limits(response: Response) -> Response {
         .headers()
         .get(header::CONTENT_TYPE)
         .is_some_and(|v| {
-            v.as_bytes()
-                .starts_with(b"application/graphql-response+json")
+            let v = v.as_bytes();
+            v.starts_with(b"application/graphql-response+json")
+                || v.starts_with(b"application/json")
         });
     if is_graphql {
         return response;
@@ -73,5 +113,41 @@ async fn graphql_shaped_limits(response: Response) -> Response {
             graphql::error_response(StatusCode::GATEWAY_TIMEOUT, GatewayError::DeadlineExceeded)
         }
         _ => response,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::body::Body;
+    use axum::http::Request;
+    use tower::ServiceExt;
+
+    #[tokio::test]
+    async fn a_panicking_handler_answers_500_with_internal_error() {
+        async fn panics() -> &'static str {
+            panic!("a backend sent something no one expected")
+        }
+        let router = Router::new()
+            .route("/boom", get(panics))
+            .layer(CatchPanicLayer::custom(panic_response));
+        let response = router
+            .oneshot(
+                Request::get("/boom")
+                    .body(Body::empty())
+                    .expect("a request"),
+            )
+            .await
+            .expect("an answer, not a dropped connection");
+        assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        let body = axum::body::to_bytes(response.into_body(), 10_000)
+            .await
+            .expect("a body");
+        let body: serde_json::Value = serde_json::from_slice(&body).expect("JSON");
+        assert_eq!(body["errors"][0]["extensions"]["code"], "INTERNAL_ERROR");
+        assert!(
+            !body.to_string().contains("no one expected"),
+            "the panic stays in the log"
+        );
     }
 }

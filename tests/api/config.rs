@@ -61,7 +61,7 @@ fn the_example_production_file_loads_with_real_backends_and_no_sandbox() {
     assert!(!settings.sandbox.embedded);
     assert!(settings.auth.jwks_url.is_some());
     assert!(settings.backends.order_status.emea.is_some());
-    assert!(!settings.server.graphiql && !settings.server.introspection);
+    assert!(!settings.graphiql.enabled && !settings.server.introspection);
 }
 
 #[test]

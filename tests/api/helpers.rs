@@ -155,6 +155,7 @@ impl TestApp {
         let mut request = self
             .http
             .post(format!("{}/graphql", self.address))
+            .header(reqwest::header::ACCEPT, "application/graphql-response+json")
             .json(&json!({ "query": query, "variables": variables }));
         if let Some(token) = token {
             request = request.bearer_auth(token);

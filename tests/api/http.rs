@@ -1,31 +1,124 @@
-//! GraphQL over HTTP: GET and POST, media types, malformed requests, probes, GraphiQL.
+//! GraphQL over HTTP: GET and POST, media types negotiated from `Accept`, request bodies by
+//! `Content-Type`, malformed requests, probes, GraphiQL.
 
 use serde_json::Value;
 
 use crate::helpers::{Answer, GLOBEX_USER, spawn_app, spawn_app_with};
 
 #[tokio::test]
-async fn get_and_post_answer_with_the_graphql_response_media_type() {
+async fn get_and_post_answer_in_the_media_type_the_client_accepts() {
     let app = spawn_app().await;
     let token = app.token(GLOBEX_USER);
-    let response = app
-        .http
-        .get(format!("{}/graphql", app.address))
-        .query(&[("query", "{ me { userId } }")])
-        .bearer_auth(&token)
-        .send()
-        .await
-        .expect("answers");
-    let get = Answer::from_response(response).await;
-    assert_eq!(get.status, 200);
-    assert_eq!(get.content_type, "application/graphql-response+json");
-    assert_eq!(get.assert_ok()["me"]["userId"], GLOBEX_USER);
+    for (accept, expected) in [
+        (None, "application/json"),
+        (Some("*/*"), "application/json"),
+        (Some("application/json"), "application/json"),
+        (
+            Some("application/graphql-response+json"),
+            "application/graphql-response+json",
+        ),
+        (
+            Some("application/graphql-response+json, application/json;q=0.9"),
+            "application/graphql-response+json",
+        ),
+    ] {
+        let mut request = app
+            .http
+            .get(format!("{}/graphql", app.address))
+            .query(&[("query", "{ me { userId } }")])
+            .bearer_auth(&token);
+        if let Some(accept) = accept {
+            request = request.header("accept", accept);
+        }
+        let get = Answer::from_response(request.send().await.expect("answers")).await;
+        assert_eq!(get.status, 200);
+        assert!(
+            get.content_type.starts_with(expected),
+            "{accept:?}: {}",
+            get.content_type
+        );
+        assert_eq!(get.assert_ok()["me"]["userId"], GLOBEX_USER);
+    }
 
     let post = app
         .graphql(Some(&token), "{ me { userId } }", Value::Null)
         .await;
-    assert_eq!(post.content_type, "application/graphql-response+json");
+    assert!(
+        post.content_type
+            .starts_with("application/graphql-response+json")
+    );
     assert_eq!(post.assert_ok()["me"]["userId"], GLOBEX_USER);
+}
+
+#[tokio::test]
+async fn a_request_that_never_executed_has_no_data_and_its_status_follows_the_media_type() {
+    let app = spawn_app().await;
+    for (accept, status) in [
+        ("application/graphql-response+json", 400),
+        ("application/json", 200),
+    ] {
+        for query in ["{ me { nope } }", "{ me { userId "] {
+            let response = app
+                .http
+                .post(format!("{}/graphql", app.address))
+                .header("accept", accept)
+                .json(&serde_json::json!({ "query": query }))
+                .send()
+                .await
+                .expect("answers");
+            let answer = Answer::from_response(response).await;
+            assert_eq!(answer.status, status, "{accept} {query}");
+            assert!(
+                answer.body.get("data").is_none(),
+                "no data key: {}",
+                answer.body
+            );
+            assert_eq!(answer.error_codes(), ["BAD_USER_INPUT"]);
+            let message = answer.body["errors"][0]["message"]
+                .as_str()
+                .expect("a message");
+            assert!(!message.contains('\n'), "one line: {message:?}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn bodies_that_are_not_graphql_requests_get_415_and_unacceptable_accepts_406() {
+    let app = spawn_app().await;
+    let url = format!("{}/graphql", app.address);
+    let body = r#"{"query":"{ __typename }"}"#;
+    let no_type = app
+        .http
+        .post(&url)
+        .body(body)
+        .send()
+        .await
+        .expect("answers");
+    assert_eq!(no_type.status(), 415);
+    for content_type in ["text/plain", "application/x-www-form-urlencoded"] {
+        let response = app
+            .http
+            .post(&url)
+            .header("content-type", content_type)
+            .body(body)
+            .send()
+            .await
+            .expect("answers");
+        let answer = Answer::from_response(response).await;
+        assert_eq!(answer.status, 415, "{content_type}");
+        assert_eq!(answer.error_codes(), ["BAD_USER_INPUT"]);
+    }
+    let html_only = app
+        .http
+        .post(&url)
+        .header("content-type", "application/json")
+        .header("accept", "text/html")
+        .body(body)
+        .send()
+        .await
+        .expect("answers");
+    assert_eq!(html_only.status(), 406);
+    assert_eq!(app.backend_calls(), 0);
 }
 
 #[tokio::test]
@@ -95,7 +188,7 @@ async fn introspection_answers_when_enabled() {
 async fn requests_that_never_execute_are_400_and_oversized_bodies_413_with_a_code() {
     let app = spawn_app_with(|s| s.server.max_body_bytes = 1_000).await;
     let invalid = app.graphql(None, "{ nope }", Value::Null).await;
-    assert_eq!(invalid.status, 400);
+    assert_eq!(invalid.status, 400, "graphql-response+json: a 400");
     assert_eq!(invalid.error_codes(), ["BAD_USER_INPUT"]);
     let huge = format!("{{ me {{ userId }} }} # {}", "x".repeat(5_000));
     let response = app
@@ -114,7 +207,7 @@ async fn requests_that_never_execute_are_400_and_oversized_bodies_413_with_a_cod
 #[tokio::test]
 async fn graphiql_and_introspection_can_be_switched_off() {
     let app = spawn_app_with(|s| {
-        s.server.graphiql = false;
+        s.graphiql.enabled = false;
         s.server.introspection = false;
     })
     .await;

@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 use std::cmp::Ordering;
 
 use chrono::{DateTime, NaiveDate, Utc};
+use rust_decimal::Decimal;
 
 use super::{Money, Region};
 
@@ -104,14 +105,35 @@ pub struct Order {
 }
 
 impl Order {
-    /// The order's value: the sum of quantity times unit price over every line.
+    /// The order's value: the sum of quantity times unit price over every line, or `None` when
+    /// it does not fit in a [`Decimal`] (about 7.9 × 10²⁸), as with a backend sending absurd
+    /// prices. The adapters refuse such orders when they decode them, so every order the gateway
+    /// meets has a total.
+    pub fn checked_total(&self) -> Option<Money> {
+        let amount = self.lines.iter().try_fold(Decimal::ZERO, |sum, line| {
+            line.unit_price
+                .amount
+                .checked_mul(Decimal::from(line.quantity))?
+                .checked_add(sum)
+        })?;
+        Some(Money::new(amount, self.currency.clone()))
+    }
+
+    /// The order's value, as [`checked_total`](Self::checked_total) computes it.
+    ///
+    /// Never panics: an order whose total does not fit never comes out of an adapter, and for
+    /// one built by hand the amount saturates at the largest (or smallest) decimal instead.
     pub fn total(&self) -> Money {
-        let amount = self
-            .lines
-            .iter()
-            .map(|l| l.unit_price.amount * rust_decimal::Decimal::from(l.quantity))
-            .sum();
-        Money::new(amount, self.currency.clone())
+        self.checked_total().unwrap_or_else(|| {
+            let amount = self.lines.iter().fold(Decimal::ZERO, |sum, line| {
+                let value = line
+                    .unit_price
+                    .amount
+                    .saturating_mul(Decimal::from(line.quantity));
+                sum.saturating_add(value)
+            });
+            Money::new(amount, self.currency.clone())
+        })
     }
 
     /// The key orders are listed by: newest order date first, then order number descending.
@@ -175,4 +197,63 @@ pub struct OrderPage {
     pub orders: Vec<Order>,
     /// How many orders match the query's filters, ignoring `after` and `limit`.
     pub total_count: u64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn order(lines: &[(u32, Decimal)]) -> Order {
+        Order {
+            order_number: "244002010001".into(),
+            customer_number: "4400201".into(),
+            country: "ES".into(),
+            region: Region::Emea,
+            order_date: NaiveDate::from_ymd_opt(2026, 10, 2).expect("a date"),
+            purchase_order_number: None,
+            status: OrderStatus::Received,
+            status_history: Vec::new(),
+            lines: lines
+                .iter()
+                .enumerate()
+                .map(|(i, (quantity, price))| OrderLine {
+                    line_number: u32::try_from(i + 1).expect("few lines"),
+                    product_code: "9105-22A".into(),
+                    description: "Rack server".into(),
+                    kind: ProductKind::Hardware,
+                    quantity: *quantity,
+                    unit_price: Money::new(*price, "EUR"),
+                })
+                .collect(),
+            shipments: Vec::new(),
+            currency: "EUR".into(),
+        }
+    }
+
+    #[test]
+    fn the_total_is_quantity_times_price_over_every_line() {
+        let o = order(&[
+            (2, Decimal::new(4_462_000, 2)),
+            (32, Decimal::new(327_520, 2)),
+        ]);
+        let total = o.checked_total().expect("fits");
+        assert_eq!(total, Money::new(Decimal::new(19_404_640, 2), "EUR"));
+        assert_eq!(o.total(), total);
+        assert_eq!(order(&[]).total().amount, Decimal::ZERO);
+    }
+
+    #[test]
+    fn a_total_that_does_not_fit_is_none_and_never_panics() {
+        let product = order(&[(2, Decimal::MAX)]);
+        assert_eq!(product.checked_total(), None);
+        assert_eq!(product.total().amount, Decimal::MAX);
+
+        let sum = order(&[(1, Decimal::MAX), (1, Decimal::MAX)]);
+        assert_eq!(sum.checked_total(), None);
+        assert_eq!(sum.total().amount, Decimal::MAX);
+
+        let negative = order(&[(u32::MAX, Decimal::MIN)]);
+        assert_eq!(negative.checked_total(), None);
+        assert_eq!(negative.total().amount, Decimal::MIN);
+    }
 }

@@ -196,7 +196,8 @@ pub fn parse_after_key(text: &str) -> Option<OrderSortKey> {
 }
 
 impl WireOrder {
-    /// Translates the order into the model, checking what serde cannot.
+    /// Translates the order into the model, checking what serde cannot: the currency, and that the
+    /// order's total fits in a decimal (see [`Order::checked_total`]).
     pub fn into_model(self, region: Region) -> Result<Order, String> {
         if self.currency.len() != 3 || !self.currency.bytes().all(|b| b.is_ascii_uppercase()) {
             return Err(format!(
@@ -220,7 +221,7 @@ impl WireOrder {
                 unit_price: Money::new(l.unit_price, currency.clone()),
             })
             .collect();
-        Ok(Order {
+        let order = Order {
             order_number: self.order_no,
             customer_number: self.cust_no,
             country: self.ctry,
@@ -249,6 +250,15 @@ impl WireOrder {
                 })
                 .collect(),
             currency,
-        })
+        };
+        // Computed once here so that an absurd price or quantity refuses the answer instead of
+        // overflowing (and panicking) wherever the total is read later.
+        if order.checked_total().is_none() {
+            return Err(format!(
+                "order {}: quantity times unit price, summed over its lines, does not fit in a decimal",
+                order.order_number
+            ));
+        }
+        Ok(order)
     }
 }

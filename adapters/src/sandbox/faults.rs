@@ -7,11 +7,12 @@ use std::time::Duration;
 
 use axum::extract::{Request, State};
 use axum::http::StatusCode;
+use axum::http::header::CONTENT_TYPE;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
-use super::SeededRng;
+use super::{SeededRng, malformed};
 
 /// What to inject into one backend instance's answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
@@ -30,6 +31,12 @@ pub struct FaultSpec {
     /// one of the `malformed_*` fixtures).
     #[serde(default)]
     pub replace_body: Option<String>,
+    /// Answer HTTP 200 with one of the backend's documented malformed payloads instead of the
+    /// real one, by name: the fixture `malformed_<name>` with hyphens for underscores, e.g.
+    /// `overflowing-amounts` for an order-status instance (see the sandbox's `malformed` module).
+    /// Not together with `replace_body`.
+    #[serde(default)]
+    pub malformed: Option<String>,
 }
 
 /// Call counts of one instance.
@@ -182,6 +189,13 @@ pub(crate) async fn inject(
     }
     if let Some(body) = fault.replace_body {
         return (StatusCode::OK, body).into_response();
+    }
+    if let Some((content_type, body)) = fault
+        .malformed
+        .as_deref()
+        .and_then(|name| malformed::payload(instance.name, name))
+    {
+        return (StatusCode::OK, [(CONTENT_TYPE, content_type)], body).into_response();
     }
     next.run(request).await
 }

@@ -2,13 +2,14 @@
 //!
 //! `supportgraph serve` with the default profile starts it in-process on a free loopback port and
 //! points every adapter at it, so a new user sees the whole API with no other setup; `supportgraph
-//! sandbox` runs it alone. Latency and failures can be injected per backend instance (from config
-//! or at run time through [`SandboxHandle`]), and every call is counted, so tests and benches can
-//! assert on backend calls instead of timing the machine.
+//! sandbox` runs it alone. Latency, failures and the documented malformed payloads can be injected
+//! per backend instance (from config or at run time through [`SandboxHandle`]), and every call is
+//! counted, so tests and benches can assert on backend calls instead of timing the machine.
 
 pub mod demo;
 mod faults;
 pub mod identity;
+mod malformed;
 mod rng;
 mod server;
 

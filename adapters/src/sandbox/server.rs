@@ -12,6 +12,7 @@ use url::Url;
 
 use super::faults::{FaultTable, InstanceFaults, inject};
 use super::identity::{self, IdentityConfig, IdentityError, SandboxIdentityProvider};
+use super::malformed;
 use super::{FaultSpec, SandboxStats};
 use crate::model::Region;
 use crate::registration::sandbox::RegistrationState;
@@ -51,6 +52,21 @@ pub enum SandboxError {
     /// A fault's error rate was outside 0..=1.
     #[error("sandbox.faults.{0}.error_rate must be between 0.0 and 1.0")]
     BadErrorRate(String),
+    /// A fault named a malformed payload its instance's backend does not document.
+    #[error(
+        "sandbox.faults.{instance}.malformed: {name:?} is not a malformed payload of this backend (known: {known})"
+    )]
+    UnknownMalformed {
+        /// The instance.
+        instance: String,
+        /// The name asked for.
+        name: String,
+        /// The names the instance knows, comma-separated.
+        known: String,
+    },
+    /// A fault set both a replacement body and a malformed payload.
+    #[error("sandbox.faults.{0}: set replace_body or malformed, not both")]
+    TwoBodies(String),
     /// The identity provider's key is unusable.
     #[error("the sandbox identity provider cannot start: {0}")]
     Identity(#[from] IdentityError),
@@ -121,7 +137,8 @@ impl Drop for SandboxHandle {
     }
 }
 
-/// Checks one configured fault: a known instance and an error rate within 0..=1.
+/// Checks one configured fault: a known instance, an error rate within 0..=1, and a malformed
+/// payload (if any) that the instance's backend documents.
 pub fn validate_fault(instance: &str, spec: &FaultSpec) -> Result<(), SandboxError> {
     validate(instance, spec)
 }
@@ -132,6 +149,18 @@ fn validate(instance: &str, spec: &FaultSpec) -> Result<(), SandboxError> {
     }
     if !(0.0..=1.0).contains(&spec.error_rate) {
         return Err(SandboxError::BadErrorRate(instance.to_owned()));
+    }
+    if let Some(name) = &spec.malformed {
+        if spec.replace_body.is_some() {
+            return Err(SandboxError::TwoBodies(instance.to_owned()));
+        }
+        if malformed::payload(instance, name).is_none() {
+            return Err(SandboxError::UnknownMalformed {
+                instance: instance.to_owned(),
+                name: name.clone(),
+                known: malformed::names(instance).join(", "),
+            });
+        }
     }
     Ok(())
 }

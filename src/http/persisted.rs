@@ -1,0 +1,251 @@
+//! Automatic persisted queries (Apollo's protocol), so clients such as Apollo's
+//! `PersistedQueryLink` can send a document's SHA-256 instead of its text.
+//!
+//! A request whose `extensions.persistedQuery` carries `{ "version": 1, "sha256Hash": ... }`:
+//! - without a query: the registered document runs, or the answer is `PERSISTED_QUERY_NOT_FOUND`
+//!   and the client retries with the text;
+//! - with a query: the hash must be the text's, and once the document has executed it is
+//!   registered for later hash-only requests.
+//!
+//! Documents are content-addressed, so registering one cannot change what another hash runs,
+//! and only documents that parsed and validated are kept. Registrations live in-process and, when
+//! configured, in Redis, so every gateway sharing it knows them. The resolution happens before
+//! the GET-mutation check, so a mutation registered by hash still cannot run over GET.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use async_graphql::Request;
+use serde::Deserialize;
+use sha2::{Digest, Sha256};
+
+use crate::cache::RedisTier;
+use crate::error::GatewayError;
+use crate::settings::PersistedDocumentsSettings;
+
+/// Most documents kept in-process.
+const MAX_LOCAL_DOCUMENTS: u64 = 10_000;
+
+/// The registered documents.
+pub struct PersistedQueries {
+    enabled: bool,
+    ttl: Duration,
+    prefix: String,
+    redis: Option<Arc<RedisTier>>,
+    local: moka::future::Cache<String, Arc<str>>,
+}
+
+/// A document to register once it has executed.
+#[derive(Debug)]
+pub struct Registration {
+    hash: String,
+    query: Arc<str>,
+}
+
+/// `extensions.persistedQuery` as Apollo sends it.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct PersistedQueryExtension {
+    version: u32,
+    sha256_hash: String,
+}
+
+impl PersistedQueries {
+    /// The store, keeping documents in `redis` too when given.
+    pub fn new(
+        settings: &PersistedDocumentsSettings,
+        prefix: &str,
+        redis: Option<Arc<RedisTier>>,
+    ) -> Self {
+        let ttl = Duration::from_secs(settings.automatic_ttl_seconds.max(1));
+        Self {
+            enabled: settings.automatic,
+            ttl,
+            prefix: prefix.to_owned(),
+            redis,
+            local: moka::future::Cache::builder()
+                .max_capacity(MAX_LOCAL_DOCUMENTS)
+                .time_to_live(ttl)
+                .build(),
+        }
+    }
+
+    /// Fills in the text of a hash-only request, or checks the hash of one that carries both.
+    /// Returns what to register once the document has executed.
+    pub async fn resolve(
+        &self,
+        request: &mut Request,
+    ) -> Result<Option<Registration>, GatewayError> {
+        let Some(extension) = request.extensions.get("persistedQuery") else {
+            return Ok(None);
+        };
+        if !self.enabled {
+            return Err(GatewayError::PersistedQueryNotSupported);
+        }
+        let json = extension
+            .clone()
+            .into_json()
+            .map_err(|_| malformed("is not JSON"))?;
+        let extension: PersistedQueryExtension =
+            serde_json::from_value(json).map_err(|_| malformed("needs version and sha256Hash"))?;
+        if extension.version != 1 {
+            return Err(malformed("version must be 1"));
+        }
+        let hash = extension.sha256_hash.to_ascii_lowercase();
+        if hash.len() != 64 || !hash.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Err(malformed("sha256Hash must be 64 hexadecimal digits"));
+        }
+        if request.query.is_empty() {
+            let query = self
+                .lookup(&hash)
+                .await
+                .ok_or(GatewayError::PersistedQueryNotFound)?;
+            request.query = query.to_string();
+            return Ok(None);
+        }
+        if sha256_hex(&request.query) != hash {
+            return Err(GatewayError::bad_input(
+                "extensions.persistedQuery.sha256Hash",
+                "the hash is not the SHA-256 of the query",
+            ));
+        }
+        Ok(Some(Registration {
+            hash,
+            query: Arc::from(request.query.as_str()),
+        }))
+    }
+
+    /// Keeps a document that executed, for later hash-only requests.
+    pub async fn register(&self, registration: Registration) {
+        if let Some(redis) = &self.redis {
+            let mut set = redis::cmd("SET");
+            set.arg(self.redis_key(&registration.hash))
+                .arg(registration.query.as_ref())
+                .arg("EX")
+                .arg(self.ttl.as_secs());
+            let _: Option<()> = redis.run(set).await;
+        }
+        self.local
+            .insert(registration.hash, registration.query)
+            .await;
+    }
+
+    async fn lookup(&self, hash: &str) -> Option<Arc<str>> {
+        if let Some(query) = self.local.get(hash).await {
+            return Some(query);
+        }
+        let redis = self.redis.as_ref()?;
+        let mut get = redis::cmd("GET");
+        get.arg(self.redis_key(hash));
+        let query: String = redis.run::<Option<String>>(get).await.flatten()?;
+        // A document from Redis is trusted only if it still hashes to its key.
+        if sha256_hex(&query) != hash {
+            tracing::warn!(%hash, "a persisted document in Redis does not match its hash");
+            return None;
+        }
+        let query: Arc<str> = Arc::from(query);
+        self.local.insert(hash.to_owned(), query.clone()).await;
+        Some(query)
+    }
+
+    fn redis_key(&self, hash: &str) -> String {
+        format!("{}:apq:{hash}", self.prefix)
+    }
+}
+
+fn malformed(why: &str) -> GatewayError {
+    GatewayError::bad_input(
+        "extensions.persistedQuery",
+        format!("the persisted query extension {why}"),
+    )
+}
+
+/// The lowercase hexadecimal SHA-256 of a document's text, as Apollo computes it.
+pub fn sha256_hex(text: &str) -> String {
+    Sha256::digest(text.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::ErrorCode;
+
+    fn store(enabled: bool) -> PersistedQueries {
+        let settings = PersistedDocumentsSettings {
+            automatic: enabled,
+            automatic_ttl_seconds: 60,
+        };
+        PersistedQueries::new(&settings, "test", None)
+    }
+
+    fn by_hash(query: &str, hash: &str) -> Request {
+        let mut request = Request::new(query);
+        let extension = serde_json::json!({ "version": 1, "sha256Hash": hash });
+        request.extensions.insert(
+            "persistedQuery".to_owned(),
+            async_graphql::Value::from_json(extension).expect("JSON converts"),
+        );
+        request
+    }
+
+    #[tokio::test]
+    async fn a_hash_is_unknown_until_its_document_registers() {
+        let store = store(true);
+        let query = "{ me { userId } }";
+        let hash = sha256_hex(query);
+        let error = store
+            .resolve(&mut by_hash("", &hash))
+            .await
+            .expect_err("not registered yet");
+        assert_eq!(error.code(), ErrorCode::PersistedQueryNotFound);
+
+        let registration = store
+            .resolve(&mut by_hash(query, &hash))
+            .await
+            .expect("the hash matches")
+            .expect("something to register");
+        store.register(registration).await;
+
+        let mut hash_only = by_hash("", &hash);
+        assert!(
+            store
+                .resolve(&mut hash_only)
+                .await
+                .expect("known")
+                .is_none()
+        );
+        assert_eq!(hash_only.query, query);
+    }
+
+    #[tokio::test]
+    async fn a_wrong_or_malformed_hash_is_refused() {
+        let store = store(true);
+        for hash in [sha256_hex("{ other }"), "abc".to_owned(), "z".repeat(64)] {
+            let error = store
+                .resolve(&mut by_hash("{ me { userId } }", &hash))
+                .await
+                .expect_err("refused");
+            assert_eq!(error.code(), ErrorCode::BadUserInput, "{hash}");
+        }
+    }
+
+    #[tokio::test]
+    async fn switched_off_answers_not_supported() {
+        let error = store(false)
+            .resolve(&mut by_hash("", &sha256_hex("{ a }")))
+            .await
+            .expect_err("off");
+        assert_eq!(error.code(), ErrorCode::PersistedQueryNotSupported);
+    }
+
+    #[test]
+    fn the_hash_is_apollos() {
+        assert_eq!(
+            sha256_hex("{__typename}"),
+            "ecf4edb46db40b5132295c0291d62fb65d6759a9eedfa4d5d612dd5ec54a6b38"
+        );
+    }
+}

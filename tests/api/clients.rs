@@ -1,0 +1,127 @@
+//! Real clients against a real gateway: GraphiQL in Chromium, the `graphql-http` conformance
+//! audit, and Apollo Client's normalised cache and persisted queries. The clients are the Node
+//! scripts in `tests/clients/` (pinned in its `package-lock.json`); each test spawns a gateway,
+//! runs one script with `GATEWAY_URL` (and `GATEWAY_TOKEN`) and passes when the script exits 0.
+//!
+//! They need `node`, `tests/clients/node_modules` (`npm ci --prefix tests/clients`) and, for the
+//! browser, `/usr/bin/chromium` (`apt-get install chromium`). Without them the tests are skipped,
+//! except under `CI=true`, where that is a failure.
+
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::time::Duration;
+
+use tokio::process::Command;
+
+use crate::helpers::{GLOBEX_USER, spawn_app};
+
+/// How long one script may run before it is killed and the test fails.
+const SCRIPT_TIMEOUT: Duration = Duration::from_secs(120);
+
+/// The browser the GraphiQL script drives (Debian's `chromium`; never a downloaded one).
+const CHROMIUM: &str = "/usr/bin/chromium";
+
+/// `tests/clients/`.
+fn clients_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/clients")
+}
+
+/// Whether what a script needs is installed. When it is not: a failure under `CI=true`,
+/// otherwise a "skipping" note and `false`.
+async fn prerequisites_present(needs_browser: bool) -> bool {
+    let mut missing = Vec::new();
+    let node = Command::new("node")
+        .arg("--version")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .await;
+    if !node.is_ok_and(|status| status.success()) {
+        missing.push("`node` (Node.js 20 or later) is not on PATH".to_owned());
+    }
+    if !clients_dir().join("node_modules").is_dir() {
+        missing.push(
+            "tests/clients/node_modules is missing: run `npm ci --prefix tests/clients`".to_owned(),
+        );
+    }
+    if needs_browser && !Path::new(CHROMIUM).exists() {
+        missing.push(format!(
+            "{CHROMIUM} is missing: run `apt-get install chromium`"
+        ));
+    }
+    if missing.is_empty() {
+        return true;
+    }
+    let missing = missing.join("; ");
+    assert!(
+        std::env::var("CI").as_deref() != Ok("true"),
+        "{missing} (CI=true makes that a failure)"
+    );
+    eprintln!("skipping: {missing}");
+    false
+}
+
+/// Runs `node tests/clients/<script>` with `env`, and panics with its output unless it exits 0
+/// within [`SCRIPT_TIMEOUT`].
+async fn run_script(script: &str, env: &[(&str, &str)]) {
+    let mut command = Command::new("node");
+    command
+        .arg(script)
+        .current_dir(clients_dir())
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .kill_on_drop(true);
+    for (key, value) in env {
+        command.env(key, value);
+    }
+    let child = command.spawn().expect("node starts");
+    let output = match tokio::time::timeout(SCRIPT_TIMEOUT, child.wait_with_output()).await {
+        Ok(output) => output.expect("the script's output is readable"),
+        Err(_) => panic!("{script} did not finish within {SCRIPT_TIMEOUT:?} (killed)"),
+    };
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    // Shown by the test harness when the test fails, or with `--nocapture`.
+    println!("--- {script} stdout ---\n{stdout}");
+    if !stderr.trim().is_empty() {
+        println!("--- {script} stderr ---\n{stderr}");
+    }
+    assert!(
+        output.status.success(),
+        "{script} failed ({}):\n--- stdout ---\n{stdout}\n--- stderr ---\n{stderr}",
+        output.status
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn graphiql_boots_offline_shows_docs_and_runs_the_prefilled_dashboard_in_chromium() {
+    if !prerequisites_present(true).await {
+        return;
+    }
+    let app = spawn_app().await;
+    run_script("graphiql.browser.mjs", &[("GATEWAY_URL", &app.address)]).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_graphql_http_audit_finds_no_failed_must() {
+    if !prerequisites_present(false).await {
+        return;
+    }
+    let app = spawn_app().await;
+    run_script("graphql-http.audit.mjs", &[("GATEWAY_URL", &app.address)]).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn apollo_clients_cache_updates_from_a_mutation_payload_and_persisted_queries_round_trip() {
+    if !prerequisites_present(false).await {
+        return;
+    }
+    let app = spawn_app().await;
+    let token = app.token(GLOBEX_USER);
+    run_script(
+        "apollo-cache.mjs",
+        &[("GATEWAY_URL", &app.address), ("GATEWAY_TOKEN", &token)],
+    )
+    .await;
+}
