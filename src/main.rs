@@ -213,7 +213,12 @@ async fn serve(mut settings: Settings, bind: Option<IpAddr>, port: Option<u16>) 
     let mut banner = format!("supportgraph listening on {base} (port {})\n", addr.port());
     banner += &format!("  GraphQL endpoint: {base}/graphql\n");
     if graphiql {
-        banner += &format!("  GraphiQL:         {base}/graphiql\n");
+        let prefilled = if application.app().demo_identity.is_some() {
+            " (a demo token is pre-filled)"
+        } else {
+            ""
+        };
+        banner += &format!("  GraphiQL:         {base}/graphiql{prefilled}\n");
     }
     if let Some(sandbox) = application.sandbox() {
         banner += &format!(
@@ -224,7 +229,7 @@ async fn serve(mut settings: Settings, bind: Option<IpAddr>, port: Option<u16>) 
     if let Some(token) = demo_token {
         let (user, company) = &first_user;
         banner += &format!(
-            "\nDemo token for {} ({}, {}); paste into GraphiQL's Headers tab:\n",
+            "\nDemo token for {} ({}, {}), for curl or another client:\n",
             user.name, user.user_id, company.name
         );
         banner += &format!("{{\"Authorization\": \"Bearer {token}\"}}\n\n");

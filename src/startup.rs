@@ -452,4 +452,25 @@ mod tests {
         assert!(!error.is_configuration());
         assert!(error.to_string().contains("key set"), "{error}");
     }
+
+    #[test]
+    fn only_the_sandbox_profile_prefills_a_demo_token() {
+        let sandbox = Settings::load_without_env(None).expect("the defaults load");
+        let demo = demo_identity(&sandbox)
+            .expect("the development key loads")
+            .expect("the sandbox profile pre-fills");
+        assert!(demo.provider.mint(&demo.user_id).is_ok());
+
+        let mut production = sandbox.clone();
+        production.profile = Profile::Production;
+        assert!(demo_identity(&production).expect("no key needed").is_none());
+
+        let mut switched_off = sandbox;
+        switched_off.graphiql.prefill_demo_token = false;
+        assert!(
+            demo_identity(&switched_off)
+                .expect("no key needed")
+                .is_none()
+        );
+    }
 }

@@ -23,8 +23,9 @@ use crate::cache::RedisTier;
 use crate::error::GatewayError;
 use crate::settings::PersistedDocumentsSettings;
 
-/// Most documents kept in-process.
-const MAX_LOCAL_DOCUMENTS: u64 = 10_000;
+/// Most bytes of documents kept in-process (the least recently used go first; Redis, when
+/// configured, still has them), so registrations cannot crowd out the gateway's memory.
+const MAX_LOCAL_BYTES: u64 = 64 * 1024 * 1024;
 
 /// The registered documents.
 pub struct PersistedQueries {
@@ -64,7 +65,10 @@ impl PersistedQueries {
             prefix: prefix.to_owned(),
             redis,
             local: moka::future::Cache::builder()
-                .max_capacity(MAX_LOCAL_DOCUMENTS)
+                .max_capacity(MAX_LOCAL_BYTES)
+                .weigher(|hash: &String, query: &Arc<str>| {
+                    u32::try_from(hash.len() + query.len()).unwrap_or(u32::MAX)
+                })
                 .time_to_live(ttl)
                 .build(),
         }

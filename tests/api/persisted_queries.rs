@@ -25,6 +25,17 @@ async fn post(app: &TestApp, body: Value) -> Answer {
     Answer::from_response(response).await
 }
 
+/// A hash-only GET, as Apollo's link sends with `useGETForHashedQueries`.
+async fn get_by_hash(app: &TestApp, hash: &str) -> reqwest::Response {
+    app.http
+        .get(format!("{}/graphql", app.address))
+        .query(&[("extensions", extension(hash).to_string())])
+        .bearer_auth(app.token(GLOBEX_USER))
+        .send()
+        .await
+        .expect("answers")
+}
+
 #[tokio::test]
 async fn a_hash_alone_is_unknown_then_registered_by_its_text_then_enough() {
     let app = spawn_app().await;
@@ -49,14 +60,7 @@ async fn a_hash_alone_is_unknown_then_registered_by_its_text_then_enough() {
     assert_eq!(by_hash.assert_ok()["me"]["userId"], GLOBEX_USER);
 
     // Over GET as well (Apollo's useGETForHashedQueries).
-    let response = app
-        .http
-        .get(format!("{}/graphql", app.address))
-        .query(&[("extensions", extension(&hash).to_string())])
-        .bearer_auth(app.token(GLOBEX_USER))
-        .send()
-        .await
-        .expect("answers");
+    let response = get_by_hash(&app, &hash).await;
     let get = Answer::from_response(response).await;
     assert_eq!(get.assert_ok()["me"]["userId"], GLOBEX_USER);
 }
@@ -96,14 +100,7 @@ async fn a_mutation_registered_by_hash_is_still_refused_over_get() {
     .await;
     registered.assert_ok();
     let writes_before = app.backend_calls();
-    let response = app
-        .http
-        .get(format!("{}/graphql", app.address))
-        .query(&[("extensions", extension(&hash).to_string())])
-        .bearer_auth(app.token(GLOBEX_USER))
-        .send()
-        .await
-        .expect("answers");
+    let response = get_by_hash(&app, &hash).await;
     assert_eq!(response.status(), 405);
     assert_eq!(app.backend_calls(), writes_before, "nothing ran");
 }
