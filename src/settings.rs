@@ -102,6 +102,9 @@ pub struct PersistedDocumentsSettings {
     pub automatic: bool,
     /// How long a registered document is kept, in seconds (in Redis when configured).
     pub automatic_ttl_seconds: u64,
+    /// Largest document registered, in bytes: a larger one still runs when sent with its text,
+    /// but is not kept, so registrations cannot fill the shared cache.
+    pub automatic_max_bytes: usize,
 }
 
 /// What is cached, and for how long (per kind of data). A TTL of 0 turns that kind's caching off.
@@ -194,12 +197,16 @@ pub struct GraphqlSettings {
     /// Deepest selection nesting accepted, not counting introspection (`__schema`, `__type`).
     pub max_depth: usize,
     /// Deepest nesting accepted inside an introspection field (`__schema`, `__type`), counted
-    /// from it. graphql-js's standard introspection query needs 13.
+    /// from it. graphql-js's standard introspection query needs 15.
     pub max_introspection_depth: usize,
     /// Most list fields (`types`, `fields`, `args`, `inputFields`, `interfaces`,
     /// `possibleTypes`, `enumValues`, `directives`) nested inside one introspection field. The
     /// standard query needs 3; each more multiplies the answer by the schema's size.
     pub max_introspection_lists: usize,
+    /// Most introspection cost in one document: each introspection field costs 10 to the power
+    /// of the list fields it sits in. The standard introspection query costs about 51,000; the
+    /// default admits one, not two.
+    pub max_introspection_cost: u64,
     /// Highest query complexity accepted, not counting introspection.
     pub max_complexity: usize,
     /// Deepest recursion while parsing (fragments, lists).
@@ -550,10 +557,13 @@ impl Settings {
             ));
         }
         let g = &self.graphql;
-        if g.max_introspection_depth == 0 || g.max_introspection_lists == 0 {
+        if g.max_introspection_depth == 0
+            || g.max_introspection_lists == 0
+            || g.max_introspection_cost == 0
+        {
             return Err(rejected(
                 "graphql.max_introspection_depth",
-                "max_introspection_depth and max_introspection_lists must be at least 1",
+                "max_introspection_depth, max_introspection_lists and max_introspection_cost must be at least 1",
             ));
         }
         Ok(())

@@ -89,8 +89,34 @@
     },
   };
 
+  // The schema's descriptions are hard-wrapped in the source; GraphiQL's docs show every line
+  // break, so join wrapped lines of introspection descriptions (not paragraphs, lists, quotes,
+  // tables or indented code) before GraphiQL sees them.
+  var WRAPPED_LINE = /([^\n])\n(?![\n\-*+>|\s]|\d+[.)]\s)/g;
+  function unwrapDescriptions(node) {
+    if (Array.isArray(node)) { node.forEach(unwrapDescriptions); return; }
+    if (!node || typeof node !== 'object') return;
+    Object.keys(node).forEach(function (key) {
+      var value = node[key];
+      if (key === 'description' && typeof value === 'string') {
+        node[key] = value.replace(WRAPPED_LINE, '$1 ');
+      } else {
+        unwrapDescriptions(value);
+      }
+    });
+  }
+  var fetchGraphQL = GraphiQL.createFetcher({ url: config.endpoint });
+  function fetcher(params, options) {
+    var result = fetchGraphQL(params, options);
+    if (!result || typeof result.then !== 'function') return result;
+    return result.then(function (answer) {
+      if (answer && answer.data && answer.data.__schema) unwrapDescriptions(answer.data.__schema);
+      return answer;
+    });
+  }
+
   var props = {
-    fetcher: GraphiQL.createFetcher({ url: config.endpoint }),
+    fetcher: fetcher,
     defaultQuery: config.defaultQuery,
     shouldPersistHeaders: false,
     storage: storage,

@@ -9,19 +9,29 @@
 //! (`types`, `fields`, `args`...) nest in each other, since each one multiplies the answer by the
 //! schema's size.
 //!
-//! The check runs right after parsing, before validation, so it walks fragments defensively: a
-//! fragment that spreads itself is cut short (validation refuses it next), and the walk stops as
-//! soon as a limit is passed, so a document built to explode when its fragments are inlined costs
-//! no more than the limit.
+//! Introspection is also bounded in width: each introspection field costs ten times more for each
+//! list field it sits in (`types { fields { args { name } } } }`: `name` costs 1,000), since that
+//! is roughly how much of the answer it repeats; the cost of a document's introspection must fit
+//! `graphql.max_introspection_cost`, which admits one standard introspection query, not many.
+//!
+//! The check runs before async-graphql sees the document (in `prepare_request`: its own
+//! recursion check inlines fragments without bound, so a 1 KB document of fragments spreading
+//! each other three times would spin a worker for minutes). It walks fragments defensively: a
+//! fragment that spreads itself, directly or not, is refused; every field and spread followed
+//! counts, and the walk stops as soon as a limit is passed, so a document built to explode when
+//! its fragments are inlined costs no more than the limits. The parsed document is handed on, so
+//! nothing is parsed twice.
 
 use std::collections::HashSet;
 use std::sync::Arc;
 
-use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, NextParseQuery};
+use async_graphql::extensions::{
+    Extension, ExtensionContext, ExtensionFactory, NextPrepareRequest,
+};
 use async_graphql::parser::types::{
     DocumentOperations, ExecutableDocument, Field, FragmentDefinition, Selection, SelectionSet,
 };
-use async_graphql::{Name, ServerError, ServerResult, Variables};
+use async_graphql::{Name, Request, ServerError, ServerResult};
 
 use crate::error::GatewayError;
 use crate::settings::GraphqlSettings;
@@ -41,6 +51,9 @@ const INTROSPECTION_LISTS: [&str; 8] = [
     "directives",
 ];
 
+/// How much more an introspection field costs for each list field it sits in.
+const LIST_FACTOR: u64 = 10;
+
 /// The limits, as configured.
 #[derive(Debug, Clone, Copy)]
 pub struct DocumentLimits {
@@ -54,6 +67,8 @@ pub struct DocumentLimits {
     pub max_introspection_depth: usize,
     /// Most introspection list fields nested in each other.
     pub max_introspection_lists: usize,
+    /// Most introspection cost (see the module doc) in one document.
+    pub max_introspection_cost: u64,
 }
 
 impl From<&GraphqlSettings> for DocumentLimits {
@@ -64,6 +79,7 @@ impl From<&GraphqlSettings> for DocumentLimits {
             max_directives: settings.max_directives,
             max_introspection_depth: settings.max_introspection_depth,
             max_introspection_lists: settings.max_introspection_lists,
+            max_introspection_cost: settings.max_introspection_cost,
         }
     }
 }
@@ -90,15 +106,24 @@ pub enum LimitExceeded {
         "the introspection query nests too many lists (at most {0} of types, fields, args, ...)"
     )]
     IntrospectionLists(usize),
+    /// Introspection asks for too much at once.
+    #[error(
+        "the introspection asks for too much at once (cost above {0}): one standard introspection query fits"
+    )]
+    IntrospectionCost(u64),
+    /// A fragment spreads itself, directly or through others.
+    #[error("fragment {0} spreads itself")]
+    FragmentCycle(String),
 }
 
 impl DocumentLimits {
-    /// Checks every operation of `document`.
-    pub fn check(&self, document: &ExecutableDocument) -> Result<(), LimitExceeded> {
+    /// Checks every operation of `document`, and says what it costs.
+    pub fn check(&self, document: &ExecutableDocument) -> Result<DocumentCost, LimitExceeded> {
         let mut walk = Walk {
             limits: self,
             document,
             complexity: 0,
+            introspection_cost: 0,
             spreads: 0,
             fragments: HashSet::new(),
         };
@@ -109,8 +134,20 @@ impl DocumentLimits {
         for operation in operations {
             walk.data(&operation.node.selection_set.node, 0)?;
         }
-        Ok(())
+        Ok(DocumentCost {
+            complexity: walk.complexity,
+            introspection: walk.introspection_cost,
+        })
     }
+}
+
+/// What a document that fits the limits costs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DocumentCost {
+    /// Data fields, with fragments inlined.
+    pub complexity: usize,
+    /// Introspection cost (see the module doc).
+    pub introspection: u64,
 }
 
 /// One walk over a document, with what it has counted so far.
@@ -118,6 +155,7 @@ struct Walk<'a> {
     limits: &'a DocumentLimits,
     document: &'a ExecutableDocument,
     complexity: usize,
+    introspection_cost: u64,
     /// Fragment spreads followed; bounded so that spreads of spreads cannot run away.
     spreads: usize,
     /// Fragments being walked right now (a spread of one of these is a cycle).
@@ -132,6 +170,7 @@ impl<'a> Walk<'a> {
                 Selection::Field(field) => {
                     let field = &field.node;
                     if depth == 0 && INTROSPECTION_ROOTS.contains(&field.name.node.as_str()) {
+                        self.count_introspection(0)?;
                         self.introspection(&field.selection_set.node, 1, 0)?;
                         continue;
                     }
@@ -187,6 +226,7 @@ impl<'a> Walk<'a> {
                             self.limits.max_introspection_lists,
                         ));
                     }
+                    self.count_introspection(lists)?;
                     self.introspection(&field.selection_set.node, depth + 1, lists)?;
                 }
                 Selection::InlineFragment(fragment) => {
@@ -205,18 +245,31 @@ impl<'a> Walk<'a> {
         Ok(())
     }
 
-    /// The fragment a spread names, marked as being walked; `None` when it is unknown or
-    /// already being walked (validation reports both next).
+    /// Adds one introspection field inside `lists` list fields to the cost.
+    fn count_introspection(&mut self, lists: usize) -> Result<(), LimitExceeded> {
+        let exponent = u32::try_from(lists).unwrap_or(u32::MAX);
+        let cost = LIST_FACTOR.saturating_pow(exponent);
+        self.introspection_cost = self.introspection_cost.saturating_add(cost);
+        if self.introspection_cost > self.limits.max_introspection_cost {
+            return Err(LimitExceeded::IntrospectionCost(
+                self.limits.max_introspection_cost,
+            ));
+        }
+        Ok(())
+    }
+
+    /// The fragment a spread names, marked as being walked; `None` when it is unknown
+    /// (validation reports it next). A fragment already being walked is a cycle.
     fn enter(&mut self, name: &'a Name) -> Result<Option<&'a FragmentDefinition>, LimitExceeded> {
         self.spreads += 1;
-        if self.spreads > self.limits.max_complexity.saturating_mul(4).max(1000) {
+        if self.spreads > self.limits.max_complexity.max(1000) {
             return Err(LimitExceeded::Complexity(self.limits.max_complexity));
         }
         let Some(fragment) = self.document.fragments.get(name) else {
             return Ok(None);
         };
         if !self.fragments.insert(name) {
-            return Ok(None);
+            return Err(LimitExceeded::FragmentCycle(name.to_string()));
         }
         Ok(Some(&fragment.node))
     }
@@ -235,21 +288,23 @@ struct Checker(DocumentLimits);
 
 #[async_trait::async_trait]
 impl Extension for Checker {
-    async fn parse_query(
+    async fn prepare_request(
         &self,
         ctx: &ExtensionContext<'_>,
-        query: &str,
-        variables: &Variables,
-        next: NextParseQuery<'_>,
-    ) -> ServerResult<ExecutableDocument> {
-        let document = next.run(ctx, query, variables).await?;
-        self.0.check(&document).map_err(|exceeded| {
-            let error = GatewayError::bad_input("query", exceeded.to_string());
-            let mut server_error = ServerError::new(error.message(), None);
-            server_error.extensions = async_graphql::ErrorExtensions::extend(&error).extensions;
-            server_error
-        })?;
-        Ok(document)
+        mut request: Request,
+        next: NextPrepareRequest<'_>,
+    ) -> ServerResult<Request> {
+        // A document that does not parse is left to async-graphql, which reports it.
+        if let Ok(document) = async_graphql::parser::parse_query(&request.query) {
+            self.0.check(&document).map_err(|exceeded| {
+                let error = GatewayError::bad_input("query", exceeded.to_string());
+                let mut server_error = ServerError::new(error.message(), None);
+                server_error.extensions = async_graphql::ErrorExtensions::extend(&error).extensions;
+                server_error
+            })?;
+            request.set_parsed_query(document);
+        }
+        next.run(ctx, request).await
     }
 }
 
@@ -264,10 +319,13 @@ mod tests {
         max_directives: 1,
         max_introspection_depth: 15,
         max_introspection_lists: 3,
+        max_introspection_cost: 100_000,
     };
 
     fn check(query: &str) -> Result<(), LimitExceeded> {
-        LIMITS.check(&parse_query(query).expect("the test query parses"))
+        LIMITS
+            .check(&parse_query(query).expect("the test query parses"))
+            .map(|_| ())
     }
 
     #[test]
@@ -294,20 +352,29 @@ mod tests {
     }
 
     #[test]
-    fn the_standard_introspection_query_passes_the_default_limits() {
-        let limits = DocumentLimits {
-            max_depth: 12,
-            max_complexity: 5000,
-            max_directives: 8,
-            max_introspection_depth: 16,
-            max_introspection_lists: 3,
-        };
+    fn the_shipped_limits_admit_one_standard_introspection_query_not_two() {
+        let settings = crate::settings::Settings::load_without_env(None).expect("defaults load");
+        let limits = DocumentLimits::from(&settings.graphql);
         for query in [
             include_str!("../../tests/api/fixtures/introspection-query.graphql"),
             include_str!("../../tests/api/fixtures/introspection-query-full.graphql"),
         ] {
             let document = parse_query(query).expect("graphql-js's query parses");
-            assert_eq!(limits.check(&document), Ok(()));
+            let cost = limits.check(&document).expect("one standard query fits");
+            println!("introspection cost {}", cost.introspection);
+            let twice = query.replacen("__schema", "a: __schema", 1).replacen(
+                "query IntrospectionQuery {",
+                "query IntrospectionQuery { b: __schema { types { ...FullType } }",
+                1,
+            );
+            let document = parse_query(&twice).expect("the doubled query parses");
+            assert!(
+                matches!(
+                    limits.check(&document),
+                    Err(LimitExceeded::IntrospectionCost(_))
+                ),
+                "the types list asked for twice"
+            );
         }
     }
 
@@ -331,8 +398,11 @@ mod tests {
     fn a_fragment_cycle_or_an_exploding_fragment_tree_ends_the_walk() {
         assert_eq!(
             check("{ ...A } fragment A on Query { a ...A }"),
-            Ok(()),
-            "the cycle is left to validation"
+            Err(LimitExceeded::FragmentCycle("A".to_owned()))
+        );
+        assert_eq!(
+            check("{ ...A } fragment A on Query { a ...B } fragment B on Query { ...A }"),
+            Err(LimitExceeded::FragmentCycle("A".to_owned()))
         );
         let mut query = String::from("{ ...F0 }");
         for i in 0..30 {

@@ -14,14 +14,17 @@ use tower_http::cors::{AllowOrigin, CorsLayer};
 
 use crate::settings::CorsSettings;
 
-/// The request headers a browser app may send.
-const ALLOWED_HEADERS: [&str; 6] = [
+/// The request headers a browser app may send (Apollo Client adds its client name and version
+/// when an app sets `clientAwareness`).
+const ALLOWED_HEADERS: [&str; 8] = [
     "authorization",
     "content-type",
     "idempotency-key",
     "graphql-require-preflight",
     "apollo-require-preflight",
     "x-supportgraph-csrf",
+    "apollographql-client-name",
+    "apollographql-client-version",
 ];
 
 /// One allowed origin.

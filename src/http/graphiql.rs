@@ -130,7 +130,15 @@ pub async fn page(State(state): State<HttpState>) -> Response {
 }
 
 /// `GET /graphiql/assets/{*path}`: an embedded file, by `<hash>/<name>`; anything else is a 404.
-pub async fn asset(Path(path): Path<String>) -> Response {
+pub async fn asset(State(state): State<HttpState>, Path(path): Path<String>) -> Response {
+    if !state.app.settings.graphiql.enabled {
+        return StatusCode::NOT_FOUND.into_response();
+    }
+    serve_asset(&path)
+}
+
+/// One embedded asset by its hashed path, or 404.
+fn serve_asset(path: &str) -> Response {
     let Some(asset) = ASSETS.iter().find(|a| a.path == path) else {
         return StatusCode::NOT_FOUND.into_response();
     };
@@ -339,7 +347,7 @@ mod tests {
             let path = url
                 .strip_prefix(&format!("{ASSETS_PATH}/"))
                 .expect("under the assets path");
-            let response = asset(Path(path.to_owned())).await;
+            let response = serve_asset(path);
             assert_eq!(response.status(), StatusCode::OK, "{name}");
             assert_eq!(response.headers()[header::CONTENT_TYPE], content_type);
             assert_eq!(
@@ -367,7 +375,7 @@ mod tests {
             ),
             String::new(),
         ] {
-            let response = asset(Path(path.clone())).await;
+            let response = serve_asset(&path);
             assert_eq!(response.status(), StatusCode::NOT_FOUND, "{path}");
         }
     }

@@ -1,19 +1,18 @@
 //! The GraphQL endpoint: GraphQL over HTTP, as clients and the spec expect it.
 //!
 //! - The answer's media type follows `Accept` ([`ResponseFormat`]); a POST must say it carries
-//!   JSON (or, for uploads, multipart), else 415.
+//!   JSON, else 415.
 //! - The token is checked before the query runs: a request with an `Authorization` header that
 //!   fails verification is refused whole with HTTP 401 and `UNAUTHENTICATED`; a request without
 //!   one runs as a guest, and fields that need a user answer `UNAUTHENTICATED` themselves.
 //! - Documents sent by hash are resolved first ([`super::persisted`]), so mutations are refused
-//!   over GET (405) whichever way they arrive.
+//!   over GET and HEAD (405) whichever way they arrive.
 //! - A request that never executed (it did not parse or validate) has no `data`, and is a 400
 //!   for `application/graphql-response+json` or a 200 for `application/json`.
 
 use std::net::{IpAddr, SocketAddr};
 
 use async_graphql::dataloader::DataLoader;
-use async_graphql::http::MultipartOptions;
 use async_graphql::{ErrorExtensions, ServerError};
 use axum::body::Bytes;
 use axum::extract::{ConnectInfo, RawQuery, State};
@@ -30,17 +29,8 @@ use crate::graphql::idempotency::IdempotencyKey;
 /// The most keys one DataLoader batch sends to a backend (backends accept up to 200 per call).
 const MAX_LOOKUP_BATCH: usize = 100;
 
-/// A GraphQL-shaped answer carrying one error and no data.
-pub fn error_response(status: StatusCode, error: GatewayError) -> Response {
-    error_response_as(ResponseFormat::GraphqlResponse, status, error)
-}
-
-/// [`error_response`] in the format the client negotiated.
-pub fn error_response_as(
-    format: ResponseFormat,
-    status: StatusCode,
-    error: GatewayError,
-) -> Response {
+/// A GraphQL-shaped answer carrying one error and no data, in the client's format.
+pub fn error_response(format: ResponseFormat, status: StatusCode, error: GatewayError) -> Response {
     // No `locations`: the error is about the request as a whole, not a place in the query.
     let mut server_error = ServerError::new(error.message(), None);
     server_error.extensions = error.extend().extensions;
@@ -50,10 +40,13 @@ pub fn error_response_as(
 
 fn json_response(format: ResponseFormat, status: StatusCode, body: String) -> Response {
     let mut response = (status, body).into_response();
-    response.headers_mut().insert(
+    let headers = response.headers_mut();
+    headers.insert(
         header::CONTENT_TYPE,
         HeaderValue::from_static(format.content_type()),
     );
+    // The answer's type depends on `Accept`: caches must keep one per type.
+    headers.append(header::VARY, HeaderValue::from_static("accept"));
     response
 }
 
@@ -67,7 +60,7 @@ pub async fn graphql_handler(
     body: Bytes,
 ) -> Response {
     let Some(format) = ResponseFormat::negotiate(&headers) else {
-        return error_response_as(
+        return error_response(
             ResponseFormat::Json,
             StatusCode::NOT_ACCEPTABLE,
             GatewayError::bad_input(
@@ -76,12 +69,14 @@ pub async fn graphql_handler(
             ),
         );
     };
-    let refuse = |status: StatusCode, error: GatewayError| error_response_as(format, status, error);
-    let request = if method == Method::GET {
+    let refuse = |status: StatusCode, error: GatewayError| error_response(format, status, error);
+    // axum answers HEAD with the GET handler: it is a GET without a body in the answer.
+    let is_get = method == Method::GET || method == Method::HEAD;
+    let request = if is_get {
         parse_get(query_string.as_deref().unwrap_or_default())
     } else {
         match RequestBody::of(&headers) {
-            Ok(kind) => parse_post(kind, body).await,
+            Ok(kind) => parse_post(kind, &body),
             Err(error) => {
                 return refuse(
                     StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -96,9 +91,13 @@ pub async fn graphql_handler(
     };
     let registration = match state.app.persisted.resolve(&mut request).await {
         Ok(registration) => registration,
-        Err(error @ GatewayError::PersistedQueryNotFound) => {
-            // Apollo's clients read this as "send the text", whatever the format.
-            return refuse(StatusCode::OK, error);
+        Err(
+            error @ (GatewayError::PersistedQueryNotFound
+            | GatewayError::PersistedQueryNotSupported),
+        ) => {
+            // Nothing executed: the status of a request that did not validate. Apollo's link
+            // reads the code from either status and resends the text.
+            return refuse(format.not_executed_status(), error);
         }
         Err(error) => return refuse(StatusCode::BAD_REQUEST, error),
     };
@@ -137,7 +136,7 @@ pub async fn graphql_handler(
             Err(error) => return refuse(StatusCode::BAD_REQUEST, error),
         }
     }
-    if method == Method::GET && is_mutation(&request) {
+    if is_get && is_mutation(&request) {
         let error = GatewayError::bad_input(
             "query",
             "mutations are not accepted over GET; send them with POST",
@@ -201,24 +200,10 @@ fn parse_get(query_string: &str) -> Result<async_graphql::Request, GatewayError>
     })
 }
 
-/// A POST body: JSON, or a multipart upload request.
-async fn parse_post(
-    kind: RequestBody,
-    body: Bytes,
-) -> Result<async_graphql::Request, GatewayError> {
-    let parsed = match kind {
-        RequestBody::Json => serde_json::from_slice::<async_graphql::Request>(&body)
-            .map_err(|e| async_graphql::ParseRequestError::InvalidRequest(Box::new(e))),
-        RequestBody::Multipart(content_type) => {
-            async_graphql::http::receive_body(
-                Some(content_type),
-                futures::io::Cursor::new(body),
-                MultipartOptions::default(),
-            )
-            .await
-        }
-    };
-    parsed.map_err(|error| {
+/// A POST body (JSON, the one type [`RequestBody`] admits).
+fn parse_post(kind: RequestBody, body: &[u8]) -> Result<async_graphql::Request, GatewayError> {
+    let RequestBody::Json = kind;
+    serde_json::from_slice::<async_graphql::Request>(body).map_err(|error| {
         tracing::debug!(%error, "malformed GraphQL request");
         GatewayError::bad_input(
             "request",
@@ -254,10 +239,10 @@ fn refuse_token(format: ResponseFormat, error: &AuthError) -> Response {
             backend: "identity".to_owned(),
             region: None,
         };
-        return error_response_as(format, StatusCode::SERVICE_UNAVAILABLE, unavailable);
+        return error_response(format, StatusCode::SERVICE_UNAVAILABLE, unavailable);
     }
     tracing::info!(%error, "token refused");
-    let mut response = error_response_as(
+    let mut response = error_response(
         format,
         StatusCode::UNAUTHORIZED,
         GatewayError::Unauthenticated("the bearer token is invalid or expired"),
@@ -320,12 +305,21 @@ fn one_line_syntax_error(error: &mut ServerError) {
     if !error.path.is_empty() || !error.message.contains('\n') {
         return;
     }
-    let expected = error
+    // The parser's drawing ends with a `= expected ...` line; any other message is joined.
+    let Some(expected) = error
         .message
         .lines()
         .rev()
         .find_map(|line| line.trim().strip_prefix("= "))
-        .unwrap_or("unexpected input");
+        .map(str::to_owned)
+    else {
+        error.message = error
+            .message
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        return;
+    };
     let at = error
         .locations
         .first()

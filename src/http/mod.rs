@@ -15,8 +15,10 @@ use std::time::Duration;
 use std::any::Any;
 
 use axum::Router;
+use axum::extract::Request;
 use axum::http::{StatusCode, header};
-use axum::response::Response;
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
@@ -28,6 +30,8 @@ use tower_http::trace::TraceLayer;
 use crate::app::App;
 use crate::error::GatewayError;
 use crate::graphql::AppSchema;
+use crate::settings::Settings;
+use negotiation::ResponseFormat;
 
 /// What every handler can reach.
 #[derive(Clone)]
@@ -40,10 +44,8 @@ pub struct HttpState {
 
 /// The gateway's routes and middleware.
 pub fn router(state: HttpState) -> Router {
-    let server = &state.app.settings.server;
-    let deadline = Duration::from_millis(server.request_timeout_ms);
-    let body_limit = server.max_body_bytes;
-    Router::new()
+    let settings = state.app.settings.clone();
+    let routes = Router::new()
         .route(
             "/graphql",
             get(graphql::graphql_handler).post(graphql::graphql_handler),
@@ -52,16 +54,24 @@ pub fn router(state: HttpState) -> Router {
         .route("/graphiql/assets/{*path}", get(graphiql::asset))
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
-        .with_state(state.clone())
+        .with_state(state);
+    with_middleware(routes, &settings)
+}
+
+/// The middleware every route passes, outermost first: tracing, CORS, compression, GraphQL-shaped
+/// answers for what the layers below refuse, the deadline, the body limit, the panic guard.
+fn with_middleware(routes: Router, settings: &Settings) -> Router {
+    let server = &settings.server;
+    routes
         .layer(CatchPanicLayer::custom(panic_response))
-        .layer(RequestBodyLimitLayer::new(body_limit))
+        .layer(RequestBodyLimitLayer::new(server.max_body_bytes))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::GATEWAY_TIMEOUT,
-            deadline,
+            Duration::from_millis(server.request_timeout_ms),
         ))
-        .layer(axum::middleware::map_response(graphql_shaped_limits))
+        .layer(axum::middleware::from_fn(graphql_shaped_refusals))
         .layer(compression(server.compress_min_bytes))
-        .layer(cors::layer(&state.app.settings.cors))
+        .layer(cors::layer(&settings.cors))
         .layer(TraceLayer::new_for_http())
 }
 
@@ -78,8 +88,9 @@ fn compression(min_bytes: u16) -> CompressionLayer<impl Predicate> {
         .compress_when(predicate)
 }
 
-/// A panic anywhere below turns into a 500 with `INTERNAL_ERROR` and a log line, instead of a
-/// dropped connection. The panic's message is logged, never sent.
+/// A panic anywhere below turns into a 500 (which [`graphql_shaped_refusals`] gives an
+/// `INTERNAL_ERROR` body in the client's format) and a log line, instead of a dropped connection.
+/// The panic's message is logged, never sent.
 fn panic_response(panic: Box<dyn Any + Send + 'static>) -> Response {
     let detail = panic
         .downcast_ref::<String>()
@@ -87,12 +98,15 @@ fn panic_response(panic: Box<dyn Any + Send + 'static>) -> Response {
         .or_else(|| panic.downcast_ref::<&str>().copied())
         .unwrap_or("a panic without a message");
     tracing::error!(panic = %detail, "request handler panicked");
-    graphql::error_response(StatusCode::INTERNAL_SERVER_ERROR, GatewayError::Internal)
+    StatusCode::INTERNAL_SERVER_ERROR.into_response()
 }
 
-/// Gives the answers of the body-size and deadline layers, which know nothing of GraphQL, the
-/// same shape and `extensions.code` as every other error.
-async fn graphql_shaped_limits(response: Response) -> Response {
+/// Gives the answers of the layers that know nothing of GraphQL — the body limit (413), the
+/// deadline (504) and the panic guard (500) — the same shape, `extensions.code` and media type
+/// (from the request's `Accept`) as every other error.
+async fn graphql_shaped_refusals(request: Request, next: Next) -> Response {
+    let format = ResponseFormat::negotiate(request.headers()).unwrap_or(ResponseFormat::Json);
+    let response = next.run(request).await;
     let is_graphql = response
         .headers()
         .get(header::CONTENT_TYPE)
@@ -104,23 +118,21 @@ async fn graphql_shaped_limits(response: Response) -> Response {
     if is_graphql {
         return response;
     }
-    match response.status() {
-        StatusCode::PAYLOAD_TOO_LARGE => graphql::error_response(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            GatewayError::bad_input("request", "the request body is too large"),
-        ),
-        StatusCode::GATEWAY_TIMEOUT => {
-            graphql::error_response(StatusCode::GATEWAY_TIMEOUT, GatewayError::DeadlineExceeded)
+    let error = match response.status() {
+        StatusCode::PAYLOAD_TOO_LARGE => {
+            GatewayError::bad_input("request", "the request body is too large")
         }
-        _ => response,
-    }
+        StatusCode::GATEWAY_TIMEOUT => GatewayError::DeadlineExceeded,
+        StatusCode::INTERNAL_SERVER_ERROR => GatewayError::Internal,
+        _ => return response,
+    };
+    graphql::error_response(format, response.status(), error)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use axum::body::Body;
-    use axum::http::Request;
     use tower::ServiceExt;
 
     #[tokio::test]
@@ -128,18 +140,22 @@ mod tests {
         async fn panics() -> &'static str {
             panic!("a backend sent something no one expected")
         }
-        let router = Router::new()
-            .route("/boom", get(panics))
-            .layer(CatchPanicLayer::custom(panic_response));
+        let settings = Settings::load_without_env(None).expect("the defaults load");
+        let router = with_middleware(Router::new().route("/boom", get(panics)), &settings);
+        let request = Request::get("/boom")
+            .header(header::ACCEPT, "application/graphql-response+json")
+            .body(Body::empty())
+            .expect("a request");
         let response = router
-            .oneshot(
-                Request::get("/boom")
-                    .body(Body::empty())
-                    .expect("a request"),
-            )
+            .oneshot(request)
             .await
             .expect("an answer, not a dropped connection");
         assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        assert!(
+            response.headers()[header::CONTENT_TYPE]
+                .to_str()
+                .is_ok_and(|t| t.starts_with("application/graphql-response+json"))
+        );
         let body = axum::body::to_bytes(response.into_body(), 10_000)
             .await
             .expect("a body");

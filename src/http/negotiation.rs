@@ -39,48 +39,110 @@ impl ResponseFormat {
 
     /// The format of the request's `Accept` header, or `None` when it accepts neither type
     /// (answered with 406). No header, or `*/*`, means `application/json`, as the spec says.
+    ///
+    /// Each type gets the quality of the most specific range that matches it (so
+    /// `application/json;q=0, */*` refuses JSON); the higher quality wins, and on a tie the
+    /// type the client listed first.
     pub fn negotiate(headers: &HeaderMap) -> Option<Self> {
-        let mut ranges: Vec<(f32, usize, &str)> = Vec::new();
-        let mut any_header = false;
-        for value in headers.get_all(header::ACCEPT) {
-            any_header = true;
-            let Ok(value) = value.to_str() else { continue };
-            for (position, range) in value.split(',').enumerate() {
-                let mut parts = range.split(';');
-                let media = parts.next().unwrap_or_default().trim();
-                let quality = parts
-                    .filter_map(|p| p.trim().strip_prefix("q="))
-                    .find_map(|q| q.trim().parse::<f32>().ok())
-                    .unwrap_or(1.0);
-                if !media.is_empty() && quality > 0.0 {
-                    ranges.push((quality, position, media));
-                }
-            }
-        }
-        if !any_header {
+        let Some(ranges) = media_ranges(headers) else {
             return Some(Self::Json);
-        }
-        // Highest quality first; among equals, the client's own order.
-        ranges.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-        ranges.into_iter().find_map(|(_, _, media)| {
-            let media = media.to_ascii_lowercase();
-            match media.as_str() {
-                "application/graphql-response+json" => Some(Self::GraphqlResponse),
-                "application/json" | "application/*" | "*/*" => Some(Self::Json),
-                _ => None,
-            }
-        })
+        };
+        let rank = |format: Self| {
+            let (kind, subtype) = match format {
+                Self::GraphqlResponse => ("application", "graphql-response+json"),
+                Self::Json => ("application", "json"),
+            };
+            ranges
+                .iter()
+                .filter_map(|range| {
+                    let specificity = match (range.kind.as_str(), range.subtype.as_str()) {
+                        (k, s) if k == kind && s == subtype => 2,
+                        (k, "*") if k == kind => 1,
+                        ("*", "*") => 0,
+                        _ => return None,
+                    };
+                    Some((specificity, range.quality, range.position))
+                })
+                .max_by_key(|(specificity, _, _)| *specificity)
+                .map(|(_, quality, position)| (quality, position))
+        };
+        // On a complete tie (`*/*`), the later candidate wins: `application/json`.
+        let candidates = [Self::GraphqlResponse, Self::Json];
+        candidates
+            .into_iter()
+            .filter_map(|format| {
+                rank(format)
+                    .filter(|(quality, _)| *quality > 0)
+                    .map(|(quality, position)| (format, quality, position))
+            })
+            .max_by(|a, b| a.1.cmp(&b.1).then(b.2.cmp(&a.2)))
+            .map(|(format, _, _)| format)
     }
 }
 
-/// What a POST body is, by its `Content-Type`.
+/// One media range of an `Accept` header.
+struct MediaRange {
+    kind: String,
+    subtype: String,
+    /// Quality in thousandths (q=0.9 is 900).
+    quality: u16,
+    /// Where the client listed it, across every `Accept` header.
+    position: usize,
+}
+
+/// The media ranges of every `Accept` header, or `None` when there is no such header (which
+/// means `application/json`).
+fn media_ranges(headers: &HeaderMap) -> Option<Vec<MediaRange>> {
+    let mut values = headers.get_all(header::ACCEPT).iter().peekable();
+    values.peek()?;
+    let mut ranges = Vec::new();
+    for value in values {
+        let Ok(value) = value.to_str() else { continue };
+        for range in value.split(',') {
+            let mut parts = range.split(';');
+            let media = parts.next().unwrap_or_default().trim().to_ascii_lowercase();
+            let Some((kind, subtype)) = media.split_once('/') else {
+                continue;
+            };
+            let quality = parts
+                .filter_map(|p| {
+                    let (name, value) = p.split_once('=')?;
+                    name.trim().eq_ignore_ascii_case("q").then(|| value.trim())
+                })
+                .find_map(parse_quality)
+                .unwrap_or(1000);
+            ranges.push(MediaRange {
+                kind: kind.trim().to_owned(),
+                subtype: subtype.trim().to_owned(),
+                quality,
+                position: ranges.len(),
+            });
+        }
+    }
+    if ranges.is_empty() {
+        // Only unreadable values: treat like no preference.
+        return None;
+    }
+    Some(ranges)
+}
+
+/// A `q` value (`0`, `0.5`, `1.000`) in thousandths, or `None` when it is not one.
+fn parse_quality(text: &str) -> Option<u16> {
+    let value: f32 = text.parse().ok()?;
+    if !(0.0..=1.0).contains(&value) {
+        return None;
+    }
+    // In range 0..=1, so the product fits and is not NaN.
+    Some((value * 1000.0).round() as u16)
+}
+
+/// What a POST body is, by its `Content-Type`. Only JSON: no field takes a file yet, so
+/// `multipart/form-data` (which a browser may send to any origin without a preflight) is refused
+/// until one does, together with a CSRF guard for it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RequestBody {
     /// `application/json` (any parameters).
     Json,
-    /// `multipart/form-data` (the GraphQL multipart request spec, for uploads), with the full
-    /// header value, whose boundary the parser needs.
-    Multipart(String),
 }
 
 /// Why a POST body is refused before it is read.
@@ -111,7 +173,6 @@ impl RequestBody {
             .to_ascii_lowercase();
         match essence.as_str() {
             "application/json" => Ok(Self::Json),
-            "multipart/form-data" => Ok(Self::Multipart(text.to_owned())),
             _ => Err(BodyTypeError::Unsupported(
                 text.chars().take(100).collect::<String>(),
             )),
@@ -165,10 +226,31 @@ mod tests {
         );
         assert_eq!(accept(Some("text/html")), None);
         assert_eq!(accept(Some("text/html, */*;q=0.1")), Some(Json));
+        assert_eq!(
+            accept(Some("application/json;q=0, */*")),
+            Some(GraphqlResponse),
+            "the most specific range decides a type's quality"
+        );
+        assert_eq!(accept(Some("application/json;Q=0")), None);
+        assert_eq!(accept(Some("application/*")), Some(Json));
     }
 
     #[test]
-    fn only_json_and_multipart_bodies_are_graphql_requests() {
+    fn ties_follow_the_client_order_across_header_lines() {
+        let mut headers = HeaderMap::new();
+        headers.append(header::ACCEPT, HeaderValue::from_static("application/json"));
+        headers.append(
+            header::ACCEPT,
+            HeaderValue::from_static("application/graphql-response+json"),
+        );
+        assert_eq!(
+            ResponseFormat::negotiate(&headers),
+            Some(ResponseFormat::Json)
+        );
+    }
+
+    #[test]
+    fn only_json_bodies_are_graphql_requests() {
         let of = |value: Option<&'static str>| {
             let mut headers = HeaderMap::new();
             if let Some(value) = value {
@@ -182,11 +264,8 @@ mod tests {
             of(Some("Application/JSON; charset=utf-8")),
             Ok(RequestBody::Json)
         );
-        assert!(matches!(
-            of(Some("multipart/form-data; boundary=x")),
-            Ok(RequestBody::Multipart(_))
-        ));
         for refused in [
+            "multipart/form-data; boundary=x",
             "text/plain",
             "application/x-www-form-urlencoded",
             "application/graphql",

@@ -31,6 +31,7 @@ const MAX_LOCAL_BYTES: u64 = 64 * 1024 * 1024;
 pub struct PersistedQueries {
     enabled: bool,
     ttl: Duration,
+    max_bytes: usize,
     prefix: String,
     redis: Option<Arc<RedisTier>>,
     local: moka::future::Cache<String, Arc<str>>,
@@ -62,6 +63,7 @@ impl PersistedQueries {
         Self {
             enabled: settings.automatic,
             ttl,
+            max_bytes: settings.automatic_max_bytes,
             prefix: prefix.to_owned(),
             redis,
             local: moka::future::Cache::builder()
@@ -112,6 +114,9 @@ impl PersistedQueries {
                 "extensions.persistedQuery.sha256Hash",
                 "the hash is not the SHA-256 of the query",
             ));
+        }
+        if request.query.len() > self.max_bytes {
+            return Ok(None);
         }
         Ok(Some(Registration {
             hash,
@@ -181,6 +186,7 @@ mod tests {
         let settings = PersistedDocumentsSettings {
             automatic: enabled,
             automatic_ttl_seconds: 60,
+            automatic_max_bytes: 100,
         };
         PersistedQueries::new(&settings, "test", None)
     }
@@ -222,6 +228,18 @@ mod tests {
                 .is_none()
         );
         assert_eq!(hash_only.query, query);
+    }
+
+    #[tokio::test]
+    async fn a_document_above_the_size_limit_runs_but_is_not_kept() {
+        let store = store(true);
+        let query = format!("{{ me {{ userId }} }} # {}", "x".repeat(100));
+        let hash = sha256_hex(&query);
+        let registration = store
+            .resolve(&mut by_hash(&query, &hash))
+            .await
+            .expect("the hash matches");
+        assert!(registration.is_none());
     }
 
     #[tokio::test]

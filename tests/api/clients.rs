@@ -1,10 +1,12 @@
 //! Real clients against a real gateway: GraphiQL in Chromium, the `graphql-http` conformance
-//! audit, and Apollo Client's normalised cache and persisted queries. The clients are the Node
-//! scripts in `tests/clients/` (pinned in its `package-lock.json`); each test spawns a gateway,
-//! runs one script with `GATEWAY_URL` (and `GATEWAY_TOKEN`) and passes when the script exits 0.
+//! audit, Apollo Client's normalised cache and persisted queries, and Python `gql`. The clients
+//! are the scripts in `tests/clients/` (Node ones pinned in its `package-lock.json`, Python ones in
+//! its `requirements.txt`); each test spawns a gateway, runs one script with `GATEWAY_URL` (and
+//! `GATEWAY_TOKEN`) and passes when the script exits 0.
 //!
-//! They need `node`, `tests/clients/node_modules` (`npm ci --prefix tests/clients`) and, for the
-//! browser, `/usr/bin/chromium` (`apt-get install chromium`). Without them the tests are skipped,
+//! They need `node`, `tests/clients/node_modules` (`npm ci --prefix tests/clients`), for the
+//! browser `/usr/bin/chromium` (`apt-get install chromium`), and for Python a virtualenv at
+//! `tests/clients/.venv` with the requirements installed. Without them the tests are skipped,
 //! except under `CI=true`, where that is a failure.
 
 use std::path::{Path, PathBuf};
@@ -26,25 +28,56 @@ fn clients_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/clients")
 }
 
-/// Whether what a script needs is installed. When it is not: a failure under `CI=true`,
-/// otherwise a "skipping" note and `false`.
-async fn prerequisites_present(needs_browser: bool) -> bool {
-    let mut missing = Vec::new();
-    let node = Command::new("node")
-        .arg("--version")
+/// What a client script needs installed.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Needs {
+    /// Node and `tests/clients/node_modules`.
+    Node,
+    /// Node, its modules and Chromium.
+    NodeAndBrowser,
+    /// The Python virtualenv `tests/clients/.venv` with `requirements.txt` installed.
+    Python,
+}
+
+/// The Python interpreter of the clients' virtualenv.
+fn python() -> PathBuf {
+    clients_dir().join(".venv/bin/python")
+}
+
+/// Whether `program args` runs and exits 0.
+async fn runs(program: &Path, args: &[&str]) -> bool {
+    Command::new(program)
+        .args(args)
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .status()
-        .await;
-    if !node.is_ok_and(|status| status.success()) {
-        missing.push("`node` (Node.js 20 or later) is not on PATH".to_owned());
+        .await
+        .is_ok_and(|status| status.success())
+}
+
+/// Whether what a script needs is installed. When it is not: a failure under `CI=true`,
+/// otherwise a "skipping" note and `false`.
+async fn prerequisites_present(needs: Needs) -> bool {
+    let mut missing = Vec::new();
+    if needs == Needs::Python {
+        if !runs(&python(), &["-c", "import gql"]).await {
+            missing.push(
+                "tests/clients/.venv with gql is missing: run `python3 -m venv tests/clients/.venv && tests/clients/.venv/bin/pip install -r tests/clients/requirements.txt`"
+                    .to_owned(),
+            );
+        }
+    } else {
+        if !runs(Path::new("node"), &["--version"]).await {
+            missing.push("`node` (Node.js 20 or later) is not on PATH".to_owned());
+        }
+        if !clients_dir().join("node_modules").is_dir() {
+            missing.push(
+                "tests/clients/node_modules is missing: run `npm ci --prefix tests/clients`"
+                    .to_owned(),
+            );
+        }
     }
-    if !clients_dir().join("node_modules").is_dir() {
-        missing.push(
-            "tests/clients/node_modules is missing: run `npm ci --prefix tests/clients`".to_owned(),
-        );
-    }
-    if needs_browser && !Path::new(CHROMIUM).exists() {
+    if needs == Needs::NodeAndBrowser && !Path::new(CHROMIUM).exists() {
         missing.push(format!(
             "{CHROMIUM} is missing: run `apt-get install chromium`"
         ));
@@ -61,10 +94,15 @@ async fn prerequisites_present(needs_browser: bool) -> bool {
     false
 }
 
-/// Runs `node tests/clients/<script>` with `env`, and panics with its output unless it exits 0
-/// within [`SCRIPT_TIMEOUT`].
+/// Runs `tests/clients/<script>` (with Python for `.py`, else Node) with `env`, and panics with
+/// its output unless it exits 0 within [`SCRIPT_TIMEOUT`].
 async fn run_script(script: &str, env: &[(&str, &str)]) {
-    let mut command = Command::new("node");
+    let program = if script.ends_with(".py") {
+        python()
+    } else {
+        PathBuf::from("node")
+    };
+    let mut command = Command::new(program);
     command
         .arg(script)
         .current_dir(clients_dir())
@@ -75,7 +113,7 @@ async fn run_script(script: &str, env: &[(&str, &str)]) {
     for (key, value) in env {
         command.env(key, value);
     }
-    let child = command.spawn().expect("node starts");
+    let child = command.spawn().expect("the script starts");
     let output = match tokio::time::timeout(SCRIPT_TIMEOUT, child.wait_with_output()).await {
         Ok(output) => output.expect("the script's output is readable"),
         Err(_) => panic!("{script} did not finish within {SCRIPT_TIMEOUT:?} (killed)"),
@@ -96,7 +134,7 @@ async fn run_script(script: &str, env: &[(&str, &str)]) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn graphiql_boots_offline_shows_docs_and_runs_the_prefilled_dashboard_in_chromium() {
-    if !prerequisites_present(true).await {
+    if !prerequisites_present(Needs::NodeAndBrowser).await {
         return;
     }
     let app = spawn_app().await;
@@ -105,7 +143,7 @@ async fn graphiql_boots_offline_shows_docs_and_runs_the_prefilled_dashboard_in_c
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_graphql_http_audit_finds_no_failed_must() {
-    if !prerequisites_present(false).await {
+    if !prerequisites_present(Needs::Node).await {
         return;
     }
     let app = spawn_app().await;
@@ -114,13 +152,27 @@ async fn the_graphql_http_audit_finds_no_failed_must() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn apollo_clients_cache_updates_from_a_mutation_payload_and_persisted_queries_round_trip() {
-    if !prerequisites_present(false).await {
+    if !prerequisites_present(Needs::Node).await {
         return;
     }
     let app = spawn_app().await;
     let token = app.token(GLOBEX_USER);
     run_script(
         "apollo-cache.mjs",
+        &[("GATEWAY_URL", &app.address), ("GATEWAY_TOKEN", &token)],
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn python_gql_fetches_the_schema_by_introspection_and_runs_a_query() {
+    if !prerequisites_present(Needs::Python).await {
+        return;
+    }
+    let app = spawn_app().await;
+    let token = app.token(GLOBEX_USER);
+    run_script(
+        "gql-schema.py",
         &[("GATEWAY_URL", &app.address), ("GATEWAY_TOKEN", &token)],
     )
     .await;

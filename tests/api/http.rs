@@ -95,7 +95,11 @@ async fn bodies_that_are_not_graphql_requests_get_415_and_unacceptable_accepts_4
         .await
         .expect("answers");
     assert_eq!(no_type.status(), 415);
-    for content_type in ["text/plain", "application/x-www-form-urlencoded"] {
+    for content_type in [
+        "text/plain",
+        "application/x-www-form-urlencoded",
+        "multipart/form-data; boundary=x",
+    ] {
         let response = app
             .http
             .post(&url)
@@ -172,7 +176,29 @@ async fn probes_and_graphiql_answer() {
     assert_eq!(ready["status"], "ready");
     let graphiql = get("/graphiql").await.expect("answers");
     assert_eq!(graphiql.status(), 200);
-    assert!(graphiql.text().await.expect("html").contains("/graphql"));
+    let html = graphiql.text().await.expect("html");
+    assert!(html.contains("/graphql"));
+    let asset = first_asset_url(&html);
+    let script = get(&asset).await.expect("answers");
+    assert_eq!(script.status(), 200, "{asset}");
+    assert!(
+        script.headers()["cache-control"]
+            .to_str()
+            .expect("ASCII")
+            .contains("immutable")
+    );
+}
+
+/// The first `/graphiql/assets/...` URL the page references.
+fn first_asset_url(html: &str) -> String {
+    let start = html
+        .find("/graphiql/assets/")
+        .expect("the page loads assets");
+    html[start..]
+        .split(['"', '\''])
+        .next()
+        .expect("a URL")
+        .to_owned()
 }
 
 #[tokio::test]
@@ -218,6 +244,23 @@ async fn graphiql_and_introspection_can_be_switched_off() {
         .await
         .expect("answers");
     assert_eq!(graphiql.status(), 404);
+    let enabled = spawn_app().await;
+    let html = enabled
+        .http
+        .get(format!("{}/graphiql", enabled.address))
+        .send()
+        .await
+        .expect("answers")
+        .text()
+        .await
+        .expect("html");
+    let asset = app
+        .http
+        .get(format!("{}{}", app.address, first_asset_url(&html)))
+        .send()
+        .await
+        .expect("answers");
+    assert_eq!(asset.status(), 404, "no assets either");
     let answer = app
         .graphql(None, "{ __schema { types { name } } }", Value::Null)
         .await;
@@ -227,4 +270,51 @@ async fn graphiql_and_introspection_can_be_switched_off() {
         "{}",
         answer.body
     );
+}
+
+#[tokio::test]
+async fn a_mutation_over_head_is_refused_like_over_get() {
+    let app = spawn_app().await;
+    let mutation = r#"mutation { requestToolAuthorization(input: { tool: INVOICES, customerNumber: "1000102", justification: "reconciling" }) { authorization { status } } }"#;
+    let before = app.backend_calls();
+    for request in [
+        app.http
+            .head(format!("{}/graphql", app.address))
+            .query(&[("query", mutation)]),
+        app.http
+            .head(format!("{}/graphql", app.address))
+            .header("content-type", "application/json")
+            .body(serde_json::json!({ "query": mutation }).to_string()),
+    ] {
+        let response = request
+            .bearer_auth(app.token(GLOBEX_USER))
+            .send()
+            .await
+            .expect("answers");
+        assert_ne!(response.status(), 200, "a HEAD never runs a mutation");
+    }
+    assert_eq!(app.backend_calls(), before, "nothing ran");
+}
+
+#[tokio::test]
+async fn the_body_limit_answers_in_the_format_the_client_accepts() {
+    let app = spawn_app_with(|s| s.server.max_body_bytes = 1_000).await;
+    let huge = format!("{{ __typename }} # {}", "x".repeat(5_000));
+    let response = app
+        .http
+        .post(format!("{}/graphql", app.address))
+        .header("content-type", "application/json")
+        .header("accept", "application/json")
+        .body(serde_json::json!({ "query": huge }).to_string())
+        .send()
+        .await
+        .expect("answers");
+    let answer = Answer::from_response(response).await;
+    assert_eq!(answer.status, 413);
+    assert!(
+        answer.content_type.starts_with("application/json"),
+        "{}",
+        answer.content_type
+    );
+    assert_eq!(answer.error_codes(), ["BAD_USER_INPUT"]);
 }
