@@ -68,6 +68,29 @@ pub struct Settings {
     pub cors: CorsSettings,
     /// Documents registered by hash (automatic persisted queries).
     pub persisted_documents: PersistedDocumentsSettings,
+    /// What one request, and one principal over time, may cost the backends.
+    pub limits: LimitsSettings,
+}
+
+/// What one request, and one principal over time, may cost. Many companies share the
+/// backends: these keep one caller from using up what the others need.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LimitsSettings {
+    /// Most backend calls one operation may cause, estimated before it runs (and counted while
+    /// it runs, as a backstop).
+    pub max_backend_calls: u32,
+    /// Most root fields (aliases included) in one operation.
+    pub max_root_fields: usize,
+    /// Most mutation root fields in one request.
+    pub max_mutations: usize,
+    /// Largest answer, in bytes of JSON; past it the request ends with an error.
+    pub max_response_bytes: usize,
+    /// Per principal (a token's `sub`, or a partner's client id): how many backend-call units a
+    /// burst may use. A request costs its estimated backend calls, at least 1.
+    pub rate_burst: u32,
+    /// Per principal: backend-call units given back per second.
+    pub rate_per_second: u32,
 }
 
 /// The embedded GraphiQL explorer at `/graphiql`, served from the binary (no CDN).
@@ -246,6 +269,10 @@ pub struct AuthSettings {
 pub struct GuestSettings {
     /// Lookups one client address may make per minute; more are `RATE_LIMITED`.
     pub lookups_per_minute: u32,
+    /// Failed lookups (no such order) against one customer number per minute, from all
+    /// addresses together; more lookups for it are `RATE_LIMITED`, so order numbers cannot be
+    /// guessed from many addresses.
+    pub failed_lookups_per_customer_per_minute: u32,
 }
 
 /// The simulated backends.
@@ -489,6 +516,31 @@ impl Settings {
         }
         if self.guest.lookups_per_minute == 0 {
             return Err(rejected("guest.lookups_per_minute", "must be at least 1"));
+        }
+        if self.guest.failed_lookups_per_customer_per_minute == 0 {
+            return Err(rejected(
+                "guest.failed_lookups_per_customer_per_minute",
+                "must be at least 1",
+            ));
+        }
+        let l = &self.limits;
+        for (key, value) in [
+            ("limits.max_backend_calls", l.max_backend_calls as usize),
+            ("limits.max_root_fields", l.max_root_fields),
+            ("limits.max_mutations", l.max_mutations),
+            ("limits.max_response_bytes", l.max_response_bytes),
+            ("limits.rate_burst", l.rate_burst as usize),
+            ("limits.rate_per_second", l.rate_per_second as usize),
+        ] {
+            if value == 0 {
+                return Err(rejected(key, "must be at least 1"));
+            }
+        }
+        if l.rate_burst < l.max_backend_calls {
+            return Err(rejected(
+                "limits.rate_burst",
+                "must be at least limits.max_backend_calls, or the largest request allowed could never run",
+            ));
         }
         self.validate_http()?;
         for (instance, spec) in &self.sandbox.faults {
