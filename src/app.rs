@@ -11,8 +11,9 @@ use crate::auth::{ProfileCache, TokenVerifier};
 use crate::cache::{Cache, IdempotencyStore};
 use crate::carriers::CarrierDirectory;
 use crate::countries::{CountryDirectory, InventorySystem};
+use crate::graphql::document_limits::DocumentLimits;
 use crate::http::persisted::PersistedQueries;
-use crate::limits::GuestLimiter;
+use crate::limits::{GuestLimiter, PrincipalLimiter};
 use crate::settings::Settings;
 
 /// Everything a request may need, built once by [`crate::startup::Application::build`].
@@ -35,10 +36,17 @@ pub struct App {
     pub profiles: ProfileCache,
     /// Verifies bearer tokens against the identity provider's key set.
     pub tokens: TokenVerifier,
-    /// Limits anonymous order lookups per client address.
+    /// Limits anonymous order lookups per client address and, across addresses, failed lookups
+    /// per customer number (shared through Redis when configured).
     pub guest_limiter: GuestLimiter,
+    /// Token buckets of backend-call units per signed-in principal, checked before a request
+    /// runs (shared through Redis when configured).
+    pub rate_limits: PrincipalLimiter,
     /// Documents registered by hash (automatic persisted queries).
     pub persisted: PersistedQueries,
+    /// What a document may ask for before it runs: depth, complexity, introspection, root
+    /// fields, mutations, estimated backend calls.
+    pub document_limits: DocumentLimits,
     /// The sandbox identity provider and the demo user whose token GraphiQL pre-fills; `None`
     /// in production or when `graphiql.prefill_demo_token` is off.
     pub demo_identity: Option<DemoIdentity>,

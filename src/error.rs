@@ -32,6 +32,8 @@ pub enum ErrorCode {
     DeadlineExceeded,
     /// A bug or misconfiguration on our side.
     InternalError,
+    /// The answer would be larger than one answer may be.
+    ResponseTooLarge,
     /// A document sent by hash alone is not registered (yet): send its text with the hash.
     PersistedQueryNotFound,
     /// Documents by hash are switched off on this gateway.
@@ -53,6 +55,7 @@ impl ErrorCode {
             Self::RateLimited => "RATE_LIMITED",
             Self::DeadlineExceeded => "DEADLINE_EXCEEDED",
             Self::InternalError => "INTERNAL_ERROR",
+            Self::ResponseTooLarge => "RESPONSE_TOO_LARGE",
             Self::PersistedQueryNotFound => "PERSISTED_QUERY_NOT_FOUND",
             Self::PersistedQueryNotSupported => "PERSISTED_QUERY_NOT_SUPPORTED",
         }
@@ -111,6 +114,18 @@ pub enum GatewayError {
     DeadlineExceeded,
     /// A bug or misconfiguration; the details are in the logs.
     Internal,
+    /// The operation would cause more backend calls than one request may.
+    OverBudget {
+        /// The estimate.
+        estimate: u32,
+        /// The limit.
+        max: u32,
+    },
+    /// The answer grew past `limits.max_response_bytes`.
+    ResponseTooLarge {
+        /// The cap, in bytes.
+        max_bytes: usize,
+    },
     /// A document sent by hash alone is not registered.
     PersistedQueryNotFound,
     /// Documents by hash are switched off.
@@ -145,6 +160,12 @@ impl GatewayError {
                 "the request took longer than the gateway allows; try again".to_owned()
             }
             Self::Internal => "internal error".to_owned(),
+            Self::OverBudget { estimate, max } => format!(
+                "this operation would make about {estimate} backend calls; at most {max} are allowed per request: ask for less, or split it"
+            ),
+            Self::ResponseTooLarge { max_bytes } => format!(
+                "the answer would be larger than {max_bytes} bytes: ask for fewer items or fields, or page through them"
+            ),
             // The exact messages of Apollo's protocol, which some clients match on.
             Self::PersistedQueryNotFound => "PersistedQueryNotFound".to_owned(),
             Self::PersistedQueryNotSupported => "PersistedQueryNotSupported".to_owned(),
@@ -166,6 +187,8 @@ impl GatewayError {
             Self::RateLimited { .. } => ErrorCode::RateLimited,
             Self::DeadlineExceeded => ErrorCode::DeadlineExceeded,
             Self::Internal => ErrorCode::InternalError,
+            Self::OverBudget { .. } => ErrorCode::BadUserInput,
+            Self::ResponseTooLarge { .. } => ErrorCode::ResponseTooLarge,
             Self::PersistedQueryNotFound => ErrorCode::PersistedQueryNotFound,
             Self::PersistedQueryNotSupported => ErrorCode::PersistedQueryNotSupported,
         }
@@ -179,13 +202,26 @@ impl GatewayError {
         }
     }
 
-    /// A backend failure, logged in full here and reduced to its backend name for the caller.
+    /// A backend failure, logged in full here and reduced to its backend name for the caller; a
+    /// request an adapter refused to build is `INTERNAL_ERROR` (the edge should have refused it).
     pub fn from_adapter(error: &AdapterError, region: Option<Region>) -> Self {
+        if let AdapterError::InvalidRequest { .. } = error {
+            // The edge checks every identifier before an adapter sees it: this is our bug.
+            return Self::internal(error);
+        }
         tracing::warn!(%error, "backend failure reported to the caller as BACKEND_UNAVAILABLE");
         Self::BackendUnavailable {
             backend: error.backend().to_owned(),
             region,
         }
+    }
+
+    /// The error as a request-level GraphQL error: no path, no `locations` (it is about the
+    /// request as a whole), with its `extensions`.
+    pub fn to_server_error(&self) -> async_graphql::ServerError {
+        let mut error = async_graphql::ServerError::new(self.message(), None);
+        error.extensions = self.extend().extensions;
+        error
     }
 
     /// A bug or misconfiguration: logged in full, reported as `INTERNAL_ERROR`.
@@ -212,6 +248,12 @@ impl ErrorExtensions for GatewayError {
                 }
                 Self::NotEntitled => e.set("category", "FORBIDDEN"),
                 Self::BadUserInput { field, .. } => e.set("field", field.as_str()),
+                Self::ResponseTooLarge { max_bytes } => e.set("maxResponseBytes", *max_bytes),
+                Self::OverBudget { estimate, max } => {
+                    e.set("field", "query");
+                    e.set("estimatedBackendCalls", *estimate);
+                    e.set("maxBackendCalls", *max);
+                }
                 Self::RateLimited {
                     retry_after_seconds,
                 } => e.set("retryAfterSeconds", *retry_after_seconds),

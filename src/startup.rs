@@ -24,9 +24,10 @@ use crate::auth::{KeySetClientError, ProfileCache, TokenVerifier};
 use crate::cache::{Cache, IdempotencyStore, RedisConfigError};
 use crate::carriers::{CarrierDirectory, CarriersError};
 use crate::countries::{CountriesError, CountryDirectory, InventorySystem};
+use crate::graphql::document_limits::DocumentLimits;
 use crate::http::persisted::PersistedQueries;
 use crate::http::{HttpState, router};
-use crate::limits::GuestLimiter;
+use crate::limits::{GuestLimiter, PrincipalLimiter};
 use crate::settings::Settings;
 use crate::settings::{Profile, ResilienceSettings};
 use jsonwebtoken::jwk::Jwk;
@@ -325,7 +326,12 @@ impl Application {
             cache.shared_tier(),
         );
         let demo_identity = demo_identity(&settings)?;
+        // Rate limits live next to the cache's shared tier, so N instances enforce one limit.
+        let rate_limits =
+            PrincipalLimiter::new(&settings.limits, cache.prefix(), cache.shared_tier());
+        let guest_limiter = GuestLimiter::new(&settings.guest, cache.prefix(), cache.shared_tier());
         let app = Arc::new(App {
+            document_limits: DocumentLimits::from(&settings),
             persisted,
             demo_identity,
             tokens: TokenVerifier::new(&settings.auth, jwks_url, &refused_keys)?,
@@ -336,7 +342,8 @@ impl Application {
             ),
             cache,
             idempotency,
-            guest_limiter: GuestLimiter::new(settings.guest.lookups_per_minute),
+            guest_limiter,
+            rate_limits,
             settings,
             countries,
             carriers,

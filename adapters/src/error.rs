@@ -36,6 +36,16 @@ pub enum AdapterError {
         /// The backend instance.
         backend: String,
     },
+    /// The request could not be built, so it was never sent: an identifier that fails its type,
+    /// a URL too long for any server, a body that does not serialise. The caller's (or the
+    /// gateway's) fault, never the backend's: it is not retried and no circuit breaker counts it.
+    #[error("{backend}: the request was not sent: {detail}")]
+    InvalidRequest {
+        /// The backend instance.
+        backend: String,
+        /// What was wrong with the request (client-supplied values clipped).
+        detail: String,
+    },
     /// The backend answered, but with a payload that does not follow its contract.
     #[error("{backend} sent a payload that breaks its contract: {detail}")]
     Decode {
@@ -54,7 +64,19 @@ impl AdapterError {
             | Self::Status { backend, .. }
             | Self::Transport { backend, .. }
             | Self::CircuitOpen { backend }
+            | Self::InvalidRequest { backend, .. }
             | Self::Decode { backend, .. } => backend,
+        }
+    }
+
+    /// Whether the error says something about the backend's health: only timeouts, transport
+    /// failures and 5xx answers do. A request that was never sent, a 4xx, an open breaker or a
+    /// payload that breaks the contract do not.
+    pub fn is_backend_fault(&self) -> bool {
+        match self {
+            Self::Timeout { .. } | Self::Transport { .. } => true,
+            Self::Status { status, .. } => *status >= 500,
+            Self::CircuitOpen { .. } | Self::InvalidRequest { .. } | Self::Decode { .. } => false,
         }
     }
 }

@@ -1,5 +1,11 @@
 //! One trait per backend capability. The gateway holds them as `Arc<dyn ...>` and never learns
 //! which implementation (HTTP adapter, sandbox, test double) is behind them.
+//!
+//! Identifiers cross the ports as text, but every implementation over HTTP checks each one
+//! against its type in [`crate::model::ids`] (and free text against
+//! [`FreeText`](crate::model::FreeText)) before it builds a request, refusing with
+//! [`AdapterError::InvalidRequest`] — which no breaker counts. The gateway checks them first, at
+//! its edge; this is the second line.
 
 use async_trait::async_trait;
 
@@ -8,6 +14,7 @@ use crate::model::{
     AuthorizationRefusal, InventoryChange, InventoryItem, InventoryRefusal, InventoryRequest,
     Order, OrderPage, OrderQuery, Region, Tool, ToolAuthorization, UserProfile,
 };
+use crate::resilience::BreakerReport;
 
 /// One regional instance of the order-status system.
 #[async_trait]
@@ -20,6 +27,12 @@ pub trait OrderBackend: Send + Sync {
 
     /// Fetches orders by order number in one call; unknown numbers are simply absent.
     async fn orders_by_number(&self, order_numbers: &[String]) -> Result<Vec<Order>, AdapterError>;
+
+    /// Where this instance's circuit breakers stand, one per operation called so far (none for
+    /// an implementation without breakers).
+    fn breakers(&self) -> Vec<BreakerReport> {
+        Vec::new()
+    }
 }
 
 /// The registration system: profiles, the company's customer numbers, tool authorisations.
@@ -37,6 +50,11 @@ pub trait RegistrationBackend: Send + Sync {
         customer_number: &str,
         justification: &str,
     ) -> Result<Result<ToolAuthorization, AuthorizationRefusal>, AdapterError>;
+
+    /// Where this backend's circuit breakers stand, one per operation called so far.
+    fn breakers(&self) -> Vec<BreakerReport> {
+        Vec::new()
+    }
 }
 
 /// A regional inventory system (US Inventory OnLine, the EU Services Assistant).
@@ -60,4 +78,9 @@ pub trait InventoryBackend: Send + Sync {
         change: InventoryChange,
         details: &str,
     ) -> Result<Result<InventoryRequest, InventoryRefusal>, AdapterError>;
+
+    /// Where this system's circuit breakers stand, one per operation called so far.
+    fn breakers(&self) -> Vec<BreakerReport> {
+        Vec::new()
+    }
 }

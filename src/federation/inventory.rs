@@ -14,6 +14,7 @@ use supportgraph_adapters::AdapterError;
 use supportgraph_adapters::model::{InventoryItem, Region, UserProfile};
 use supportgraph_adapters::ports::InventoryBackend;
 
+use super::call_budget::CallBudget;
 use super::orders::RegionFailure;
 use super::scope::{Exclusion, ExclusionReason, ToolScope};
 use crate::cache::{Cache, CacheKey, Namespace};
@@ -130,6 +131,7 @@ pub async fn fetch_inventory(
     cache: &Cache,
     ttl: Duration,
     scope: &InventoryScope,
+    budget: &CallBudget,
 ) -> (Vec<InventoryItem>, Vec<RegionFailure>) {
     let calls = scope.by_system.iter().map(|(system, customers)| {
         let backend = backends.get(system).cloned();
@@ -151,7 +153,8 @@ pub async fn fetch_inventory(
                             .collect(),
                         ttl,
                     );
-                    cache.get_or_load(&key, backend.items(customers)).await
+                    let call = budget.spend(system_name(*system), backend.items(customers));
+                    cache.get_or_load(&key, call).await
                 }
             };
             (*system, result)

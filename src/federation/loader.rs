@@ -1,6 +1,6 @@
-//! Batching lookups by order number and by serial number with async-graphql's DataLoader: every `order`, `node` and
-//! `guestOrderStatus` field resolved in one request becomes at most one batch call per region,
-//! however many of them the query asks for.
+//! Lookups by order number and by serial number, for the request's [`Batcher`]s: every
+//! `order`, `node`, `guestOrderStatus` and `inventoryItem` field resolved in one request becomes
+//! at most one batch call per region (or system) per 100 keys, however many the query asks for.
 //!
 //! Each key carries the customer numbers its caller may see, and the loader drops any order
 //! outside them, so scope is enforced where the data arrives. A region's failure is the value of
@@ -16,7 +16,15 @@ use supportgraph_adapters::AdapterError;
 use supportgraph_adapters::model::{InventoryItem, Order, Region};
 use supportgraph_adapters::ports::{InventoryBackend, OrderBackend};
 
+use super::batcher::Batcher;
+use super::call_budget::CallBudget;
 use crate::countries::InventorySystem;
+
+/// One request's lookups by order number, batched (see [`super::batcher`]).
+pub type OrderBatcher = Batcher<OrderRef, OrderLoader>;
+
+/// One request's lookups by serial number, batched.
+pub type InventoryBatcher = Batcher<SerialRef, InventoryLoader>;
 
 /// The most order numbers in one backend batch call.
 const MAX_BATCH: usize = 100;
@@ -35,12 +43,13 @@ pub struct OrderRef {
 /// Loads orders by number from the regional order-status instances.
 pub struct OrderLoader {
     backends: BTreeMap<Region, Arc<dyn OrderBackend>>,
+    budget: Arc<CallBudget>,
 }
 
 impl OrderLoader {
-    /// A loader over these regional instances.
-    pub fn new(backends: BTreeMap<Region, Arc<dyn OrderBackend>>) -> Self {
-        Self { backends }
+    /// A loader over these regional instances, spending the request's `budget`.
+    pub fn new(backends: BTreeMap<Region, Arc<dyn OrderBackend>>, budget: Arc<CallBudget>) -> Self {
+        Self { backends, budget }
     }
 
     async fn fetch_region(
@@ -56,8 +65,13 @@ impl OrderLoader {
             return (region, Err(error));
         };
         let mut found = Vec::new();
+        let name = format!("order-status/{region}");
         for chunk in numbers.chunks(MAX_BATCH) {
-            match backend.orders_by_number(chunk).await {
+            match self
+                .budget
+                .spend(&name, backend.orders_by_number(chunk))
+                .await
+            {
                 Ok(orders) => found.extend(orders),
                 Err(error) => return (region, Err(error)),
             }
@@ -125,12 +139,16 @@ pub struct SerialRef {
 /// Loads inventory items by serial number: one batch call per system per query.
 pub struct InventoryLoader {
     backends: BTreeMap<InventorySystem, Arc<dyn InventoryBackend>>,
+    budget: Arc<CallBudget>,
 }
 
 impl InventoryLoader {
-    /// A loader over these inventory systems.
-    pub fn new(backends: BTreeMap<InventorySystem, Arc<dyn InventoryBackend>>) -> Self {
-        Self { backends }
+    /// A loader over these inventory systems, spending the request's `budget`.
+    pub fn new(
+        backends: BTreeMap<InventorySystem, Arc<dyn InventoryBackend>>,
+        budget: Arc<CallBudget>,
+    ) -> Self {
+        Self { backends, budget }
     }
 }
 
@@ -153,9 +171,24 @@ impl Loader<SerialRef> for InventoryLoader {
         }
         let calls = serials.into_iter().map(|(system, serials)| {
             let backend = self.backends.get(&system).cloned();
+            let budget = &self.budget;
             async move {
+                let name = format!("{system:?}");
                 let result = match backend {
-                    Some(backend) => backend.items_by_serial(&serials).await,
+                    Some(backend) => {
+                        let mut found = Vec::new();
+                        let mut failed = None;
+                        for chunk in serials.chunks(MAX_BATCH) {
+                            match budget.spend(&name, backend.items_by_serial(chunk)).await {
+                                Ok(items) => found.extend(items),
+                                Err(error) => {
+                                    failed = Some(error);
+                                    break;
+                                }
+                            }
+                        }
+                        failed.map_or(Ok(found), Err)
+                    }
                     None => Err(AdapterError::Transport {
                         backend: format!("{system:?}"),
                         detail: "no such inventory system is configured".to_owned(),

@@ -5,6 +5,8 @@
 //! [`orders`] fans out to the order-status instances concurrently and merges their pages;
 //! [`loader`] batches lookups by order number.
 
+pub mod batcher;
+pub mod call_budget;
 pub mod inventory;
 pub mod loader;
 pub mod orders;

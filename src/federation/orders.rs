@@ -14,9 +14,8 @@ use supportgraph_adapters::AdapterError;
 use supportgraph_adapters::model::{Order, OrderQuery, Region};
 use supportgraph_adapters::ports::OrderBackend;
 
-use async_graphql::dataloader::DataLoader;
-
-use super::loader::{OrderLoader, OrderRef};
+use super::call_budget::CallBudget;
+use super::loader::{OrderBatcher, OrderRef};
 use crate::cache::{Cache, CacheKey, Namespace};
 
 /// One region that could not answer.
@@ -75,6 +74,7 @@ pub async fn list_worldwide(
     scope: &BTreeMap<Region, Vec<String>>,
     template: &OrderQuery,
     first: u32,
+    budget: &CallBudget,
 ) -> WorldwidePage {
     let calls = scope.iter().map(|(region, customers)| {
         let query = OrderQuery {
@@ -87,7 +87,9 @@ pub async fn list_worldwide(
             let result = match backend {
                 Some(backend) => {
                     let key = page_key(*region, &query, ttl);
-                    cache.get_or_load(&key, backend.list_orders(&query)).await
+                    let name = format!("order-status/{region}");
+                    let call = budget.spend(&name, backend.list_orders(&query));
+                    cache.get_or_load(&key, call).await
                 }
                 None => Err(AdapterError::Transport {
                     backend: format!("order-status/{region}"),
@@ -129,25 +131,27 @@ pub enum OrderLookup {
 /// lookup in one query shares one batch call per region); an order of a customer number outside
 /// the scope is treated as not found.
 pub async fn find_order(
-    loader: &DataLoader<OrderLoader>,
+    loader: &OrderBatcher,
     scope: &BTreeMap<Region, Vec<String>>,
     order_number: &str,
 ) -> OrderLookup {
-    let lookups = scope.iter().map(|(region, customers)| {
-        let key = OrderRef {
+    let regions: Vec<Region> = scope.keys().copied().collect();
+    let keys = scope
+        .iter()
+        .map(|(region, customers)| OrderRef {
             region: *region,
             customers: customers.clone().into(),
             order_number: order_number.to_owned(),
-        };
-        async move { (*region, loader.load_one(key).await) }
-    });
+        })
+        .collect();
+    // One lookup, asked in every region at once: it joins the request's batch as one.
+    let Ok(outcomes) = loader.load_many(keys).await;
     let mut failures = Vec::new();
-    for (region, outcome) in join_all(lookups).await {
+    for (region, outcome) in regions.into_iter().zip(outcomes) {
         match outcome {
-            Ok(Some(Ok(order))) => return OrderLookup::Found(Box::new(order)),
-            Ok(Some(Err(error))) => failures.push(RegionFailure { region, error }),
-            Ok(None) => {}
-            Err(never) => match never {},
+            Some(Ok(order)) => return OrderLookup::Found(Box::new(order)),
+            Some(Err(error)) => failures.push(RegionFailure { region, error }),
+            None => {}
         }
     }
     if failures.is_empty() {

@@ -2,17 +2,20 @@
 //!
 //! Business-rule refusals come back as `userErrors` in the payload; only authentication and
 //! backend failures are top-level errors. Rules the gateway can check itself are checked before
-//! the registration system is called.
+//! the registration system is called; a malformed customer number or a justification with
+//! control characters is `BAD_USER_INPUT` before anything is touched.
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use async_graphql::{Context, InputObject, Object, Result, SimpleObject};
 use supportgraph_adapters::model::{
-    AuthorizationRefusal, AuthorizationStatus as ModelStatus, Tool, ToolAuthorization,
+    AuthorizationRefusal, AuthorizationStatus as ModelStatus, CustomerNumber, Tool,
+    ToolAuthorization,
 };
 
-use super::idempotency::{self, IdempotencyKey};
+use super::global_id::{free_text, identifier};
+use super::idempotency::{self, IdempotencyKey, Step};
 use super::me::ToolAccess;
 use super::outcome::{Outcome, UserError, UserErrorCode};
 use crate::app::App;
@@ -69,20 +72,21 @@ fn not_company_customer(customer_number: &str) -> Outcome<ToolAuthorization> {
     )
 }
 
-/// Checks what the gateway can check itself, then asks the registration system.
+/// Checks what the gateway can check itself, then asks the registration system (a write that
+/// runs to completion even when the client goes away: see [`Step`]).
 async fn request_access(
-    app: &App,
+    app: &Arc<App>,
     caller: &Caller,
     tool: Tool,
     customer_number: &str,
     justification: &str,
-) -> Result<Outcome<ToolAuthorization>, GatewayError> {
+) -> Result<Step<Outcome<ToolAuthorization>>, GatewayError> {
     if justification.is_empty() || justification.chars().count() > MAX_JUSTIFICATION {
-        return Ok(Outcome::refused(
+        return Ok(Step::Answer(Outcome::refused(
             "justification",
             UserErrorCode::InvalidJustification,
             format!("say in 1 to {MAX_JUSTIFICATION} characters why you need access"),
-        ));
+        )));
     }
     let user_id = &caller.principal()?.user_id;
     let profile = caller.profile(&app.profiles).await?;
@@ -91,40 +95,46 @@ async fn request_access(
         .iter()
         .find(|c| c.customer_number == customer_number)
     else {
-        return Ok(not_company_customer(customer_number));
+        return Ok(Step::Answer(not_company_customer(customer_number)));
     };
     if !app
         .countries
         .get(&customer.country)
         .is_some_and(|c| c.has(tool))
     {
-        return Ok(Outcome::refused(
+        return Ok(Step::Answer(Outcome::refused(
             "tool",
             UserErrorCode::FeatureNotAvailable,
             format!("{tool} is not available in {}", customer.country),
-        ));
+        )));
     }
     if profile.authorization(tool, customer_number) == ModelStatus::Authorized {
-        return Ok(already_authorized());
+        return Ok(Step::Answer(already_authorized()));
     }
-    let answer = app
-        .profiles
-        .registration()
-        .request_tool_authorization(user_id, tool, customer_number, justification)
-        .await;
-    app.profiles.forget(user_id).await;
-    Ok(
-        match answer.map_err(|e| GatewayError::from_adapter(&e, None))? {
-            Ok(authorization) => Outcome::Done(authorization),
-            Err(AuthorizationRefusal::AlreadyAuthorized) => already_authorized(),
-            Err(AuthorizationRefusal::NotCompanyCustomer) => not_company_customer(customer_number),
-            Err(AuthorizationRefusal::InvalidJustification) => Outcome::refused(
-                "justification",
-                UserErrorCode::InvalidJustification,
-                "the registration system did not accept the justification",
-            ),
-        },
-    )
+    let (app, user_id) = (Arc::clone(app), user_id.clone());
+    let (customer_number, justification) = (customer_number.to_owned(), justification.to_owned());
+    Ok(Step::write(async move {
+        let answer = app
+            .profiles
+            .registration()
+            .request_tool_authorization(&user_id, tool, &customer_number, &justification)
+            .await;
+        app.profiles.forget(&user_id).await;
+        Ok(
+            match answer.map_err(|e| GatewayError::from_adapter(&e, None))? {
+                Ok(authorization) => Outcome::Done(authorization),
+                Err(AuthorizationRefusal::AlreadyAuthorized) => already_authorized(),
+                Err(AuthorizationRefusal::NotCompanyCustomer) => {
+                    not_company_customer(&customer_number)
+                }
+                Err(AuthorizationRefusal::InvalidJustification) => Outcome::refused(
+                    "justification",
+                    UserErrorCode::InvalidJustification,
+                    "the registration system did not accept the justification",
+                ),
+            },
+        )
+    }))
 }
 
 /// Mutations of the e-tools registration.
@@ -147,6 +157,8 @@ impl AuthorizationMutation {
         let tool: Tool = input.tool.into();
         let customer_number = input.customer_number.trim();
         let justification = input.justification.trim();
+        identifier::<CustomerNumber>("input.customerNumber", customer_number)?;
+        free_text("input.justification", justification)?;
         let outcome = idempotency::once(
             app,
             ctx.data_opt::<IdempotencyKey>(),

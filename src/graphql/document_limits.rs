@@ -1,5 +1,7 @@
 //! The limits a document must fit before anything runs: depth, complexity and directives per
-//! field for the data it asks for, and a separate guard for introspection.
+//! field for the data it asks for, a separate guard for introspection, and per operation the
+//! number of root fields, of mutations, and the backend calls it would cause
+//! ([`super::budget`]).
 //!
 //! async-graphql's own limits count the introspection subtree like any other, so graphql-js's
 //! standard introspection query (`ofType` nested nine deep) was refused and GraphiQL, Apollo's
@@ -14,27 +16,25 @@
 //! is roughly how much of the answer it repeats; the cost of a document's introspection must fit
 //! `graphql.max_introspection_cost`, which admits one standard introspection query, not many.
 //!
-//! The check runs before async-graphql sees the document (in `prepare_request`: its own
+//! The HTTP layer runs the check on the parsed document before async-graphql sees it (its own
 //! recursion check inlines fragments without bound, so a 1 KB document of fragments spreading
-//! each other three times would spin a worker for minutes). It walks fragments defensively: a
+//! each other three times would spin a worker for minutes), and before the caller's rate limit,
+//! which the estimate weighs. It walks fragments defensively: a
 //! fragment that spreads itself, directly or not, is refused; every field and spread followed
 //! counts, and the walk stops as soon as a limit is passed, so a document built to explode when
 //! its fragments are inlined costs no more than the limits. The parsed document is handed on, so
 //! nothing is parsed twice.
 
 use std::collections::HashSet;
-use std::sync::Arc;
 
-use async_graphql::extensions::{
-    Extension, ExtensionContext, ExtensionFactory, NextPrepareRequest,
-};
+use async_graphql::Name;
 use async_graphql::parser::types::{
-    DocumentOperations, ExecutableDocument, Field, FragmentDefinition, Selection, SelectionSet,
+    DocumentOperations, ExecutableDocument, Field, FragmentDefinition, OperationType, Selection,
+    SelectionSet,
 };
-use async_graphql::{Name, Request, ServerError, ServerResult};
 
-use crate::error::GatewayError;
-use crate::settings::GraphqlSettings;
+use super::budget::{self, Estimate};
+use crate::settings::Settings;
 
 /// Root fields that introspect the schema.
 const INTROSPECTION_ROOTS: [&str; 2] = ["__schema", "__type"];
@@ -69,17 +69,28 @@ pub struct DocumentLimits {
     pub max_introspection_lists: usize,
     /// Most introspection cost (see the module doc) in one document.
     pub max_introspection_cost: u64,
+    /// Most root fields (aliases included) in one operation.
+    pub max_root_fields: usize,
+    /// Most mutation root fields in one operation.
+    pub max_mutations: usize,
+    /// Most backend calls one operation may cause, estimated.
+    pub max_backend_calls: u32,
 }
 
-impl From<&GraphqlSettings> for DocumentLimits {
-    fn from(settings: &GraphqlSettings) -> Self {
+impl From<&Settings> for DocumentLimits {
+    fn from(settings: &Settings) -> Self {
+        let graphql = &settings.graphql;
+        let limits = &settings.limits;
         Self {
-            max_depth: settings.max_depth,
-            max_complexity: settings.max_complexity,
-            max_directives: settings.max_directives,
-            max_introspection_depth: settings.max_introspection_depth,
-            max_introspection_lists: settings.max_introspection_lists,
-            max_introspection_cost: settings.max_introspection_cost,
+            max_depth: graphql.max_depth,
+            max_complexity: graphql.max_complexity,
+            max_directives: graphql.max_directives,
+            max_introspection_depth: graphql.max_introspection_depth,
+            max_introspection_lists: graphql.max_introspection_lists,
+            max_introspection_cost: graphql.max_introspection_cost,
+            max_root_fields: limits.max_root_fields,
+            max_mutations: limits.max_mutations,
+            max_backend_calls: limits.max_backend_calls,
         }
     }
 }
@@ -114,10 +125,26 @@ pub enum LimitExceeded {
     /// A fragment spreads itself, directly or through others.
     #[error("fragment {0} spreads itself")]
     FragmentCycle(String),
+    /// Too many root fields in one operation.
+    #[error("an operation may have at most {0} root fields (aliases included); split it")]
+    RootFields(usize),
+    /// Too many mutations in one request.
+    #[error("a request may hold at most {0} mutations; send the others separately")]
+    Mutations(usize),
+    /// The operation would cause too many backend calls.
+    #[error(
+        "this operation would make about {estimate} backend calls; at most {max} are allowed per request: ask for less, or split it"
+    )]
+    BackendCalls {
+        /// The estimate.
+        estimate: u32,
+        /// The limit.
+        max: u32,
+    },
 }
 
 impl DocumentLimits {
-    /// Checks every operation of `document`, and says what it costs.
+    /// Checks every operation of `document`, and says what each costs.
     pub fn check(&self, document: &ExecutableDocument) -> Result<DocumentCost, LimitExceeded> {
         let mut walk = Walk {
             limits: self,
@@ -126,28 +153,73 @@ impl DocumentLimits {
             introspection_cost: 0,
             spreads: 0,
             fragments: HashSet::new(),
+            roots: Vec::new(),
         };
-        let operations: Vec<_> = match &document.operations {
-            DocumentOperations::Single(op) => vec![op],
-            DocumentOperations::Multiple(ops) => ops.values().collect(),
+        let operations: Vec<(Option<&Name>, _)> = match &document.operations {
+            DocumentOperations::Single(op) => vec![(None, op)],
+            DocumentOperations::Multiple(ops) => ops.iter().map(|(n, op)| (Some(n), op)).collect(),
         };
-        for operation in operations {
+        let mut estimates = Vec::with_capacity(operations.len());
+        for (name, operation) in operations {
+            walk.roots.clear();
             walk.data(&operation.node.selection_set.node, 0)?;
+            if walk.roots.len() > self.max_root_fields {
+                return Err(LimitExceeded::RootFields(self.max_root_fields));
+            }
+            if operation.node.ty == OperationType::Mutation && walk.roots.len() > self.max_mutations
+            {
+                return Err(LimitExceeded::Mutations(self.max_mutations));
+            }
+            let estimate = budget::estimate(walk.roots.iter().copied());
+            if estimate.backend_calls > self.max_backend_calls {
+                return Err(LimitExceeded::BackendCalls {
+                    estimate: estimate.backend_calls,
+                    max: self.max_backend_calls,
+                });
+            }
+            estimates.push((name.map(|n| n.to_string()), estimate));
         }
         Ok(DocumentCost {
             complexity: walk.complexity,
             introspection: walk.introspection_cost,
+            operations: estimates,
         })
     }
 }
 
 /// What a document that fits the limits costs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DocumentCost {
     /// Data fields, with fragments inlined.
     pub complexity: usize,
     /// Introspection cost (see the module doc).
     pub introspection: u64,
+    /// Each operation's name (`None` for the one of a single-operation document) and estimate.
+    pub operations: Vec<(Option<String>, Estimate)>,
+}
+
+impl DocumentCost {
+    /// The estimate of the operation a request runs: the one it names, the only one, or —
+    /// when that is ambiguous, and the executor will refuse it anyway — the costliest.
+    pub fn of_operation(&self, name: Option<&str>) -> Estimate {
+        let named = self
+            .operations
+            .iter()
+            .find(|(op, _)| op.is_some() && op.as_deref() == name)
+            .or(match self.operations.as_slice() {
+                [only] => Some(only),
+                _ => None,
+            });
+        match named {
+            Some((_, estimate)) => *estimate,
+            None => self
+                .operations
+                .iter()
+                .map(|(_, e)| *e)
+                .max_by_key(|e| e.backend_calls)
+                .unwrap_or_default(),
+        }
+    }
 }
 
 /// One walk over a document, with what it has counted so far.
@@ -160,6 +232,8 @@ struct Walk<'a> {
     spreads: usize,
     /// Fragments being walked right now (a spread of one of these is a cycle).
     fragments: HashSet<&'a Name>,
+    /// The current operation's root data fields, by field name (an alias counts again).
+    roots: Vec<&'a str>,
 }
 
 impl<'a> Walk<'a> {
@@ -173,6 +247,9 @@ impl<'a> Walk<'a> {
                         self.count_introspection(0)?;
                         self.introspection(&field.selection_set.node, 1, 0)?;
                         continue;
+                    }
+                    if depth == 0 {
+                        self.roots.push(field.name.node.as_str());
                     }
                     if depth + 1 > self.limits.max_depth {
                         return Err(LimitExceeded::Depth(self.limits.max_depth));
@@ -275,39 +352,6 @@ impl<'a> Walk<'a> {
     }
 }
 
-/// Installs [`DocumentLimits`] on a schema: every parsed document is checked before validation.
-pub struct DocumentLimitsExtension(pub DocumentLimits);
-
-impl ExtensionFactory for DocumentLimitsExtension {
-    fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(Checker(self.0))
-    }
-}
-
-struct Checker(DocumentLimits);
-
-#[async_trait::async_trait]
-impl Extension for Checker {
-    async fn prepare_request(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        mut request: Request,
-        next: NextPrepareRequest<'_>,
-    ) -> ServerResult<Request> {
-        // A document that does not parse is left to async-graphql, which reports it.
-        if let Ok(document) = async_graphql::parser::parse_query(&request.query) {
-            self.0.check(&document).map_err(|exceeded| {
-                let error = GatewayError::bad_input("query", exceeded.to_string());
-                let mut server_error = ServerError::new(error.message(), None);
-                server_error.extensions = async_graphql::ErrorExtensions::extend(&error).extensions;
-                server_error
-            })?;
-            request.set_parsed_query(document);
-        }
-        next.run(ctx, request).await
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -320,6 +364,9 @@ mod tests {
         max_introspection_depth: 15,
         max_introspection_lists: 3,
         max_introspection_cost: 100_000,
+        max_root_fields: 20,
+        max_mutations: 5,
+        max_backend_calls: 30,
     };
 
     fn check(query: &str) -> Result<(), LimitExceeded> {
@@ -354,7 +401,7 @@ mod tests {
     #[test]
     fn the_shipped_limits_admit_one_standard_introspection_query_not_two() {
         let settings = crate::settings::Settings::load_without_env(None).expect("defaults load");
-        let limits = DocumentLimits::from(&settings.graphql);
+        let limits = DocumentLimits::from(&settings);
         for query in [
             include_str!("../../tests/api/fixtures/introspection-query.graphql"),
             include_str!("../../tests/api/fixtures/introspection-query-full.graphql"),

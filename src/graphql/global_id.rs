@@ -2,11 +2,53 @@
 //! a lookup goes straight to the right regional instance — and the caller's authorisation for
 //! that customer number is checked again on every lookup, so an ID from another company, or one
 //! edited by hand, reveals nothing.
+//!
+//! Every identifier a client sends is checked here, once, by its type from
+//! `adapters::model::ids`, before any cache or backend is touched: [`GlobalId::decode`] refuses an
+//! ID whose fields fail their types (the caller sees `NOT_FOUND`, which never says why), and
+//! [`identifier`] and [`free_text`] check arguments, input fields and filter values
+//! (`BAD_USER_INPUT` naming the field and the rule).
+
+use std::str::FromStr;
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde::{Deserialize, Serialize};
-use supportgraph_adapters::model::{Region, Tool};
+use supportgraph_adapters::model::{
+    CustomerNumber, FreeText, InvalidIdentifier, OrderNumber, Region, SerialNumber, Tool,
+};
+
+use crate::error::GatewayError;
+
+/// An identifier argument, input field or filter value parsed by its type `T`
+/// ([`OrderNumber`], [`CustomerNumber`], [`SerialNumber`], ...), after trimming surrounding
+/// whitespace; `BAD_USER_INPUT` naming `field` and saying the rule when it fails. The message
+/// never repeats the value.
+pub fn identifier<T>(field: &str, value: &str) -> Result<T, GatewayError>
+where
+    T: FromStr<Err = InvalidIdentifier>,
+{
+    value
+        .trim()
+        .parse()
+        .map_err(|error: InvalidIdentifier| GatewayError::bad_input(field, error.to_string()))
+}
+
+/// Every value of a list-valued filter parsed by its type `T`, trimmed; `BAD_USER_INPUT` naming
+/// `field` for the first that fails.
+pub fn identifiers<T>(field: &str, values: &[String]) -> Result<Vec<T>, GatewayError>
+where
+    T: FromStr<Err = InvalidIdentifier>,
+{
+    values.iter().map(|v| identifier(field, v)).collect()
+}
+
+/// Refuses free text (details, a justification) holding a control character other than tab and
+/// newline — see [`FreeText`]; `BAD_USER_INPUT` naming `field`. Its length is the caller's
+/// business rule.
+pub fn free_text(field: &str, text: &str) -> Result<(), GatewayError> {
+    FreeText::check(text).map_err(|error| GatewayError::bad_input(field, error.to_string()))
+}
 
 /// What a global ID points at.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -68,11 +110,35 @@ impl GlobalId {
         URL_SAFE_NO_PAD.encode(format!("{PREFIX}{json}"))
     }
 
-    /// The ID behind an opaque text, or `None` for anything we did not issue.
+    /// The ID behind an opaque text, or `None` for anything we did not issue — including an ID
+    /// in our format whose customer number, order number or serial number fails its type, so a
+    /// forged field never reaches a backend. (A user ID is only ever compared with the caller's
+    /// own.)
     pub fn decode(text: &str) -> Option<Self> {
         let bytes = URL_SAFE_NO_PAD.decode(text.as_bytes()).ok()?;
         let text = String::from_utf8(bytes).ok()?;
-        serde_json::from_str(text.strip_prefix(PREFIX)?).ok()
+        let id: Self = serde_json::from_str(text.strip_prefix(PREFIX)?).ok()?;
+        id.fields_valid().then_some(id)
+    }
+
+    fn fields_valid(&self) -> bool {
+        let customer = |c: &str| CustomerNumber::check(c).is_ok();
+        match self {
+            Self::Order {
+                customer_number,
+                order_number,
+                ..
+            } => customer(customer_number) && OrderNumber::check(order_number).is_ok(),
+            Self::User { .. } => true,
+            Self::Customer { customer_number }
+            | Self::ToolAccess {
+                customer_number, ..
+            } => customer(customer_number),
+            Self::InventoryItem {
+                customer_number,
+                serial_number,
+            } => customer(customer_number) && SerialNumber::check(serial_number).is_ok(),
+        }
     }
 }
 
@@ -85,7 +151,7 @@ mod tests {
         let id = GlobalId::Order {
             region: Region::Emea,
             customer_number: "4400201".into(),
-            order_number: "2|4400201/0001".into(),
+            order_number: "244002010001".into(),
         };
         assert_eq!(GlobalId::decode(&id.encode()), Some(id));
         let access = GlobalId::ToolAccess {
@@ -112,5 +178,53 @@ mod tests {
         ] {
             assert_eq!(GlobalId::decode(bad), None, "{bad}");
         }
+    }
+
+    #[test]
+    fn an_id_in_our_format_with_a_field_that_fails_its_type_does_not_decode() {
+        let forged = |json: &str| URL_SAFE_NO_PAD.encode(format!("{PREFIX}{json}"));
+        let long = "1".repeat(66_000);
+        for bad in [
+            long.as_str(),
+            "",
+            "2440020\\u00010001",
+            "244002010001,244002010002",
+            "2440/02010001",
+        ] {
+            for json in [
+                format!(r#"{{"t":"order","r":"emea","c":"4400201","n":"{bad}"}}"#),
+                format!(r#"{{"t":"order","r":"emea","c":"{bad}","n":"244002010001"}}"#),
+                format!(r#"{{"t":"customer","c":"{bad}"}}"#),
+                format!(r#"{{"t":"toolAccess","u":"globex-avery","o":"INVOICES","c":"{bad}"}}"#),
+                format!(r#"{{"t":"inventoryItem","c":"4900301","s":"{bad}"}}"#),
+                format!(r#"{{"t":"inventoryItem","c":"{bad}","s":"70101001"}}"#),
+            ] {
+                assert_eq!(
+                    GlobalId::decode(&forged(&json)),
+                    None,
+                    "{}",
+                    &json[..80.min(json.len())]
+                );
+            }
+        }
+        let good = forged(r#"{"t":"inventoryItem","c":"4900301","s":"4900301-101"}"#);
+        assert!(GlobalId::decode(&good).is_some());
+    }
+
+    #[test]
+    fn identifier_arguments_are_trimmed_then_checked_by_type() {
+        let number: OrderNumber = identifier("orderNumber", " 244002010001 ").expect("valid");
+        assert_eq!(number.as_str(), "244002010001");
+        let refused = identifier::<CustomerNumber>("customerNumber", "1000101,1000102");
+        match refused {
+            Err(GatewayError::BadUserInput { field, message }) => {
+                assert_eq!(field, "customerNumber");
+                assert!(message.contains("7 digits"), "{message}");
+                assert!(!message.contains("1000102"), "the value is not echoed");
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(free_text("input.details", "moved\nto Dallas").is_ok());
+        assert!(free_text("input.details", "a\u{0}b").is_err());
     }
 }

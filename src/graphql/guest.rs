@@ -5,8 +5,9 @@
 use std::sync::Arc;
 
 use async_graphql::{Context, Object, Result};
-use supportgraph_adapters::model;
+use supportgraph_adapters::model::{self, CustomerNumber};
 
+use super::global_id::identifier;
 use super::order::status_events;
 use super::order::{OrderStatus, OrderStatusEvent, Shipment};
 use super::orders::{check_order_number, unavailable};
@@ -15,9 +16,8 @@ use crate::app::App;
 use crate::auth::Caller;
 use crate::countries::Tool;
 use crate::error::GatewayError;
-use crate::federation::loader::OrderLoader;
+use crate::federation::loader::OrderBatcher;
 use crate::federation::orders::{OrderLookup, find_order};
-use async_graphql::dataloader::DataLoader;
 
 /// The basic status of one order, as shown to a guest.
 pub struct GuestOrderStatus(model::Order);
@@ -105,20 +105,11 @@ impl GuestQuery {
     ) -> Result<Option<GuestOrderStatus>> {
         let app = ctx.data::<Arc<App>>()?;
         let caller = ctx.data::<Caller>()?;
-        app.guest_limiter.check(caller.client_ip())?;
+        app.guest_limiter.check(caller.client_ip()).await?;
         let order_number = order_number.trim();
         let customer_number = customer_number.trim();
         check_order_number(order_number)?;
-        if customer_number.is_empty()
-            || customer_number.len() > 16
-            || !customer_number.bytes().all(|b| b.is_ascii_alphanumeric())
-        {
-            return Err(GatewayError::bad_input(
-                "customerNumber",
-                "a customer number is 1 to 16 letters or digits",
-            )
-            .into());
-        }
+        identifier::<CustomerNumber>("customerNumber", customer_number)?;
         // A guest has no profile: ask every region, and accept only the order whose customer
         // number matches and whose country offers Order Status.
         let scope = app
@@ -126,7 +117,9 @@ impl GuestQuery {
             .keys()
             .map(|region| (*region, vec![customer_number.to_owned()]))
             .collect();
-        let loader = ctx.data::<DataLoader<OrderLoader>>()?;
+        let loader = ctx.data::<OrderBatcher>()?;
+        // Counted as a failed lookup for the customer number unless it finds the order.
+        let attempt = app.guest_limiter.customer_attempt(customer_number).await?;
         match find_order(loader, &scope, order_number).await {
             OrderLookup::Found(order)
                 if app
@@ -136,7 +129,10 @@ impl GuestQuery {
             {
                 Ok(Some(GuestOrderStatus(*order)))
             }
-            OrderLookup::Found(_) | OrderLookup::NotFound => Err(GatewayError::NotFound.into()),
+            OrderLookup::Found(_) | OrderLookup::NotFound => {
+                attempt.failed();
+                Err(GatewayError::NotFound.into())
+            }
             OrderLookup::Unavailable(failures) => Err(unavailable(ctx, &failures)),
         }
     }

@@ -9,15 +9,16 @@ use async_graphql::{Context, Enum, ID, InputObject, Object, Result, SimpleObject
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::Utc;
-use supportgraph_adapters::model;
+use supportgraph_adapters::model::{self, CustomerNumber, SerialNumber};
 
-use super::global_id::GlobalId;
+use super::global_id::{GlobalId, identifier, identifiers};
 use super::order::{ExcludedCustomer, ProductKind, Region};
 use super::orders::{page_size, report_failures};
 use super::scalars::{Date, Money, PageInfo};
 use crate::app::App;
 use crate::auth::Caller;
 use crate::error::GatewayError;
+use crate::federation::call_budget::CallBudget;
 use crate::federation::inventory::{
     fetch_inventory, inventory_scope, sort_key, with_customer_countries,
 };
@@ -292,12 +293,24 @@ impl InventoryQuery {
             "filter.leaseEndingWithinDays",
             filter.lease_ending_within_days,
         )?;
+        let customer_numbers: Option<Vec<String>> = filter
+            .customer_numbers
+            .as_deref()
+            .map(|numbers| identifiers::<CustomerNumber>("filter.customerNumbers", numbers))
+            .transpose()?
+            .map(|numbers| numbers.into_iter().map(String::from).collect());
+        let serial_number: Option<SerialNumber> = filter
+            .serial_number
+            .as_deref()
+            .map(|serial| identifier("filter.serialNumber", serial))
+            .transpose()?;
 
         let profile = caller.profile(&app.profiles).await?;
-        let scope = inventory_scope(profile, &app.countries, filter.customer_numbers.as_deref())?;
+        let scope = inventory_scope(profile, &app.countries, customer_numbers.as_deref())?;
         let ttl = Duration::from_secs(app.settings.cache.inventory_ttl_seconds);
+        let budget = ctx.data::<Arc<CallBudget>>()?;
         let (mut items, failures) =
-            fetch_inventory(&app.inventory_backends, &app.cache, ttl, &scope).await;
+            fetch_inventory(&app.inventory_backends, &app.cache, ttl, &scope, budget).await;
         with_customer_countries(&mut items, profile);
         report_failures(ctx, &failures);
         if failures.len() == scope.by_system.len() {
@@ -331,10 +344,9 @@ impl InventoryQuery {
             })
             .filter(|i| filter.model.as_deref().is_none_or(|m| m == i.model))
             .filter(|i| {
-                filter
-                    .serial_number
-                    .as_deref()
-                    .is_none_or(|s| s == i.serial_number)
+                serial_number
+                    .as_ref()
+                    .is_none_or(|s| s.as_str() == i.serial_number)
             })
             .filter(|i| {
                 maintenance_days.is_none()

@@ -9,11 +9,13 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use async_graphql::dataloader::DataLoader;
 use async_graphql::{Context, Enum, InputObject, Object, Result, SimpleObject};
-use supportgraph_adapters::model::{self, AuthorizationStatus, InventoryRefusal};
+use supportgraph_adapters::model::{
+    self, AuthorizationStatus, CustomerNumber, InventoryRefusal, SerialNumber,
+};
 
-use super::idempotency::{self, IdempotencyKey};
+use super::global_id::{free_text, identifier};
+use super::idempotency::{self, IdempotencyKey, Step};
 use super::inventory::InventoryItem;
 use super::outcome::{Outcome, UserError, UserErrorCode};
 use super::scalars::Date;
@@ -25,7 +27,7 @@ use crate::error::GatewayError;
 use crate::federation::inventory::{
     inventory_scope, region_of, system_of, with_customer_countries,
 };
-use crate::federation::loader::{InventoryLoader, SerialRef};
+use crate::federation::loader::{InventoryBatcher, SerialRef};
 
 /// The longest `details`, in characters.
 const MAX_DETAILS: usize = 2000;
@@ -93,6 +95,7 @@ impl InventoryChangePayload {
 }
 
 /// Finds an item the caller may see: its system and the item, `NOT_FOUND` when there is none.
+/// Callers pass a customer number and serial number that passed their types.
 pub(super) async fn locate(
     ctx: &Context<'_>,
     app: &App,
@@ -107,7 +110,7 @@ pub(super) async fn locate(
         return Err(GatewayError::NotFound);
     };
     let loader = ctx
-        .data::<DataLoader<InventoryLoader>>()
+        .data::<InventoryBatcher>()
         .map_err(|e| GatewayError::internal(e.message))?;
     let key = SerialRef {
         system,
@@ -125,32 +128,33 @@ pub(super) async fn locate(
     }
 }
 
-/// Checks, then sends one change request to the system holding the item.
+/// Checks, then sends one change request to the system holding the item (a write that runs to
+/// completion even when the client goes away: see [`Step`]).
 async fn request_change(
     ctx: &Context<'_>,
-    app: &App,
+    app: &Arc<App>,
     caller: &Caller,
     input: &InventoryChangeInput,
     expected: InventorySystem,
-) -> Result<Outcome<model::InventoryRequest>, GatewayError> {
+) -> Result<Step<Outcome<model::InventoryRequest>>, GatewayError> {
     let details = input.details.trim();
     if details.is_empty() || details.chars().count() > MAX_DETAILS {
-        return Ok(Outcome::refused(
+        return Ok(Step::Answer(Outcome::refused(
             "details",
             UserErrorCode::InvalidRequest,
             format!("describe the change in 1 to {MAX_DETAILS} characters"),
-        ));
+        )));
     }
     let customer = input.customer_number.trim();
     let serial = input.serial_number.trim();
     let (system, item) = match locate(ctx, app, caller, customer, serial).await {
         Ok(found) => found,
         Err(GatewayError::NotFound) => {
-            return Ok(Outcome::refused(
+            return Ok(Step::Answer(Outcome::refused(
                 "serialNumber",
                 UserErrorCode::UnknownItem,
                 format!("no item {serial} is installed under customer number {customer}"),
-            ));
+            )));
         }
         Err(error) => return Err(error),
     };
@@ -163,28 +167,33 @@ async fn request_change(
     let backend = app
         .inventory_backends
         .get(&system)
+        .cloned()
         .ok_or_else(|| GatewayError::internal("an inventory system in scope has no backend"))?;
-    let answer = backend
-        .request_change(customer, &item.serial_number, input.change.into(), details)
-        .await
-        .map_err(|e| GatewayError::from_adapter(&e, Some(region_of(system))))?;
-    app.cache
-        .invalidate(&Namespace::new("inventory", customer))
-        .await;
-    Ok(match answer {
-        Ok(request) => Outcome::Done(request),
-        Err(InventoryRefusal::UnknownItem) => Outcome::refused(
-            "serialNumber",
-            UserErrorCode::UnknownItem,
-            "the inventory system does not know this item",
-        ),
-        Err(InventoryRefusal::InvalidRequest) => Outcome::refused(
-            "details",
-            UserErrorCode::InvalidRequest,
-            "the inventory system did not accept the request",
-        ),
-        Err(InventoryRefusal::NotEntitled) => return Err(GatewayError::NotEntitled),
-    })
+    let (app, customer, details) = (Arc::clone(app), customer.to_owned(), details.to_owned());
+    let change: model::InventoryChange = input.change.into();
+    Ok(Step::write(async move {
+        let answer = backend
+            .request_change(&customer, &item.serial_number, change, &details)
+            .await
+            .map_err(|e| GatewayError::from_adapter(&e, Some(region_of(system))))?;
+        app.cache
+            .invalidate(&Namespace::new("inventory", customer))
+            .await;
+        Ok(match answer {
+            Ok(request) => Outcome::Done(request),
+            Err(InventoryRefusal::UnknownItem) => Outcome::refused(
+                "serialNumber",
+                UserErrorCode::UnknownItem,
+                "the inventory system does not know this item",
+            ),
+            Err(InventoryRefusal::InvalidRequest) => Outcome::refused(
+                "details",
+                UserErrorCode::InvalidRequest,
+                "the inventory system did not accept the request",
+            ),
+            Err(InventoryRefusal::NotEntitled) => return Err(GatewayError::NotEntitled),
+        })
+    }))
 }
 
 async fn run(
@@ -196,6 +205,7 @@ async fn run(
     let app = ctx.data::<Arc<App>>()?;
     let caller = ctx.data::<Caller>()?;
     let user_id = caller.principal()?.user_id.clone();
+    check_change_input(&input)?;
     let profile = caller.profile(&app.profiles).await?;
     let customer = input.customer_number.trim();
     // An item of the caller's kept by the other system: say which mutation serves it.
@@ -245,6 +255,14 @@ async fn run(
     Ok(InventoryChangePayload::from_outcome(outcome))
 }
 
+/// Checks a change request's identifiers by their types and its details for control characters,
+/// before anything (profile, idempotency record, backend) is touched: `BAD_USER_INPUT`.
+fn check_change_input(input: &InventoryChangeInput) -> Result<(), GatewayError> {
+    identifier::<CustomerNumber>("input.customerNumber", &input.customer_number)?;
+    identifier::<SerialNumber>("input.serialNumber", &input.serial_number)?;
+    free_text("input.details", input.details.trim())
+}
+
 /// Inventory lookups by serial number.
 #[derive(Default)]
 pub struct InventoryItemQuery;
@@ -262,14 +280,9 @@ impl InventoryItemQuery {
         let app = ctx.data::<Arc<App>>()?;
         let caller = ctx.data::<Caller>()?;
         caller.principal()?;
-        let (_, item) = locate(
-            ctx,
-            app,
-            caller,
-            customer_number.trim(),
-            serial_number.trim(),
-        )
-        .await?;
+        let customer: CustomerNumber = identifier("customerNumber", &customer_number)?;
+        let serial: SerialNumber = identifier("serialNumber", &serial_number)?;
+        let (_, item) = locate(ctx, app, caller, customer.as_str(), serial.as_str()).await?;
         Ok(Some(item.into()))
     }
 }

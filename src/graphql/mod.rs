@@ -2,6 +2,7 @@
 //! before touching a backend, and the execution limits every request runs under.
 
 mod authorization;
+pub mod budget;
 mod cursor;
 pub mod document_limits;
 mod global_id;
@@ -14,6 +15,7 @@ mod node;
 mod order;
 mod orders;
 mod outcome;
+pub mod response_cap;
 mod scalars;
 
 use std::sync::Arc;
@@ -21,7 +23,6 @@ use std::sync::Arc;
 use async_graphql::{EmptySubscription, MergedObject, Schema, SchemaBuilder};
 
 use crate::app::App;
-use document_limits::{DocumentLimits, DocumentLimitsExtension};
 
 /// Every query field.
 #[derive(MergedObject, Default)]
@@ -52,7 +53,9 @@ fn builder() -> SchemaBuilder<Query, Mutation, EmptySubscription> {
 pub fn build(app: Arc<App>) -> AppSchema {
     let limits = &app.settings.graphql;
     let mut builder = builder()
-        .extension(DocumentLimitsExtension(DocumentLimits::from(limits)))
+        .extension(response_cap::ResponseCap {
+            max_bytes: app.settings.limits.max_response_bytes,
+        })
         .limit_recursive_depth(limits.max_recursive_depth)
         .disable_suggestions();
     if !app.settings.server.introspection {

@@ -13,9 +13,8 @@ use crate::app::App;
 use crate::auth::Caller;
 use crate::countries::Tool;
 use crate::error::GatewayError;
-use crate::federation::loader::{OrderLoader, OrderRef};
+use crate::federation::loader::{OrderBatcher, OrderRef};
 use crate::federation::scope::ToolScope;
-use async_graphql::dataloader::DataLoader;
 
 /// Anything with a global ID.
 // One value per `node` answer, never stored: boxing the large variants would buy nothing.
@@ -43,6 +42,9 @@ pub struct NodeQuery;
 impl NodeQuery {
     /// The object with this global ID. `NOT_FOUND` for an ID that is malformed, edited, or
     /// belongs to a customer number you may not see — the answer never says which.
+    //
+    // An ID whose fields fail their types (`GlobalId::decode`), or that names another user, is
+    // refused before anything is fetched.
     async fn node(
         &self,
         ctx: &Context<'_>,
@@ -55,6 +57,12 @@ impl NodeQuery {
             return Err(GatewayError::NotFound.into());
         };
         let user_id = &caller.principal()?.user_id;
+        if let GlobalId::User { user_id: owner } | GlobalId::ToolAccess { user_id: owner, .. } =
+            &global_id
+            && owner != user_id
+        {
+            return Err(GatewayError::NotFound.into());
+        }
         let profile = caller.profile(&app.profiles).await?;
         let not_found = || async_graphql::Error::from(GatewayError::NotFound);
         match global_id {
@@ -111,7 +119,7 @@ impl NodeQuery {
                     customers: vec![customer_number].into(),
                     order_number,
                 };
-                let loader = ctx.data::<DataLoader<OrderLoader>>()?;
+                let loader = ctx.data::<OrderBatcher>()?;
                 match loader.load_one(key).await {
                     Ok(Some(Ok(order))) => Ok(Some(Node::Order(Order(order)))),
                     Ok(Some(Err(error))) => {

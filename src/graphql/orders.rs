@@ -1,27 +1,31 @@
 //! `orders` and `order`: Order Status OnLine over every region holding the caller's customer
 //! numbers.
 //!
-//! Arguments are checked before any backend call; the caller's scope comes from their
-//! registration profile; a region that fails leaves its orders out and adds a
-//! `BACKEND_UNAVAILABLE` error with the field's path, so the rest of the answer still arrives.
+//! Arguments are checked before any cache or backend is touched — identifiers by their types
+//! (see [`super::global_id::identifier`]); the caller's scope comes from their registration
+//! profile; a region that fails leaves its orders out and adds a `BACKEND_UNAVAILABLE` error with
+//! the field's path, so the rest of the answer still arrives.
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use async_graphql::{Context, ErrorExtensions, InputObject, Object, Result};
-use supportgraph_adapters::model::{OrderQuery, OrderStatus as ModelStatus};
+use supportgraph_adapters::model::{
+    CustomerNumber, OrderNumber, OrderQuery, OrderStatus as ModelStatus,
+};
 
 use super::cursor;
+use super::global_id::{identifier, identifiers};
 use super::order::{ExcludedCustomer, Order, OrderConnection, OrderEdge, OrderStatus};
 use super::scalars::{Date, PageInfo};
 use crate::app::App;
 use crate::auth::Caller;
 use crate::countries::Tool;
 use crate::error::GatewayError;
-use crate::federation::loader::OrderLoader;
+use crate::federation::call_budget::CallBudget;
+use crate::federation::loader::OrderBatcher;
 use crate::federation::orders::{OrderLookup, RegionFailure, find_order, list_worldwide};
 use crate::federation::scope::{ToolScope, refusal};
-use async_graphql::dataloader::DataLoader;
 
 /// The most values accepted in one list-valued filter.
 const MAX_FILTER_VALUES: usize = 50;
@@ -39,21 +43,10 @@ pub struct OrderFilter {
     pub ordered_to: Option<Date>,
 }
 
-/// Refuses anything that cannot be an order number before a backend sees it.
+/// Refuses anything that cannot be an order number (see [`OrderNumber`]) before a cache or
+/// backend sees it.
 pub(super) fn check_order_number(number: &str) -> Result<(), GatewayError> {
-    let valid = !number.is_empty()
-        && number.len() <= 32
-        && number
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-');
-    if valid {
-        Ok(())
-    } else {
-        Err(GatewayError::bad_input(
-            "orderNumber",
-            "an order number is 1 to 32 letters, digits or dashes",
-        ))
-    }
+    identifier::<OrderNumber>("orderNumber", number).map(drop)
 }
 
 /// Query fields of Order Status OnLine.
@@ -72,7 +65,8 @@ pub(super) fn page_size(first: Option<i32>, app: &App) -> Result<u32, GatewayErr
     }
 }
 
-fn check_filter(filter: &OrderFilter) -> Result<(), GatewayError> {
+/// Checks the filter; its customer numbers, each checked by its type and trimmed.
+fn check_filter(filter: &OrderFilter) -> Result<Option<Vec<String>>, GatewayError> {
     if let (Some(from), Some(to)) = (filter.ordered_from, filter.ordered_to)
         && from.0 > to.0
     {
@@ -104,7 +98,12 @@ fn check_filter(filter: &OrderFilter) -> Result<(), GatewayError> {
             ));
         }
     }
-    Ok(())
+    let customers = filter
+        .customer_numbers
+        .as_deref()
+        .map(|numbers| identifiers::<CustomerNumber>("filter.customerNumbers", numbers))
+        .transpose()?;
+    Ok(customers.map(|numbers| numbers.into_iter().map(String::from).collect()))
 }
 
 /// The caller's scope for Order Status; refused when nothing is left to query.
@@ -151,10 +150,21 @@ impl OrdersQuery {
         ctx.data::<Caller>()?.principal()?;
         let first = page_size(first, app)?;
         let after_key = after.as_deref().map(cursor::decode_order).transpose()?;
+        if let Some(key) = &after_key {
+            // The cursor's order number goes to the backends as `afterKey`: a cursor we issued
+            // carries a backend's order number and passes; a forged one is refused here.
+            if OrderNumber::check(&key.order_number).is_err() {
+                return Err(GatewayError::bad_input(
+                    "after",
+                    "the cursor is not one this API issued",
+                )
+                .into());
+            }
+        }
         let filter = filter.unwrap_or_default();
-        check_filter(&filter)?;
+        let customer_numbers = check_filter(&filter)?;
 
-        let scope = order_scope(ctx, app, filter.customer_numbers.as_deref()).await?;
+        let scope = order_scope(ctx, app, customer_numbers.as_deref()).await?;
         let template = OrderQuery {
             statuses: filter
                 .statuses
@@ -168,6 +178,7 @@ impl OrdersQuery {
             ..OrderQuery::default()
         };
         let ttl = Duration::from_secs(app.settings.cache.orders_ttl_seconds);
+        let budget = ctx.data::<Arc<CallBudget>>()?;
         let page = list_worldwide(
             &app.order_backends,
             &app.cache,
@@ -175,6 +186,7 @@ impl OrdersQuery {
             &scope.by_region,
             &template,
             first,
+            budget,
         )
         .await;
         report_failures(ctx, &page.failures);
@@ -219,10 +231,10 @@ impl OrdersQuery {
     ) -> Result<Option<Order>> {
         let app = ctx.data::<Arc<App>>()?;
         ctx.data::<Caller>()?.principal()?;
-        let number = order_number.trim();
-        check_order_number(number)?;
+        let number: OrderNumber = identifier("orderNumber", &order_number)?;
+        let number = number.as_str();
         let scope = order_scope(ctx, app, None).await?;
-        let loader = ctx.data::<DataLoader<OrderLoader>>()?;
+        let loader = ctx.data::<OrderBatcher>()?;
         match find_order(loader, &scope.by_region, number).await {
             OrderLookup::Found(order) => Ok(Some(Order(*order))),
             OrderLookup::NotFound => Err(explain_not_found(loader, &scope, number).await.into()),
@@ -234,11 +246,7 @@ impl OrdersQuery {
 /// An order not found among the authorised customer numbers may belong to one of the caller's
 /// own customer numbers they are not authorised for; then say so, and how to get access. The
 /// order itself is never returned.
-async fn explain_not_found(
-    loader: &DataLoader<OrderLoader>,
-    scope: &ToolScope,
-    number: &str,
-) -> GatewayError {
+async fn explain_not_found(loader: &OrderBatcher, scope: &ToolScope, number: &str) -> GatewayError {
     let unauthorized = scope.unauthorized_by_region();
     if unauthorized.is_empty() {
         return GatewayError::NotFound;

@@ -11,9 +11,9 @@
 //!   for `application/graphql-response+json` or a 200 for `application/json`.
 
 use std::net::{IpAddr, SocketAddr};
+use std::sync::Arc;
 
-use async_graphql::dataloader::DataLoader;
-use async_graphql::{ErrorExtensions, ServerError};
+use async_graphql::ServerError;
 use axum::body::Bytes;
 use axum::extract::{ConnectInfo, RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
@@ -23,18 +23,16 @@ use super::HttpState;
 use super::negotiation::{RequestBody, ResponseFormat};
 use crate::auth::{AuthError, Caller};
 use crate::error::{ErrorCode, GatewayError};
-use crate::federation::loader::{InventoryLoader, OrderLoader};
+use crate::federation::call_budget::CallBudget;
+use crate::federation::loader::{InventoryBatcher, InventoryLoader, OrderBatcher, OrderLoader};
+use crate::graphql::budget::Estimate;
+use crate::graphql::document_limits::{DocumentLimits, LimitExceeded};
 use crate::graphql::idempotency::IdempotencyKey;
-
-/// The most keys one DataLoader batch sends to a backend (backends accept up to 200 per call).
-const MAX_LOOKUP_BATCH: usize = 100;
+use crate::graphql::response_cap;
 
 /// A GraphQL-shaped answer carrying one error and no data, in the client's format.
 pub fn error_response(format: ResponseFormat, status: StatusCode, error: GatewayError) -> Response {
-    // No `locations`: the error is about the request as a whole, not a place in the query.
-    let mut server_error = ServerError::new(error.message(), None);
-    server_error.extensions = error.extend().extensions;
-    let body = serde_json::json!({ "errors": [server_error] });
+    let body = serde_json::json!({ "errors": [error.to_server_error()] });
     json_response(format, status, body.to_string())
 }
 
@@ -107,6 +105,10 @@ pub async fn graphql_handler(
             GatewayError::bad_input("query", "the request has no query"),
         );
     }
+    let estimate = match admit(&state.app.document_limits, &mut request) {
+        Ok(estimate) => estimate,
+        Err(error) => return not_executed(format, error),
+    };
 
     let client_ip = client_address(
         peer.ip(),
@@ -126,6 +128,16 @@ pub async fn graphql_handler(
             }
         }
     };
+    // Per-principal rate limit, before anything runs (guests have limits of their own, per lookup).
+    if let Ok(principal) = caller.principal() {
+        // A request weighs what it would cost the backends (at least 1).
+        let cost = estimate.backend_calls.max(1);
+        if let Err(error) = state.app.rate_limits.check(&principal.user_id, cost).await {
+            let mut response = refuse(StatusCode::TOO_MANY_REQUESTS, error.clone());
+            crate::limits::too_many_requests(&mut response, &error);
+            return response;
+        }
+    }
     if let Some(value) = headers.get("idempotency-key") {
         let parsed = value
             .to_str()
@@ -136,7 +148,7 @@ pub async fn graphql_handler(
             Err(error) => return refuse(StatusCode::BAD_REQUEST, error),
         }
     }
-    if is_get && is_mutation(&request) {
+    if is_get && is_mutation(&mut request) {
         let error = GatewayError::bad_input(
             "query",
             "mutations are not accepted over GET; send them with POST",
@@ -147,18 +159,28 @@ pub async fn graphql_handler(
             .insert(header::ALLOW, HeaderValue::from_static("POST"));
         return response;
     }
-    let loader = DataLoader::new(
-        OrderLoader::new(state.app.order_backends.clone()),
-        tokio::spawn,
-    )
-    .max_batch_size(MAX_LOOKUP_BATCH);
-    let inventory = DataLoader::new(
-        InventoryLoader::new(state.app.inventory_backends.clone()),
-        tokio::spawn,
-    )
-    .max_batch_size(MAX_LOOKUP_BATCH);
-    let request = request.data(caller).data(loader).data(inventory);
+    let budget = Arc::new(CallBudget::new(state.app.settings.limits.max_backend_calls));
+    let loader = OrderBatcher::new(
+        OrderLoader::new(state.app.order_backends.clone(), budget.clone()),
+        estimate.order_lookups as usize,
+    );
+    let inventory = InventoryBatcher::new(
+        InventoryLoader::new(state.app.inventory_backends.clone(), budget.clone()),
+        estimate.item_lookups as usize,
+    );
+    let request = request
+        .data(caller)
+        .data(loader)
+        .data(inventory)
+        .data(estimate)
+        .data(budget);
     let mut response = state.schema.execute(request).await;
+    if response_cap::was_exceeded(&response.errors) {
+        let error = GatewayError::ResponseTooLarge {
+            max_bytes: state.app.settings.limits.max_response_bytes,
+        };
+        return not_executed(format, error.to_server_error());
+    }
     response.errors.iter_mut().for_each(ensure_code);
     response.errors.iter_mut().for_each(one_line_syntax_error);
     // Nothing executed when the document did not parse, validate or fit the limits: those
@@ -186,7 +208,55 @@ pub async fn graphql_handler(
     } else {
         StatusCode::OK
     };
-    json_response(format, status, body.to_string())
+    let mut answer = json_response(format, status, body.to_string());
+    // Refused whole by a resolver's rate limit (a guest's lookups): 429 with Retry-After.
+    crate::limits::refused_whole(&response, &mut answer);
+    answer
+}
+
+/// Parses the document and checks it against the limits before anything runs (see
+/// [`crate::graphql::document_limits`]); the parsed document is handed on to the executor. The
+/// estimate of the operation the request runs comes back, for the rate limit and the loaders.
+fn admit(
+    limits: &DocumentLimits,
+    request: &mut async_graphql::Request,
+) -> Result<Estimate, ServerError> {
+    let document = async_graphql::parser::parse_query(&request.query).map_err(syntax_error)?;
+    let cost = limits.check(&document).map_err(|exceeded| {
+        let error = match exceeded {
+            LimitExceeded::BackendCalls { estimate, max } => {
+                GatewayError::OverBudget { estimate, max }
+            }
+            other => GatewayError::bad_input("query", other.to_string()),
+        };
+        error.to_server_error()
+    })?;
+    let estimate = cost.of_operation(request.operation_name.as_deref());
+    request.set_parsed_query(document);
+    Ok(estimate)
+}
+
+/// A syntax error, in one line that names the position and never echoes the document (the
+/// parser's own message draws the offending line, which may be the whole query).
+fn syntax_error(error: async_graphql::parser::Error) -> ServerError {
+    let positions: Vec<_> = error.positions().collect();
+    let mut server_error = ServerError::new(error.to_string(), positions.first().copied());
+    one_line_syntax_error(&mut server_error);
+    if server_error.message.len() > 200 {
+        // Not the parser's drawing: keep the start, never the whole document.
+        let cut: String = server_error.message.chars().take(200).collect();
+        server_error.message = format!("{cut}...");
+    }
+    server_error.extensions = GatewayError::bad_input("query", "")
+        .to_server_error()
+        .extensions;
+    server_error
+}
+
+/// The answer to a request refused before anything ran: no `data`.
+fn not_executed(format: ResponseFormat, error: ServerError) -> Response {
+    let body = serde_json::json!({ "errors": [error] });
+    json_response(format, format.not_executed_status(), body.to_string())
 }
 
 /// A GET request's parameters (`query`, `operationName`, `variables`, `extensions`).
@@ -255,21 +325,20 @@ fn refuse_token(format: ResponseFormat, error: &AuthError) -> Response {
 
 /// Whether the operation the request would run is a mutation (any, when it names none and the
 /// document holds several, since the executor will refuse the ambiguity anyway).
-fn is_mutation(request: &async_graphql::Request) -> bool {
-    let Ok(document) = async_graphql::parser::parse_query(&request.query) else {
+fn is_mutation(request: &mut async_graphql::Request) -> bool {
+    use async_graphql::parser::types::{DocumentOperations, OperationType};
+    let name = request.operation_name.clone();
+    let Ok(document) = request.parsed_query() else {
         return false;
     };
-    let is_mutation = |op: &async_graphql::parser::types::OperationDefinition| {
-        op.ty == async_graphql::parser::types::OperationType::Mutation
-    };
-    match (&document.operations, &request.operation_name) {
-        (async_graphql::parser::types::DocumentOperations::Single(op), _) => is_mutation(&op.node),
-        (async_graphql::parser::types::DocumentOperations::Multiple(ops), Some(name)) => ops
+    let is_mutation =
+        |op: &async_graphql::parser::types::OperationDefinition| op.ty == OperationType::Mutation;
+    match (&document.operations, name) {
+        (DocumentOperations::Single(op), _) => is_mutation(&op.node),
+        (DocumentOperations::Multiple(ops), Some(name)) => ops
             .get(name.as_str())
             .is_some_and(|op| is_mutation(&op.node)),
-        (async_graphql::parser::types::DocumentOperations::Multiple(ops), None) => {
-            ops.values().any(|op| is_mutation(&op.node))
-        }
+        (DocumentOperations::Multiple(ops), None) => ops.values().any(|op| is_mutation(&op.node)),
     }
 }
 
@@ -286,7 +355,7 @@ fn ensure_code(error: &mut ServerError) {
     {
         return;
     }
-    let code = if error.path.is_empty() || error.message.starts_with("Failed to parse \"") {
+    let code = if error.path.is_empty() || is_input_error(&error.message) {
         ErrorCode::BadUserInput
     } else {
         tracing::error!(message = %error.message, path = ?error.path, "resolver error without a code");
@@ -297,6 +366,21 @@ fn ensure_code(error: &mut ServerError) {
         .extensions
         .get_or_insert_with(Default::default)
         .set("code", code.as_str());
+}
+
+/// Whether an error async-graphql raised while resolving a field is about the client's input:
+/// an argument or variable that does not coerce to its type, or a variable the request did not
+/// send. (Validation does not check variables' values; the executor reports them per field.)
+fn is_input_error(message: &str) -> bool {
+    const CLIENT_MISTAKES: [&str; 4] = [
+        "Failed to parse \"",
+        "Invalid value for argument",
+        "Expected input type",
+        "Variable ",
+    ];
+    CLIENT_MISTAKES
+        .iter()
+        .any(|prefix| message.starts_with(prefix))
 }
 
 /// Makes a syntax error's message one line: the parser's is a multi-line drawing of the

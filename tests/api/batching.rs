@@ -48,12 +48,61 @@ async fn calls_for(app: &TestApp, query: String) -> u64 {
     order_status_calls(app) - before
 }
 
+/// A gateway without the orders cache, whose limits admit hundreds of lookups in one query.
 async fn fresh() -> TestApp {
     spawn_app_with(|s| {
         s.cache.orders_ttl_seconds = 0;
         s.graphql.max_complexity = 100_000;
+        s.limits.max_root_fields = 1_000;
+        s.limits.max_backend_calls = 1_000;
+        s.limits.rate_burst = 10_000;
     })
     .await
+}
+
+/// Order-status calls per regional instance.
+fn calls_per_region(app: &TestApp) -> Vec<u64> {
+    Region::ALL
+        .iter()
+        .map(|r| app.sandbox.stats().instances[&format!("order-status/{r}")].calls)
+        .collect()
+}
+
+#[tokio::test]
+async fn three_hundred_order_lookups_cost_at_most_three_calls_per_region() {
+    let app = fresh().await;
+    // Every order Avery may see, as many times as it takes to make 300 aliases.
+    let customers = authorized_customers(GLOBEX_USER, Tool::OrderStatus);
+    let all: Vec<(Region, String, String)> = Region::ALL
+        .into_iter()
+        .flat_map(|region| {
+            generate(app.settings.sandbox.seed, region)
+                .into_iter()
+                .filter(|o| customers.contains(&o.cust_no.as_str()))
+                .map(move |o| (region, o.cust_no, o.order_no))
+        })
+        .collect();
+    let fields: String = all
+        .iter()
+        .cycle()
+        .take(300)
+        .enumerate()
+        .map(|(i, (_, _, number))| {
+            format!("o{i}: order(orderNumber: \"{number}\") {{ orderNumber }} ")
+        })
+        .collect();
+    let before = calls_per_region(&app);
+    let answer = app
+        .graphql_as(GLOBEX_USER, &format!("{{ {fields} }}"), Value::Null)
+        .await;
+    let data = answer.assert_ok();
+    assert_eq!(data.as_object().map(|o| o.len()), Some(300));
+    let after = calls_per_region(&app);
+    for (region, (a, b)) in Region::ALL.iter().zip(after.iter().zip(&before)) {
+        // However the 300 spread over the regions: never more than ceil(300 / 100) per region.
+        assert!(a - b <= 3, "{region}: {} calls", a - b);
+        assert!(a - b >= 1, "{region} was asked");
+    }
 }
 
 #[tokio::test]

@@ -318,3 +318,57 @@ async fn the_body_limit_answers_in_the_format_the_client_accepts() {
     );
     assert_eq!(answer.error_codes(), ["BAD_USER_INPUT"]);
 }
+
+#[tokio::test]
+async fn variables_that_are_missing_or_of_the_wrong_type_are_bad_user_input() {
+    let app = spawn_app().await;
+    let token = app.token(GLOBEX_USER);
+    for (query, variables) in [
+        (
+            "query($n: String!) { order(orderNumber: $n) { id } }",
+            serde_json::json!({}),
+        ),
+        (
+            "query($d: Date) { orders(first: 1, filter: { orderedFrom: $d }) { totalCount } }",
+            serde_json::json!({ "d": 20261127 }),
+        ),
+        (
+            "{ orders(first: 1, filter: { orderedFrom: 20261127 }) { totalCount } }",
+            Value::Null,
+        ),
+        (
+            "query($f: Int) { orders(first: $f) { totalCount } }",
+            serde_json::json!({ "f": "ten" }),
+        ),
+    ] {
+        let answer = app.graphql(Some(&token), query, variables.clone()).await;
+        assert_eq!(
+            answer.error_codes(),
+            ["BAD_USER_INPUT"],
+            "{query} {variables}: {}",
+            answer.body
+        );
+    }
+    assert_eq!(app.backend_calls(), 0, "refused before any backend call");
+}
+
+#[tokio::test]
+async fn a_syntax_error_names_the_position_without_echoing_the_document() {
+    let app = spawn_app().await;
+    let huge = format!("{{ me {{ userId {} }}", "x ".repeat(100_000));
+    let response = app
+        .http
+        .post(format!("{}/graphql", app.address))
+        .header("content-type", "application/json")
+        .header("accept", "application/graphql-response+json")
+        .body(serde_json::json!({ "query": huge }).to_string())
+        .send()
+        .await
+        .expect("answers");
+    let answer = Answer::from_response(response).await;
+    assert_eq!(answer.status, 400);
+    assert_eq!(answer.error_codes(), ["BAD_USER_INPUT"]);
+    let text = answer.body.to_string();
+    assert!(text.len() < 1_000, "{} bytes: {text:.300}", text.len());
+    assert!(answer.body["errors"][0]["locations"][0]["line"].is_number());
+}

@@ -1,11 +1,23 @@
 //! `Idempotency-Key` on mutations: one side effect per (user, key), the first answer replayed,
 //! a reused key with another input refused.
 
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
 use serde_json::{Value, json};
+use supportgraph::app::App;
+use supportgraph::cache::idempotency::Renewal;
+use supportgraph::cache::{Claim, IdempotencyStore, RedisTier};
+use supportgraph::graphql::idempotency::LEASE_MARGIN;
+use supportgraph::settings::Settings;
+use supportgraph::startup::Application;
+use supportgraph_adapters::sandbox::FaultSpec;
+use tokio::io::AsyncWriteExt;
 
 use crate::helpers::{Answer, TestApp, redis_url, spawn_app, spawn_app_with, unique_prefix};
 
 const KENJI: &str = "globex-kenji";
+const GLOBEX: &str = "globex-avery";
 const REQUEST: &str = r#"
 mutation($input: RequestToolAuthorizationInput!) {
   requestToolAuthorization(input: $input) {
@@ -128,7 +140,7 @@ async fn keys_are_per_user_and_malformed_keys_are_refused() {
     let avery = app
         .http
         .post(format!("{}/graphql", app.address))
-        .bearer_auth(app.token("globex-avery"))
+        .bearer_auth(app.token(GLOBEX))
         .header("Idempotency-Key", "shared-key")
         .json(&json!({ "query": REQUEST, "variables": { "input": {
             "tool": "INVOICES", "customerNumber": "1000102", "justification": "x" } } }))
@@ -216,4 +228,318 @@ async fn a_keyed_mutation_is_refused_while_the_idempotency_store_is_unreachable(
     assert_eq!(writes(&app), 0, "not run without the guarantee");
     let unkeyed = send(&app, None, input("1000101")).await;
     unkeyed.assert_ok();
+}
+
+/// Like `spawn_app_with`, keeping the gateway's shared state (to reach its idempotency store).
+async fn spawn_keeping_state(configure: impl FnOnce(&mut Settings)) -> (TestApp, Arc<App>) {
+    let mut settings = Settings::load_without_env(None).expect("the shipped default settings load");
+    settings.server.port = 0;
+    configure(&mut settings);
+    let application = Application::build(settings.clone())
+        .await
+        .expect("the gateway builds");
+    let state = application.app();
+    let test_app = TestApp {
+        address: format!("http://127.0.0.1:{}", application.port()),
+        sandbox: application.sandbox().expect("the sandbox is embedded"),
+        settings,
+        http: reqwest::Client::new(),
+    };
+    tokio::spawn(application.run_until_stopped());
+    (test_app, state)
+}
+
+/// Sends a keyed GraphQL request as `user` over a raw connection, waits until `ready` says the
+/// request got far enough, then closes the connection unread: a client that went away.
+async fn send_and_disconnect(
+    app: &TestApp,
+    user: &str,
+    key: &str,
+    query: &str,
+    variables: &Value,
+    ready: impl Fn() -> bool,
+) {
+    let address = app.address.trim_start_matches("http://");
+    let body = json!({ "query": query, "variables": variables }).to_string();
+    let head = [
+        "POST /graphql HTTP/1.1".to_owned(),
+        format!("Host: {address}"),
+        "Content-Type: application/json".to_owned(),
+        format!("Authorization: Bearer {}", app.token(user)),
+        format!("Idempotency-Key: {key}"),
+        format!("Content-Length: {}", body.len()),
+    ];
+    let request = format!("{}\r\n\r\n{body}", head.join("\r\n"));
+    let mut socket = tokio::net::TcpStream::connect(address)
+        .await
+        .expect("the gateway accepts");
+    socket
+        .write_all(request.as_bytes())
+        .await
+        .expect("the request is sent");
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while !ready() {
+        assert!(Instant::now() < deadline, "the request never got that far");
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    drop(socket);
+}
+
+/// `requestToolAuthorization` for `customer` by a client that goes away once `ready`.
+async fn authorize_and_disconnect(
+    app: &TestApp,
+    key: &str,
+    customer: &str,
+    ready: impl Fn() -> bool,
+) {
+    send_and_disconnect(app, KENJI, key, REQUEST, &input(customer), ready).await;
+}
+
+/// Registration writes (POST) take a second; its timeout is 2 s.
+fn slow_writes(s: &mut Settings) {
+    let slow = FaultSpec {
+        latency_ms: 1000,
+        only_method: Some("POST".into()),
+        ..Default::default()
+    };
+    s.sandbox.faults.insert("registration".into(), slow);
+}
+
+fn status(answer: &Answer) -> &Value {
+    &answer.assert_ok()["requestToolAuthorization"]["authorization"]["status"]
+}
+
+#[tokio::test]
+async fn a_client_gone_mid_write_leaves_the_write_to_finish_and_the_retry_gets_its_answer() {
+    let app = spawn_app_with(slow_writes).await;
+    authorize_and_disconnect(&app, "gone-1", "1000101", || writes(&app) == 1).await;
+    // The write is still running at the registration system: the retry waits for its answer.
+    let retry = send(&app, Some("gone-1"), input("1000101")).await;
+    assert_eq!(
+        status(&retry),
+        "PENDING",
+        "the first write's answer, not CONFLICT"
+    );
+    let later = send(&app, Some("gone-1"), input("1000101")).await;
+    assert_eq!(retry.assert_ok(), later.assert_ok(), "the recorded answer");
+    assert_eq!(writes(&app), 1, "the registration system saw one write");
+    let me = app
+        .graphql_as(
+            KENJI,
+            "{ me { tools { tool customerNumber status } } }",
+            Value::Null,
+        )
+        .await;
+    let access = me.assert_ok()["me"]["tools"]
+        .as_array()
+        .expect("a list")
+        .iter()
+        .any(|a| {
+            a["tool"] == "ORDER_STATUS"
+                && a["customerNumber"] == "1000101"
+                && a["status"] == "PENDING"
+        });
+    assert!(access, "the write was made: {}", me.body);
+}
+
+#[tokio::test]
+async fn with_redis_a_client_that_disconnects_mid_write_gets_the_first_answer_on_retry() {
+    let Some(url) = redis_url().await else { return };
+    let prefix = unique_prefix("idempotency-gone");
+    let (app, state) = spawn_keeping_state(move |s| {
+        s.redis.url = Some(url);
+        s.redis.key_prefix = prefix;
+        slow_writes(s);
+    })
+    .await;
+    authorize_and_disconnect(&app, "gone-2", "1000101", || writes(&app) == 1).await;
+
+    // The claim is a lease of the backend's timeout plus the margin, not the record's 24 h.
+    let record_key = state
+        .idempotency
+        .record_key(KENJI, "requestToolAuthorization", "gone-2");
+    let redis =
+        redis::Client::open(app.settings.redis.url.clone().expect("set")).expect("a Redis URL");
+    let mut connection = redis
+        .get_multiplexed_async_connection()
+        .await
+        .expect("Redis answers");
+    let ttl: i64 = redis::cmd("PTTL")
+        .arg(&record_key)
+        .query_async(&mut connection)
+        .await
+        .expect("PTTL");
+    let lease = Duration::from_millis(app.settings.backends.registration.timeout_ms) + LEASE_MARGIN;
+    assert!(
+        ttl > 0 && ttl <= lease.as_millis() as i64,
+        "the claim lapses within {lease:?}, not {ttl} ms"
+    );
+
+    let retry = send(&app, Some("gone-2"), input("1000101")).await;
+    assert_eq!(status(&retry), "PENDING");
+    let later = send(&app, Some("gone-2"), input("1000101")).await;
+    assert_eq!(retry.assert_ok(), later.assert_ok());
+    assert_eq!(writes(&app), 1, "the registration system saw one write");
+    let ttl: i64 = redis::cmd("PTTL")
+        .arg(&record_key)
+        .query_async(&mut connection)
+        .await
+        .expect("PTTL");
+    assert!(
+        ttl > lease.as_millis() as i64,
+        "the answer is kept for the record's lifetime ({ttl} ms)"
+    );
+}
+
+#[tokio::test]
+async fn a_client_that_disconnects_before_the_write_frees_its_key_at_once() {
+    let app = spawn_app_with(|s| {
+        // The profile read before the write is slow; the write itself is not.
+        let slow_reads = FaultSpec {
+            latency_ms: 500,
+            only_method: Some("GET".into()),
+            ..Default::default()
+        };
+        s.sandbox.faults.insert("registration".into(), slow_reads);
+    })
+    .await;
+    let calls = || app.sandbox.stats().instances["registration"].calls;
+    let before = calls();
+    authorize_and_disconnect(&app, "gone-3", "1000101", || calls() > before).await;
+    assert_eq!(writes(&app), 0, "gone before the write");
+    let started = Instant::now();
+    let retry = send(&app, Some("gone-3"), input("1000101")).await;
+    assert_eq!(status(&retry), "PENDING", "the retry ran: {}", retry.body);
+    assert!(
+        started.elapsed() < Duration::from_millis(1900),
+        "the retry did not wait for the abandoned claim ({:?})",
+        started.elapsed()
+    );
+    assert_eq!(writes(&app), 1);
+}
+
+#[tokio::test]
+async fn an_inventory_update_whose_client_disconnects_is_recorded_once_and_replayed() {
+    const UPDATE: &str = r#"mutation($input: InventoryChangeInput!) {
+      requestInventoryUpdate(input: $input) { request { requestId } userErrors { code } } }"#;
+    let app = spawn_app_with(|s| {
+        let slow = FaultSpec {
+            latency_ms: 1000,
+            only_method: Some("POST".into()),
+            ..Default::default()
+        };
+        s.sandbox.faults.insert("us-inventory-online".into(), slow);
+    })
+    .await;
+    let serial = supportgraph_adapters::us_inventory::sandbox::generate(app.settings.sandbox.seed)
+        .into_iter()
+        .find(|r| r.cust_no == "1000101")
+        .map(|r| r.serial_no)
+        .expect("a US item");
+    let variables = json!({ "input": { "customerNumber": "1000101", "serialNumber": serial,
+        "change": "MOVED", "details": "moved to Dallas" } });
+    let inventory_writes = || app.sandbox.stats().instances["us-inventory-online"].writes;
+
+    send_and_disconnect(&app, GLOBEX, "gone-4", UPDATE, &variables, || {
+        inventory_writes() == 1
+    })
+    .await;
+
+    let retry = |_: ()| {
+        app.http
+            .post(format!("{}/graphql", app.address))
+            .bearer_auth(app.token(GLOBEX))
+            .header("Idempotency-Key", "gone-4")
+            .json(&json!({ "query": UPDATE, "variables": variables }))
+            .send()
+    };
+    let first = Answer::from_response(retry(()).await.expect("answers")).await;
+    let second = Answer::from_response(retry(()).await.expect("answers")).await;
+    let id = &first.assert_ok()["requestInventoryUpdate"]["request"]["requestId"];
+    assert!(
+        id.as_str().is_some_and(|id| id.starts_with("IOL-")),
+        "{}",
+        first.body
+    );
+    assert_eq!(
+        first.assert_ok(),
+        second.assert_ok(),
+        "the same request id each time"
+    );
+    assert_eq!(inventory_writes(), 1, "US Inventory OnLine saw one request");
+}
+
+/// Claims a key and never completes it, as a gateway that died would; the key is free again
+/// once the lease lapses, and the late holder can neither release nor renew the new claim.
+async fn an_abandoned_claim_lapses(store: &IdempotencyStore) {
+    let key = store.record_key("someone", "requestToolAuthorization", "abandoned");
+    let lease = Duration::from_millis(300);
+    let Claim::Reserved(dead) = store.claim(&key, lease).await else {
+        panic!("a fresh key is free")
+    };
+    assert_eq!(store.claim(&key, lease).await, Claim::InProgress);
+    tokio::time::sleep(lease + Duration::from_millis(100)).await;
+    let Claim::Reserved(alive) = store.claim(&key, Duration::from_secs(60)).await else {
+        panic!("the abandoned claim lapsed after its lease")
+    };
+    store.release(&dead).await;
+    assert_eq!(store.renew(&dead, lease).await, Renewal::Lost);
+    assert_eq!(
+        store.claim(&key, lease).await,
+        Claim::InProgress,
+        "the late holder did not take the new claim away"
+    );
+    assert_eq!(store.renew(&alive, lease).await, Renewal::Renewed);
+    store
+        .complete(&alive, "{\"input\":\"x\",\"outcome\":1}".into())
+        .await;
+    assert!(matches!(store.claim(&key, lease).await, Claim::Done(_)));
+}
+
+#[tokio::test]
+async fn an_abandoned_claim_is_free_again_after_its_lease_in_process() {
+    let store = IdempotencyStore::new("sgtest", Duration::from_secs(86_400), None);
+    an_abandoned_claim_lapses(&store).await;
+}
+
+#[tokio::test]
+async fn an_abandoned_claim_is_free_again_after_its_lease_in_redis() {
+    let Some(url) = redis_url().await else { return };
+    let mut settings = Settings::load_without_env(None).expect("the default settings load");
+    settings.redis.url = Some(url.clone());
+    let tier = RedisTier::start(&url, &settings.redis).expect("a Redis tier");
+    let store = IdempotencyStore::new(
+        &unique_prefix("idempotency-lease"),
+        Duration::from_secs(86_400),
+        Some(tier),
+    );
+    an_abandoned_claim_lapses(&store).await;
+}
+
+#[tokio::test]
+async fn a_mutation_behind_an_abandoned_claim_runs_once_the_lease_lapses() {
+    let mut stores = vec![None];
+    if let Some(url) = redis_url().await {
+        stores.push(Some(url));
+    }
+    for redis in stores {
+        let prefix = unique_prefix("idempotency-dead");
+        let (app, state) = spawn_keeping_state(|s| {
+            s.redis.url = redis;
+            s.redis.key_prefix = prefix;
+        })
+        .await;
+        // A gateway (this one, or another sharing Redis) claimed the key and died.
+        let key = state
+            .idempotency
+            .record_key(KENJI, "requestToolAuthorization", "dead-1");
+        let claim = state
+            .idempotency
+            .claim(&key, Duration::from_millis(500))
+            .await;
+        assert!(matches!(claim, Claim::Reserved(_)));
+        let answer = send(&app, Some("dead-1"), input("1000101")).await;
+        assert_eq!(status(&answer), "PENDING", "{}", answer.body);
+        assert_eq!(writes(&app), 1);
+    }
 }

@@ -3,6 +3,8 @@
 
 mod authorization;
 mod batching;
+mod breaker_isolation;
+mod budget;
 mod cache;
 mod clients;
 mod config;
@@ -12,6 +14,7 @@ mod guest;
 mod helpers;
 mod http;
 mod idempotency;
+mod identifiers;
 mod ids;
 mod introspection;
 mod inventory;
@@ -20,6 +23,7 @@ mod lifecycle;
 mod orders;
 mod overflow;
 mod persisted_queries;
+mod rate_limits;
 mod resilience;
 mod schema;
 mod tokens;

@@ -1,12 +1,21 @@
 //! [`InventoryBackend`] over HTTP against the European Services Assistant (XML).
+//!
+//! Every request this adapter writes is well-formed XML 1.0: identifiers pass their types (digits,
+//! upper-case letters and dashes only), and the change request's free text is refused when it
+//! holds a character XML 1.0 cannot carry at all — U+0000–U+0008, U+000B, U+000C, U+000E–U+001F,
+//! U+FFFE, U+FFFF — which no escaping can make legal (`&#x1;` is not well-formed 1.0 either).
 
 use async_trait::async_trait;
 
 use super::wire::{WireChangeReceipt, WireChangeRequest, WireError, WireInstalledBase};
 use crate::AdapterError;
 use crate::client::{BackendClient, Fetched};
-use crate::model::{InventoryChange, InventoryItem, InventoryRefusal, InventoryRequest};
+use crate::model::{
+    CustomerNumber, FreeText, InventoryChange, InventoryItem, InventoryRefusal, InventoryRequest,
+    SerialNumber,
+};
 use crate::ports::InventoryBackend;
+use crate::resilience::BreakerReport;
 
 const XML: &str = "application/xml";
 
@@ -44,6 +53,7 @@ impl HttpEuServices {
 
     async fn installed_base(
         &self,
+        operation: &'static str,
         path: &str,
         param: &str,
         values: &[String],
@@ -53,7 +63,7 @@ impl HttpEuServices {
         }
         let body = match self
             .client
-            .get_bytes(path, &[(param, values.join(","))], XML)
+            .get_bytes(operation, path, &[(param, values.join(","))], XML)
             .await?
         {
             Fetched::Found(body) => body,
@@ -72,9 +82,20 @@ impl HttpEuServices {
 
 #[async_trait]
 impl InventoryBackend for HttpEuServices {
+    fn breakers(&self) -> Vec<BreakerReport> {
+        self.client.breakers()
+    }
+
     async fn items(&self, customer_numbers: &[String]) -> Result<Vec<InventoryItem>, AdapterError> {
+        self.client
+            .check::<CustomerNumber>("customer number", customer_numbers)?;
         let items = self
-            .installed_base("v1/installations", "customers", customer_numbers)
+            .installed_base(
+                "installations",
+                "v1/installations",
+                "customers",
+                customer_numbers,
+            )
             .await?;
         self.client
             .only_asked(items, customer_numbers, |i| &i.customer_number)
@@ -84,7 +105,9 @@ impl InventoryBackend for HttpEuServices {
         &self,
         serial_numbers: &[String],
     ) -> Result<Vec<InventoryItem>, AdapterError> {
-        self.installed_base("v1/machines", "serials", serial_numbers)
+        self.client
+            .check::<SerialNumber>("serial number", serial_numbers)?;
+        self.installed_base("machines", "v1/machines", "serials", serial_numbers)
             .await
     }
 
@@ -95,19 +118,34 @@ impl InventoryBackend for HttpEuServices {
         change: InventoryChange,
         details: &str,
     ) -> Result<Result<InventoryRequest, InventoryRefusal>, AdapterError> {
+        self.client
+            .check::<CustomerNumber>("customer number", [customer_number])?;
+        self.client
+            .check::<SerialNumber>("serial number", [serial_number])?;
+        self.client.check::<FreeText>("details", [details])?;
         let request = WireChangeRequest {
             customer: customer_number.to_owned(),
             serial: serial_number.to_owned(),
             change: change.into(),
             details: details.to_owned(),
         };
-        let body = quick_xml::se::to_string(&request).map_err(|e| {
-            self.client
-                .contract_violation(format!("cannot write the request: {e}"))
-        })?;
+        let body = quick_xml::se::to_string(&request)
+            .map_err(|e| self.client.refuse("cannot write the request", e))?;
+        if let Some(at) = body.find(|c| !xml_char(c)) {
+            // Unreachable behind the checks above; kept so no path can send what is not XML.
+            return Err(self.client.refuse(
+                "change request",
+                format!("a character XML 1.0 forbids at byte {at}"),
+            ));
+        }
         let (status, answer) = self
             .client
-            .post_bytes("v1/change-requests", XML, body.into_bytes())
+            .post_bytes(
+                "change_request",
+                "v1/change-requests",
+                XML,
+                body.into_bytes(),
+            )
             .await?;
         match status {
             200..=299 => {
@@ -138,6 +176,11 @@ impl InventoryBackend for HttpEuServices {
     }
 }
 
+/// Whether XML 1.0 admits `c` anywhere in a document (its `Char` production).
+pub fn xml_char(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
+}
+
 /// The name of the document's root element.
 fn root_element(text: &str) -> Result<String, String> {
     let mut reader = quick_xml::Reader::from_str(text);
@@ -148,6 +191,72 @@ fn root_element(text: &str) -> Result<String, String> {
             }
             quick_xml::events::Event::Eof => return Err("no root element".to_owned()),
             _ => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    fn request(details: &str) -> String {
+        quick_xml::se::to_string(&WireChangeRequest {
+            customer: "4900301".into(),
+            serial: "4900301-101".into(),
+            change: InventoryChange::Moved.into(),
+            details: details.to_owned(),
+        })
+        .expect("serialises")
+    }
+
+    #[test]
+    fn xml_1_0_characters_are_those_of_its_char_production() {
+        for c in [
+            '\t',
+            '\n',
+            '\r',
+            ' ',
+            'é',
+            '\u{D7FF}',
+            '\u{E000}',
+            '\u{FFFD}',
+            '\u{10000}',
+        ] {
+            assert!(xml_char(c), "{c:?}");
+        }
+        for c in [
+            '\u{0}', '\u{1}', '\u{8}', '\u{B}', '\u{C}', '\u{1F}', '\u{FFFE}', '\u{FFFF}',
+        ] {
+            assert!(!xml_char(c), "{c:?}");
+        }
+    }
+
+    proptest! {
+        /// Any details that pass the free-text check make a well-formed XML 1.0 request that
+        /// reads back to the same details; any others are refused before XML is written.
+        #[test]
+        fn requests_with_checked_details_are_well_formed_xml(details in any::<String>()) {
+            prop_assume!(FreeText::check(&details).is_ok());
+            let body = request(&details);
+            prop_assert!(body.chars().all(xml_char), "{body:?}");
+            let back: WireChangeRequest = quick_xml::de::from_str(&body).expect("well-formed");
+            prop_assert_eq!(back.details, details);
+        }
+
+        #[test]
+        fn details_with_a_character_xml_forbids_never_pass_the_check(
+            before in "[a-z]{0,5}",
+            forbidden in prop_oneof![
+                (0u32..9).prop_map(|c| char::from_u32(c).expect("a char")),
+                Just('\u{B}'), Just('\u{C}'),
+                (14u32..32).prop_map(|c| char::from_u32(c).expect("a char")),
+                Just('\u{FFFE}'), Just('\u{FFFF}'),
+            ],
+        ) {
+            let details = format!("{before}{forbidden}");
+            prop_assert!(FreeText::check(&details).is_err());
         }
     }
 }

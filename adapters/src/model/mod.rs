@@ -1,7 +1,9 @@
 //! The normalised domain model: what every backend's wire format is translated into.
 //!
 //! Types here are plain data with no knowledge of HTTP, GraphQL or any backend's vocabulary.
+//! [`ids`] holds the identifiers a client may send, each a type that only holds a valid value.
 
+pub mod ids;
 mod inventory;
 mod money;
 mod order;
@@ -9,6 +11,10 @@ mod region;
 mod tool;
 mod user;
 
+pub use ids::{
+    CustomerNumber, FreeText, InvalidIdentifier, InvalidText, OrderNumber, SerialNumber,
+    TrackingNumber,
+};
 pub use inventory::{
     ConfigurationFeature, InventoryChange, InventoryItem, InventoryLocation, InventoryRefusal,
     InventoryRequest, InventorySource, Lease, Maintenance, ServiceLevel,

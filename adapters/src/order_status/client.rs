@@ -5,8 +5,9 @@ use async_trait::async_trait;
 use super::wire::{WireOrder, WireOrderBatch, WireOrderList, WireStatus, format_after_key};
 use crate::AdapterError;
 use crate::client::BackendClient;
-use crate::model::{Order, OrderPage, OrderQuery, Region};
+use crate::model::{CustomerNumber, Order, OrderNumber, OrderPage, OrderQuery, Region};
 use crate::ports::OrderBackend;
+use crate::resilience::BreakerReport;
 
 /// The order-status adapter for one region.
 #[derive(Debug, Clone)]
@@ -46,7 +47,17 @@ impl OrderBackend for HttpOrderBackend {
         self.region
     }
 
+    fn breakers(&self) -> Vec<BreakerReport> {
+        self.client.breakers()
+    }
+
     async fn list_orders(&self, query: &OrderQuery) -> Result<OrderPage, AdapterError> {
+        self.client
+            .check::<CustomerNumber>("customer number", &query.customer_numbers)?;
+        if let Some(after) = &query.after {
+            self.client
+                .check::<OrderNumber>("order number of afterKey", [&after.order_number])?;
+        }
         let mut params = vec![
             ("customers", join(&query.customer_numbers)),
             ("limit", query.limit.to_string()),
@@ -64,7 +75,10 @@ impl OrderBackend for HttpOrderBackend {
         if let Some(after) = &query.after {
             params.push(("afterKey", format_after_key(after)));
         }
-        let list: WireOrderList = self.client.get_json("v1/orders", &params).await?;
+        let list: WireOrderList = self
+            .client
+            .get_json("list_orders", "v1/orders", &params)
+            .await?;
         let orders =
             self.client
                 .only_asked(self.to_model(list.orders)?, &query.customer_numbers, |o| {
@@ -87,9 +101,15 @@ impl OrderBackend for HttpOrderBackend {
         if order_numbers.is_empty() {
             return Ok(Vec::new());
         }
+        self.client
+            .check::<OrderNumber>("order number", order_numbers)?;
         let batch: WireOrderBatch = self
             .client
-            .get_json("v1/orders/batch", &[("ids", join(order_numbers))])
+            .get_json(
+                "orders_by_number",
+                "v1/orders/batch",
+                &[("ids", join(order_numbers))],
+            )
             .await?;
         self.to_model(batch.orders)
     }

@@ -6,8 +6,12 @@ use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use super::wire::{WireAuthorization, WireAuthorizationRequest, WireUser};
 use crate::AdapterError;
 use crate::client::{BackendClient, Fetched, Posted};
-use crate::model::{AuthorizationRefusal, Tool, ToolAuthorization, UserProfile};
+use crate::model::ids::clip;
+use crate::model::{
+    AuthorizationRefusal, CustomerNumber, FreeText, Tool, ToolAuthorization, UserProfile,
+};
 use crate::ports::RegistrationBackend;
+use crate::resilience::BreakerReport;
 
 /// The registration adapter.
 #[derive(Debug, Clone)]
@@ -34,16 +38,21 @@ const PATH_SEGMENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'_').remo
 
 #[async_trait]
 impl RegistrationBackend for HttpRegistrationBackend {
+    fn breakers(&self) -> Vec<BreakerReport> {
+        self.client.breakers()
+    }
+
     async fn user_profile(&self, user_id: &str) -> Result<Option<UserProfile>, AdapterError> {
         match self
             .client
-            .get_json_or_not_found::<WireUser>(&user_path(user_id), &[])
+            .get_json_or_not_found::<WireUser>("user_profile", &user_path(user_id), &[])
             .await?
         {
             Fetched::Found(user) if user.user_id == user_id => Ok(Some(user.into())),
             Fetched::Found(user) => Err(self.client.contract_violation(format!(
-                "asked for user {user_id:?}, got {:?}",
-                user.user_id
+                "asked for user \"{}\", got \"{}\"",
+                clip(user_id),
+                clip(&user.user_id)
             ))),
             Fetched::NotFound => Ok(None),
         }
@@ -56,6 +65,10 @@ impl RegistrationBackend for HttpRegistrationBackend {
         customer_number: &str,
         justification: &str,
     ) -> Result<Result<ToolAuthorization, AuthorizationRefusal>, AdapterError> {
+        self.client
+            .check::<CustomerNumber>("customer number", [customer_number])?;
+        self.client
+            .check::<FreeText>("justification", [justification])?;
         let body = WireAuthorizationRequest {
             tool,
             customer_number: customer_number.to_owned(),
@@ -64,7 +77,7 @@ impl RegistrationBackend for HttpRegistrationBackend {
         let path = format!("{}/tool-authorizations", user_path(user_id));
         match self
             .client
-            .post_json::<_, WireAuthorization>(&path, &body)
+            .post_json::<_, WireAuthorization>("request_tool_authorization", &path, &body)
             .await?
         {
             Posted::Accepted(authorization) => {

@@ -56,7 +56,9 @@ pub struct CircuitBreaker {
 }
 
 /// Permission to make one call; report how it went with [`CircuitBreaker::record`]. Dropping it
-/// unreported (the caller gave up) releases a half-open probe without judging the backend.
+/// unreported — the caller gave up, or the call said nothing about the backend's health — judges
+/// nothing: a closed breaker's window is unchanged, and a half-open probe is released for the
+/// next call.
 #[derive(Debug)]
 pub struct Permit {
     breaker: Arc<CircuitBreaker>,
@@ -215,6 +217,21 @@ mod tests {
         b.record(probe, true);
         assert_eq!(b.state(), BreakerState::Closed);
         assert!(call(&b, true));
+    }
+
+    #[test]
+    fn abandoned_calls_never_count_against_a_closed_breaker() {
+        let b = breaker(Duration::from_secs(60));
+        for _ in 0..100 {
+            drop(b.acquire().expect("closed"));
+        }
+        assert_eq!(b.state(), BreakerState::Closed);
+        assert!(call(&b, false) && call(&b, true) && call(&b, true) && call(&b, true));
+        assert_eq!(
+            b.state(),
+            BreakerState::Closed,
+            "one failure in four judged calls"
+        );
     }
 
     #[test]

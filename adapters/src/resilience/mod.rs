@@ -1,15 +1,24 @@
 //! Keeping one slow or failing backend from taking the gateway down with it.
 //!
-//! Every backend instance gets one [`CircuitBreaker`] (stop calling a backend that keeps failing,
-//! probe it again after a pause) and one [`RetryBudget`] (retry idempotent calls, but never more
-//! than a fixed share of extra calls). The HTTP client wrapper applies both to every call, so each
-//! adapter gets them without knowing they exist.
+//! Every (backend instance, operation) gets one [`CircuitBreaker`] (stop calling a backend that
+//! keeps failing, probe it again after a pause; why per operation: [`by_operation`]) and every
+//! instance one [`RetryBudget`] (retry idempotent calls, but never more than a fixed share of
+//! extra calls). The HTTP client wrapper applies both to every call, so each adapter gets them
+//! without knowing they exist.
+//!
+//! A breaker judges the backend, never the caller: only timeouts, connection failures and 5xx
+//! answers count as failures. A request that could not be built (it never left the gateway), a
+//! 4xx (the backend answered, about a bad request) and a call its caller abandoned never count
+//! against it, so no company's malformed or cancelled requests can open a breaker that every
+//! company shares.
 
 mod breaker;
 mod budget;
+pub mod by_operation;
 
 pub use breaker::{BreakerConfig, BreakerState, CircuitBreaker, Permit};
 pub use budget::RetryBudget;
+pub use by_operation::{BreakerReport, BreakersByOperation};
 
 use std::time::Duration;
 

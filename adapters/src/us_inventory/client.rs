@@ -5,8 +5,12 @@ use async_trait::async_trait;
 use super::wire::{WireInventory, WireReceipt, WireRecord, WireUpdateRequest};
 use crate::AdapterError;
 use crate::client::{BackendClient, Fetched, Posted};
-use crate::model::{InventoryChange, InventoryItem, InventoryRefusal, InventoryRequest};
+use crate::model::{
+    CustomerNumber, FreeText, InventoryChange, InventoryItem, InventoryRefusal, InventoryRequest,
+    SerialNumber,
+};
 use crate::ports::InventoryBackend;
+use crate::resilience::BreakerReport;
 
 /// The US Inventory OnLine adapter.
 #[derive(Debug, Clone)]
@@ -33,12 +37,21 @@ impl HttpUsInventory {
 
 #[async_trait]
 impl InventoryBackend for HttpUsInventory {
+    fn breakers(&self) -> Vec<BreakerReport> {
+        self.client.breakers()
+    }
+
     async fn items(&self, customer_numbers: &[String]) -> Result<Vec<InventoryItem>, AdapterError> {
         if customer_numbers.is_empty() {
             return Ok(Vec::new());
         }
+        self.client
+            .check::<CustomerNumber>("customer number", customer_numbers)?;
         let params = [("customerNumbers", customer_numbers.join(","))];
-        let inventory: WireInventory = self.client.get_json("v1/inventory", &params).await?;
+        let inventory: WireInventory = self
+            .client
+            .get_json("inventory", "v1/inventory", &params)
+            .await?;
         let items = self.to_model(inventory.records)?;
         self.client
             .only_asked(items, customer_numbers, |i| &i.customer_number)
@@ -51,10 +64,16 @@ impl InventoryBackend for HttpUsInventory {
         if serial_numbers.is_empty() {
             return Ok(Vec::new());
         }
+        self.client
+            .check::<SerialNumber>("serial number", serial_numbers)?;
         let params = [("serials", serial_numbers.join(","))];
         match self
             .client
-            .get_json_or_not_found::<WireInventory>("v1/inventory/by-serial", &params)
+            .get_json_or_not_found::<WireInventory>(
+                "inventory_by_serial",
+                "v1/inventory/by-serial",
+                &params,
+            )
             .await?
         {
             Fetched::Found(inventory) => self.to_model(inventory.records),
@@ -69,6 +88,11 @@ impl InventoryBackend for HttpUsInventory {
         change: InventoryChange,
         details: &str,
     ) -> Result<Result<InventoryRequest, InventoryRefusal>, AdapterError> {
+        self.client
+            .check::<CustomerNumber>("customer number", [customer_number])?;
+        self.client
+            .check::<SerialNumber>("serial number", [serial_number])?;
+        self.client.check::<FreeText>("details", [details])?;
         let body = WireUpdateRequest {
             cust_no: customer_number.to_owned(),
             serial_no: serial_number.to_owned(),
@@ -77,7 +101,7 @@ impl InventoryBackend for HttpUsInventory {
         };
         match self
             .client
-            .post_json::<_, WireReceipt>("v1/inventory/update-requests", &body)
+            .post_json::<_, WireReceipt>("update_request", "v1/inventory/update-requests", &body)
             .await?
         {
             Posted::Accepted(receipt) if receipt.serial_no == serial_number => {
