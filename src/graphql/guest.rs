@@ -1,6 +1,8 @@
 //! `guestOrderStatus`: the seed's guest access to Order Status — one order, looked up by order
 //! number plus customer number, with basic status, dates and the carrier link only. No prices,
-//! lines, addresses or contacts. Limited per client address before any backend is called.
+//! lines, addresses or contacts. Limited per client address before any backend is called, and
+//! per customer number across all addresses once lookups for it keep failing, so order numbers
+//! cannot be guessed from many machines.
 
 use std::sync::Arc;
 
@@ -95,8 +97,8 @@ pub struct GuestQuery;
 #[Object]
 impl GuestQuery {
     /// Basic status of one order for anyone who knows its order number and customer number; no
-    /// sign-in needed. `NOT_FOUND` unless both match the same order. Limited per client address
-    /// (`RATE_LIMITED`).
+    /// sign-in needed. `NOT_FOUND` unless both match the same order. Limited per client address,
+    /// and per customer number after repeated failed lookups (`RATE_LIMITED`).
     async fn guest_order_status(
         &self,
         ctx: &Context<'_>,

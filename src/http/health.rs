@@ -6,6 +6,7 @@ use serde_json::{Value, json};
 
 use super::HttpState;
 use crate::cache::CacheHealth;
+use supportgraph_adapters::resilience::BreakerState;
 
 /// Liveness: the process answers.
 pub async fn healthz() -> &'static str {
@@ -13,7 +14,9 @@ pub async fn healthz() -> &'static str {
 }
 
 /// Readiness: the gateway can serve. `degraded` (still HTTP 200: requests are served, only
-/// slower) when the shared cache tier is failing.
+/// slower) when the shared cache tier is failing. `openBreakers` lists the backend operations
+/// failing fast right now (`backend`, `operation`, `state`), for operators: the gateway still
+/// serves everything else.
 pub async fn readyz(State(state): State<HttpState>) -> Json<Value> {
     let settings = &state.app.settings;
     let cache = match state.app.cache.health() {
@@ -26,9 +29,27 @@ pub async fn readyz(State(state): State<HttpState>) -> Json<Value> {
     } else {
         "ready"
     };
+    let app = &state.app;
+    let reports = app
+        .order_backends
+        .values()
+        .flat_map(|b| b.breakers())
+        .chain(app.inventory_backends.values().flat_map(|b| b.breakers()))
+        .chain(app.profiles.registration().breakers());
+    let open_breakers: Vec<Value> = reports
+        .filter(|r| r.state != BreakerState::Closed)
+        .map(|r| {
+            json!({
+                "backend": r.backend,
+                "operation": r.operation,
+                "state": format!("{:?}", r.state).to_lowercase(),
+            })
+        })
+        .collect();
     Json(json!({
         "status": status,
         "cache": cache,
+        "openBreakers": open_breakers,
         "profile": format!("{:?}", settings.profile).to_lowercase(),
         "embeddedSandbox": settings.sandbox.embedded,
     }))

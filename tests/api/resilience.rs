@@ -48,6 +48,19 @@ async fn a_failing_backend_opens_its_breaker_then_closes_after_recovery() {
         4,
         "after 4 failures the breaker is open: the other 6 failed fast"
     );
+    let ready: Value = app
+        .http
+        .get(format!("{}/readyz", app.address))
+        .send()
+        .await
+        .expect("answers")
+        .json()
+        .await
+        .expect("JSON");
+    let open = ready["openBreakers"].as_array().expect("a list");
+    assert_eq!(open.len(), 1, "{ready}");
+    assert_eq!(open[0]["backend"], "order-status/emea");
+    assert_eq!(open[0]["state"], "open");
 
     app.sandbox
         .set_fault("order-status/emea", FaultSpec::default())
