@@ -12,6 +12,7 @@
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
+use supportgraph_adapters::model::ids::clip;
 
 use jsonwebtoken::jwk::{
     AlgorithmParameters, EllipticCurve, Jwk, JwkSet, KeyAlgorithm, PublicKeyUse, ThumbprintHash,
@@ -39,8 +40,9 @@ pub enum AuthError {
     /// The token's header does not name a key.
     #[error("the token's header has no kid")]
     MissingKid,
-    /// No published key has the token's `kid`, even after a refetch.
-    #[error("no published key has kid {0:?}")]
+    /// No published key has the token's `kid`, even after a refetch (the `kid` is the token's,
+    /// so any text: logged clipped).
+    #[error("no published key has kid {}", clip(.0))]
     UnknownKey(String),
     /// The token failed decoding or validation.
     #[error("the token was refused: {0}")]

@@ -4,10 +4,12 @@
 //! async-graphql's DataLoader sends a batch when a timer fires or the batch is full; under load
 //! the resolvers of 300 aliases reach it over several milliseconds, and 300 lookups became 39
 //! calls. This batcher knows how many lookups the operation holds (from the estimate made before
-//! it ran, [`crate::graphql::budget`]) and sends the batch the moment the last one has asked, so
-//! the batching does not depend on the machine's speed. A lookup that ends before asking (an ID
-//! that names nothing, say) is covered by a short grace period after the first ask; lookups
-//! beyond the expected number (a mutation's, which run one at a time) are sent at once.
+//! it ran, [`crate::graphql::budget`]). Each lookup field takes a [`Ticket`] before anything
+//! else, and either asks through it or drops it (an ID that names nothing, a caller refused): the
+//! batch goes out the moment every expected ticket has asked or been dropped, so batching does
+//! not depend on the machine's speed. Tickets beyond the expected number (a mutation's lookups,
+//! which run one at a time) ask at once. A field that never runs at all (under `@skip`) is
+//! covered by an idle timer that sends what waits after [`IDLE`].
 //!
 //! Each batch goes out in a task of its own, so a client that goes away does not strand the
 //! other lookups of its batch.
@@ -21,8 +23,8 @@ use std::time::Duration;
 use async_graphql::dataloader::Loader;
 use tokio::sync::oneshot;
 
-/// How long the first lookup waits for the others when some of the expected ones never ask.
-const GRACE: Duration = Duration::from_millis(2);
+/// How long lookups wait when an expected lookup field never ran (it was skipped).
+pub const IDLE: Duration = Duration::from_millis(20);
 
 /// Batches one request's lookups of one kind through `L`.
 pub struct Batcher<K, L>
@@ -45,12 +47,22 @@ where
 type Waiting<K, V> = Vec<(K, oneshot::Sender<Option<V>>)>;
 
 struct State<K, V> {
-    /// Lookups asked for so far in this request.
-    asked: usize,
+    /// Tickets that have asked or been dropped.
+    settled: usize,
     /// Lookups waiting for the next batch.
     waiting: Waiting<K, V>,
-    /// Whether a grace timer is running.
+    /// Whether an idle timer is running.
     timer: bool,
+}
+
+/// One lookup field's place in the batch: ask through it, or drop it.
+pub struct Ticket<K, L>
+where
+    L: Loader<K, Error = Infallible>,
+    K: Send + Sync + Hash + Eq + Clone + 'static,
+{
+    shared: Arc<Shared<K, L>>,
+    settled: bool,
 }
 
 impl<K, L> Batcher<K, L>
@@ -65,7 +77,7 @@ where
                 loader,
                 expected,
                 state: Mutex::new(State {
-                    asked: 0,
+                    settled: 0,
                     waiting: Vec::new(),
                     timer: false,
                 }),
@@ -73,54 +85,54 @@ where
         }
     }
 
-    /// The value for `key`, or `None` when the backend has none (for this caller). One
-    /// lookup of the operation's expected number.
-    pub async fn load_one(&self, key: K) -> Result<Option<L::Value>, Infallible> {
-        let mut values = self.load_many(vec![key]).await?;
-        Ok(values.pop().flatten())
+    /// A lookup field's ticket: take it first thing in the resolver, before anything can fail.
+    pub fn ticket(&self) -> Ticket<K, L> {
+        Ticket {
+            shared: self.shared.clone(),
+            settled: false,
+        }
+    }
+}
+
+impl<K, L> Ticket<K, L>
+where
+    L: Loader<K, Error = Infallible>,
+    K: Send + Sync + Hash + Eq + Clone + 'static,
+{
+    /// The value for `key`, or `None` when the backend has none (for this caller).
+    pub async fn load_one(self, key: K) -> Option<L::Value> {
+        self.load_many(vec![key]).await.pop().flatten()
     }
 
     /// The values for `keys` (one lookup asking in several places, e.g. one order number in
-    /// every region of the caller), in order. Counts as one lookup of the expected number.
-    pub async fn load_many(&self, keys: Vec<K>) -> Result<Vec<Option<L::Value>>, Infallible> {
+    /// every region of the caller), in order.
+    pub async fn load_many(mut self, keys: Vec<K>) -> Vec<Option<L::Value>> {
         let mut receivers = Vec::with_capacity(keys.len());
-        let ready = {
-            let mut state = self.shared.lock();
-            state.asked += 1;
-            for key in keys {
-                let (sender, receiver) = oneshot::channel();
-                state.waiting.push((key, sender));
-                receivers.push(receiver);
-            }
-            if state.asked >= self.shared.expected {
-                Some(std::mem::take(&mut state.waiting))
-            } else {
-                if !state.timer {
-                    state.timer = true;
-                    let shared = self.shared.clone();
-                    tokio::spawn(async move {
-                        tokio::time::sleep(GRACE).await;
-                        let waiting = {
-                            let mut state = shared.lock();
-                            state.timer = false;
-                            std::mem::take(&mut state.waiting)
-                        };
-                        shared.send(waiting).await;
-                    });
-                }
-                None
-            }
-        };
-        if let Some(waiting) = ready {
-            let shared = self.shared.clone();
-            tokio::spawn(async move { shared.send(waiting).await });
-        }
+        let entries = keys.into_iter().map(|key| {
+            let (sender, receiver) = oneshot::channel();
+            receivers.push(receiver);
+            (key, sender)
+        });
+        self.settled = true;
+        self.shared.settle(entries.collect());
         let mut values = Vec::with_capacity(receivers.len());
         for receiver in receivers {
             // A dropped sender means the batch task died (a panic in a loader): no value.
             values.push(receiver.await.ok().flatten());
         }
-        Ok(values)
+        values
+    }
+}
+
+impl<K, L> Drop for Ticket<K, L>
+where
+    L: Loader<K, Error = Infallible>,
+    K: Send + Sync + Hash + Eq + Clone + 'static,
+{
+    fn drop(&mut self) {
+        if !self.settled {
+            self.shared.settle(Vec::new());
+        }
     }
 }
 
@@ -133,6 +145,38 @@ where
         self.state
             .lock()
             .expect("the batcher's state is never poisoned: no code panics holding it")
+    }
+
+    /// One ticket asked for `entries` (or none, when dropped): send the batch when it was the
+    /// last expected one, else make sure an idle timer will.
+    fn settle(self: &Arc<Self>, entries: Waiting<K, L::Value>) {
+        let ready = {
+            let mut state = self.lock();
+            state.settled += 1;
+            state.waiting.extend(entries);
+            if state.settled >= self.expected {
+                Some(std::mem::take(&mut state.waiting))
+            } else {
+                if !state.timer && !state.waiting.is_empty() {
+                    state.timer = true;
+                    let shared = self.clone();
+                    tokio::spawn(async move {
+                        tokio::time::sleep(IDLE).await;
+                        let waiting = {
+                            let mut state = shared.lock();
+                            state.timer = false;
+                            std::mem::take(&mut state.waiting)
+                        };
+                        shared.send(waiting).await;
+                    });
+                }
+                None
+            }
+        };
+        if let Some(waiting) = ready.filter(|w| !w.is_empty()) {
+            let shared = self.clone();
+            tokio::spawn(async move { shared.send(waiting).await });
+        }
     }
 
     /// Loads every waiting key in one batch and hands each waiter its value.
@@ -170,31 +214,48 @@ mod tests {
         }
     }
 
-    // Paused time: the clock moves only when every task waits, so the grace timer cannot be
-    // what sends this batch; the count of lookups does.
+    // Paused time: the clock moves only when every task waits, so the idle timer cannot be
+    // what sends these batches; the tickets do.
     #[tokio::test(start_paused = true)]
     async fn the_expected_lookups_go_out_in_one_batch() {
         let batches = Arc::new(AtomicUsize::new(0));
-        let batcher = Arc::new(Batcher::new(Doubler(batches.clone()), 3));
-        let mut lookups = Vec::new();
-        for key in 1..=3 {
-            let batcher = batcher.clone();
-            lookups.push(tokio::spawn(async move {
+        let batcher = Batcher::new(Doubler(batches.clone()), 3);
+        let tickets: Vec<_> = (0..3).map(|_| batcher.ticket()).collect();
+        let lookups = tickets
+            .into_iter()
+            .zip(1..=3)
+            .map(|(ticket, key)| async move {
                 tokio::task::yield_now().await;
-                batcher.load_one(key).await
-            }));
-        }
-        for (key, lookup) in (1..=3).zip(lookups) {
-            assert_eq!(lookup.await.expect("joins"), Ok(Some(key * 2)));
-        }
+                ticket.load_one(key).await
+            });
+        let values = futures::future::join_all(lookups).await;
+        assert_eq!(values, vec![Some(2), Some(4), Some(6)]);
         assert_eq!(batches.load(Ordering::SeqCst), 1);
     }
 
     #[tokio::test(start_paused = true)]
-    async fn a_lookup_that_never_asks_delays_the_batch_by_the_grace_only() {
+    async fn a_dropped_ticket_sends_the_batch_without_waiting() {
         let batches = Arc::new(AtomicUsize::new(0));
         let batcher = Batcher::new(Doubler(batches.clone()), 2);
-        assert_eq!(batcher.load_one(21).await, Ok(Some(42)));
+        let asking = batcher.ticket();
+        let giving_up = batcher.ticket();
+        let started = tokio::time::Instant::now();
+        let lookup = tokio::spawn(asking.load_one(21));
+        tokio::task::yield_now().await;
+        drop(giving_up);
+        assert_eq!(lookup.await.expect("joins"), Some(42));
+        assert!(
+            started.elapsed() < IDLE,
+            "sent when the last ticket settled"
+        );
+        assert_eq!(batches.load(Ordering::SeqCst), 1);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_lookup_field_that_never_ran_delays_the_batch_by_the_idle_time_only() {
+        let batches = Arc::new(AtomicUsize::new(0));
+        let batcher = Batcher::new(Doubler(batches.clone()), 2);
+        assert_eq!(batcher.ticket().load_one(21).await, Some(42));
         assert_eq!(batches.load(Ordering::SeqCst), 1);
     }
 
@@ -203,8 +264,8 @@ mod tests {
         let batches = Arc::new(AtomicUsize::new(0));
         let batcher = Batcher::new(Doubler(batches.clone()), 1);
         assert_eq!(
-            batcher.load_many(vec![1, 2, 3]).await,
-            Ok(vec![Some(2), Some(4), Some(6)])
+            batcher.ticket().load_many(vec![1, 2, 3]).await,
+            vec![Some(2), Some(4), Some(6)]
         );
         assert_eq!(batches.load(Ordering::SeqCst), 1);
     }
@@ -213,8 +274,8 @@ mod tests {
     async fn lookups_beyond_the_expected_number_go_out_at_once() {
         let batches = Arc::new(AtomicUsize::new(0));
         let batcher = Batcher::new(Doubler(batches.clone()), 0);
-        assert_eq!(batcher.load_one(1).await, Ok(Some(2)));
-        assert_eq!(batcher.load_one(2).await, Ok(Some(4)));
+        assert_eq!(batcher.ticket().load_one(1).await, Some(2));
+        assert_eq!(batcher.ticket().load_one(2).await, Some(4));
         assert_eq!(batches.load(Ordering::SeqCst), 2);
     }
 }

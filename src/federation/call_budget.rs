@@ -5,7 +5,9 @@
 //! holds the same line while it runs, should a resolver ever call more than its field declared.
 //! A call past the budget is not made: the region or system it was for fails with an error that
 //! the gateway reports as `INTERNAL_ERROR` (the estimate was wrong, which is our bug) and logs.
-//! Calls answered from the cache cost nothing.
+//! Calls answered from the cache cost nothing: a call that may be served from a cache shared
+//! with other requests takes its unit first ([`CallBudget::reserve`]) and gives it back if the
+//! cache answered, so one request's spent budget never becomes another's error.
 
 use std::future::Future;
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -38,18 +40,66 @@ impl CallBudget {
                 left.checked_sub(1)
             });
         if taken.is_err() {
-            return Err(AdapterError::InvalidRequest {
-                backend: backend.to_owned(),
-                detail: "the request's backend-call budget is spent: the estimate missed a call"
-                    .to_owned(),
-            });
+            return Err(spent(backend));
         }
         call.await
+    }
+
+    /// Takes one call's unit before a call that a shared cache may answer instead: refused
+    /// here, for this request alone, when the budget is spent; given back if the call is never
+    /// made.
+    pub fn reserve(&self, backend: &str) -> Result<Reservation<'_>, AdapterError> {
+        let taken = self
+            .left
+            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |left| {
+                left.checked_sub(1)
+            });
+        match taken {
+            Ok(_) => Ok(Reservation {
+                budget: self,
+                used: false,
+            }),
+            Err(_) => Err(spent(backend)),
+        }
     }
 
     /// Calls left.
     pub fn left(&self) -> u32 {
         self.left.load(Ordering::Acquire)
+    }
+}
+
+/// One call's unit, taken; given back unless [`Reservation::run`] makes the call.
+#[derive(Debug)]
+pub struct Reservation<'a> {
+    budget: &'a CallBudget,
+    used: bool,
+}
+
+impl Reservation<'_> {
+    /// Makes the call the unit was taken for (when polled: a cache that answers instead never
+    /// polls it, and the unit goes back).
+    pub async fn run<T>(
+        mut self,
+        call: impl Future<Output = Result<T, AdapterError>>,
+    ) -> Result<T, AdapterError> {
+        self.used = true;
+        call.await
+    }
+}
+
+impl Drop for Reservation<'_> {
+    fn drop(&mut self) {
+        if !self.used {
+            self.budget.left.fetch_add(1, Ordering::AcqRel);
+        }
+    }
+}
+
+fn spent(backend: &str) -> AdapterError {
+    AdapterError::InvalidRequest {
+        backend: backend.to_owned(),
+        detail: "the request's backend-call budget is spent: the estimate missed a call".to_owned(),
     }
 }
 
@@ -70,6 +120,21 @@ mod tests {
         let refused = budget.spend("b", call()).await;
         assert!(matches!(refused, Err(AdapterError::InvalidRequest { .. })));
         assert_eq!(made.load(Ordering::SeqCst), 2);
+        assert_eq!(budget.left(), 0);
+    }
+
+    #[tokio::test]
+    async fn a_reservation_the_cache_made_unnecessary_is_given_back() {
+        let budget = CallBudget::new(1);
+        let unused = budget.reserve("b").expect("one left");
+        assert!(budget.reserve("b").is_err(), "taken");
+        drop(unused);
+        assert_eq!(budget.left(), 1, "given back");
+        let used = budget.reserve("b").expect("one left");
+        assert_eq!(
+            used.run(async { Ok::<_, AdapterError>(7) }).await.ok(),
+            Some(7)
+        );
         assert_eq!(budget.left(), 0);
     }
 }

@@ -153,8 +153,14 @@ pub async fn fetch_inventory(
                             .collect(),
                         ttl,
                     );
-                    let call = budget.spend(system_name(*system), backend.items(customers));
-                    cache.get_or_load(&key, call).await
+                    match budget.reserve(system_name(*system)) {
+                        Ok(unit) => {
+                            cache
+                                .get_or_load(&key, unit.run(backend.items(customers)))
+                                .await
+                        }
+                        Err(spent) => Err(spent),
+                    }
                 }
             };
             (*system, result)

@@ -16,7 +16,7 @@ use supportgraph_adapters::AdapterError;
 use supportgraph_adapters::model::{InventoryItem, Order, Region};
 use supportgraph_adapters::ports::{InventoryBackend, OrderBackend};
 
-use super::batcher::Batcher;
+use super::batcher::{Batcher, Ticket};
 use super::call_budget::CallBudget;
 use crate::countries::InventorySystem;
 
@@ -25,6 +25,16 @@ pub type OrderBatcher = Batcher<OrderRef, OrderLoader>;
 
 /// One request's lookups by serial number, batched.
 pub type InventoryBatcher = Batcher<SerialRef, InventoryLoader>;
+
+/// One request's second round of `order` lookups, batched apart: those not found among the
+/// caller's authorised customer numbers, asked again among the others to explain the refusal.
+pub struct ExplainBatcher(pub OrderBatcher);
+
+/// A lookup field's place in the order-number batch.
+pub type OrderTicket = Ticket<OrderRef, OrderLoader>;
+
+/// A lookup field's place in the serial-number batch.
+pub type InventoryTicket = Ticket<SerialRef, InventoryLoader>;
 
 /// The most order numbers in one backend batch call.
 const MAX_BATCH: usize = 100;

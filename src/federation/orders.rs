@@ -15,7 +15,7 @@ use supportgraph_adapters::model::{Order, OrderQuery, Region};
 use supportgraph_adapters::ports::OrderBackend;
 
 use super::call_budget::CallBudget;
-use super::loader::{OrderBatcher, OrderRef};
+use super::loader::{OrderRef, OrderTicket};
 use crate::cache::{Cache, CacheKey, Namespace};
 
 /// One region that could not answer.
@@ -87,9 +87,14 @@ pub async fn list_worldwide(
             let result = match backend {
                 Some(backend) => {
                     let key = page_key(*region, &query, ttl);
-                    let name = format!("order-status/{region}");
-                    let call = budget.spend(&name, backend.list_orders(&query));
-                    cache.get_or_load(&key, call).await
+                    match budget.reserve(&format!("order-status/{region}")) {
+                        Ok(unit) => {
+                            cache
+                                .get_or_load(&key, unit.run(backend.list_orders(&query)))
+                                .await
+                        }
+                        Err(spent) => Err(spent),
+                    }
                 }
                 None => Err(AdapterError::Transport {
                     backend: format!("order-status/{region}"),
@@ -131,7 +136,7 @@ pub enum OrderLookup {
 /// lookup in one query shares one batch call per region); an order of a customer number outside
 /// the scope is treated as not found.
 pub async fn find_order(
-    loader: &OrderBatcher,
+    ticket: OrderTicket,
     scope: &BTreeMap<Region, Vec<String>>,
     order_number: &str,
 ) -> OrderLookup {
@@ -145,7 +150,7 @@ pub async fn find_order(
         })
         .collect();
     // One lookup, asked in every region at once: it joins the request's batch as one.
-    let Ok(outcomes) = loader.load_many(keys).await;
+    let outcomes = ticket.load_many(keys).await;
     let mut failures = Vec::new();
     for (region, outcome) in regions.into_iter().zip(outcomes) {
         match outcome {

@@ -6,7 +6,9 @@
 //! a list field costs one call per instance it fans out to (with filters or not), lookups by
 //! number share one batch call per instance per 100 keys (see `federation::loader`), a mutation
 //! costs what it reads plus its write, and the caller's registration profile one call. Nested
-//! fields are read from the same answers and cost nothing.
+//! fields are read from the same answers and cost nothing. An `order` that is not found asks
+//! once more, in the regions of the caller's customer numbers they are not authorised for, to
+//! say so: that round is counted too.
 //!
 //! Every root field must have an entry here: a test fails for a field that has none, so a new
 //! tool declares its cost when it adds its fields.
@@ -36,7 +38,10 @@ pub enum RootCost {
 /// Which batch a lookup joins.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LookupKind {
-    /// By order number (`order`, `guestOrderStatus`).
+    /// By order number, explained when not found (`order`): a second round asks the regions
+    /// of the caller's customer numbers they are not authorised for, to say so.
+    ExplainedOrder,
+    /// By order number (`guestOrderStatus`).
     Order,
     /// By serial number (`inventoryItem`).
     InventoryItem,
@@ -51,7 +56,8 @@ pub fn root_field_cost(name: &str) -> Option<RootCost> {
         "me" => RootCost::Calls(0),
         "orders" => RootCost::Calls(ORDER_INSTANCES),
         "inventory" => RootCost::Calls(INVENTORY_SYSTEMS),
-        "order" | "guestOrderStatus" => RootCost::Lookup(LookupKind::Order),
+        "order" => RootCost::Lookup(LookupKind::ExplainedOrder),
+        "guestOrderStatus" => RootCost::Lookup(LookupKind::Order),
         "inventoryItem" => RootCost::Lookup(LookupKind::InventoryItem),
         "node" => RootCost::Lookup(LookupKind::Node),
         "requestToolAuthorization" => RootCost::Calls(1),
@@ -68,6 +74,8 @@ pub struct Estimate {
     pub backend_calls: u32,
     /// Lookups that join the order-number batch (`order`, `guestOrderStatus`, `node`).
     pub order_lookups: u32,
+    /// Lookups that may ask again to explain a not-found (`order`).
+    pub explain_lookups: u32,
     /// Lookups that join the serial-number batch (`inventoryItem`, `node`).
     pub item_lookups: u32,
 }
@@ -85,8 +93,14 @@ pub fn estimate<'a>(root_fields: impl IntoIterator<Item = &'a str>) -> Estimate 
                 needs_profile = true;
             }
             Some(RootCost::Lookup(kind)) => {
-                if matches!(kind, LookupKind::Order | LookupKind::Node) {
+                if matches!(
+                    kind,
+                    LookupKind::Order | LookupKind::ExplainedOrder | LookupKind::Node
+                ) {
                     estimate.order_lookups = estimate.order_lookups.saturating_add(1);
+                }
+                if kind == LookupKind::ExplainedOrder {
+                    estimate.explain_lookups = estimate.explain_lookups.saturating_add(1);
                 }
                 if matches!(kind, LookupKind::InventoryItem | LookupKind::Node) {
                     estimate.item_lookups = estimate.item_lookups.saturating_add(1);
@@ -99,6 +113,7 @@ pub fn estimate<'a>(root_fields: impl IntoIterator<Item = &'a str>) -> Estimate 
     estimate.backend_calls = calls
         .saturating_add(u32::from(needs_profile))
         .saturating_add(batches(estimate.order_lookups).saturating_mul(ORDER_INSTANCES))
+        .saturating_add(batches(estimate.explain_lookups).saturating_mul(ORDER_INSTANCES))
         .saturating_add(batches(estimate.item_lookups).saturating_mul(INVENTORY_SYSTEMS));
     estimate
 }
@@ -144,9 +159,14 @@ mod tests {
     #[test]
     fn lookups_share_batches_of_a_hundred() {
         let hundred = estimate(vec!["order"; 100]);
-        assert_eq!(hundred.backend_calls, 1 + 3);
+        assert_eq!(
+            hundred.backend_calls,
+            1 + 3 + 3,
+            "a lookup, and its explanation round"
+        );
         assert_eq!(hundred.order_lookups, 100);
-        assert_eq!(estimate(vec!["order"; 300]).backend_calls, 1 + 9);
+        assert_eq!(estimate(vec!["order"; 300]).backend_calls, 1 + 9 + 9);
+        assert_eq!(estimate(vec!["guestOrderStatus"; 101]).backend_calls, 6);
         let nodes = estimate(vec!["node"; 5]);
         assert_eq!(nodes.backend_calls, 1 + 3 + 2, "a node may be either kind");
         assert_eq!((nodes.order_lookups, nodes.item_lookups), (5, 5));

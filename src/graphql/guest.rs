@@ -105,6 +105,8 @@ impl GuestQuery {
         #[graphql(desc = "The vendor's order number.")] order_number: String,
         #[graphql(desc = "The customer number that placed the order.")] customer_number: String,
     ) -> Result<Option<GuestOrderStatus>> {
+        // A place in the request's batch first: whatever ends this lookup early gives it up.
+        let ticket = ctx.data::<OrderBatcher>()?.ticket();
         let app = ctx.data::<Arc<App>>()?;
         let caller = ctx.data::<Caller>()?;
         app.guest_limiter.check(caller.client_ip()).await?;
@@ -119,10 +121,9 @@ impl GuestQuery {
             .keys()
             .map(|region| (*region, vec![customer_number.to_owned()]))
             .collect();
-        let loader = ctx.data::<OrderBatcher>()?;
         // Counted as a failed lookup for the customer number unless it finds the order.
         let attempt = app.guest_limiter.customer_attempt(customer_number).await?;
-        match find_order(loader, &scope, order_number).await {
+        match find_order(ticket, &scope, order_number).await {
             OrderLookup::Found(order)
                 if app
                     .countries

@@ -27,7 +27,7 @@ use crate::error::GatewayError;
 use crate::federation::inventory::{
     inventory_scope, region_of, system_of, with_customer_countries,
 };
-use crate::federation::loader::{InventoryBatcher, SerialRef};
+use crate::federation::loader::{InventoryBatcher, InventoryTicket, SerialRef};
 
 /// The longest `details`, in characters.
 const MAX_DETAILS: usize = 2000;
@@ -97,7 +97,7 @@ impl InventoryChangePayload {
 /// Finds an item the caller may see: its system and the item, `NOT_FOUND` when there is none.
 /// Callers pass a customer number and serial number that passed their types.
 pub(super) async fn locate(
-    ctx: &Context<'_>,
+    ticket: InventoryTicket,
     app: &App,
     caller: &Caller,
     customer_number: &str,
@@ -109,22 +109,18 @@ pub(super) async fn locate(
     let Some((system, customers)) = scope.by_system.into_iter().next() else {
         return Err(GatewayError::NotFound);
     };
-    let loader = ctx
-        .data::<InventoryBatcher>()
-        .map_err(|e| GatewayError::internal(e.message))?;
     let key = SerialRef {
         system,
         customers: customers.into(),
         serial_number: serial_number.to_owned(),
     };
-    match loader.load_one(key).await {
-        Ok(Some(Ok(mut item))) => {
+    match ticket.load_one(key).await {
+        Some(Ok(mut item)) => {
             with_customer_countries(std::slice::from_mut(&mut item), profile);
             Ok((system, item))
         }
-        Ok(Some(Err(error))) => Err(GatewayError::from_adapter(&error, Some(region_of(system)))),
-        Ok(None) => Err(GatewayError::NotFound),
-        Err(never) => match never {},
+        Some(Err(error)) => Err(GatewayError::from_adapter(&error, Some(region_of(system)))),
+        None => Err(GatewayError::NotFound),
     }
 }
 
@@ -147,7 +143,12 @@ async fn request_change(
     }
     let customer = input.customer_number.trim();
     let serial = input.serial_number.trim();
-    let (system, item) = match locate(ctx, app, caller, customer, serial).await {
+    // A mutation's lookup is not among the operation's batched ones: it asks at once.
+    let ticket = ctx
+        .data::<InventoryBatcher>()
+        .map_err(|e| GatewayError::internal(e.message))?
+        .ticket();
+    let (system, item) = match locate(ticket, app, caller, customer, serial).await {
         Ok(found) => found,
         Err(GatewayError::NotFound) => {
             return Ok(Step::Answer(Outcome::refused(
@@ -277,12 +278,14 @@ impl InventoryItemQuery {
         #[graphql(desc = "The customer number it is installed under.")] customer_number: String,
         #[graphql(desc = "Its serial number.")] serial_number: String,
     ) -> Result<Option<InventoryItem>> {
+        // A place in the request's batch first: whatever ends this lookup early gives it up.
+        let ticket = ctx.data::<InventoryBatcher>()?.ticket();
         let app = ctx.data::<Arc<App>>()?;
         let caller = ctx.data::<Caller>()?;
         caller.principal()?;
         let customer: CustomerNumber = identifier("customerNumber", &customer_number)?;
         let serial: SerialNumber = identifier("serialNumber", &serial_number)?;
-        let (_, item) = locate(ctx, app, caller, customer.as_str(), serial.as_str()).await?;
+        let (_, item) = locate(ticket, app, caller, customer.as_str(), serial.as_str()).await?;
         Ok(Some(item.into()))
     }
 }

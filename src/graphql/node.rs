@@ -13,7 +13,7 @@ use crate::app::App;
 use crate::auth::Caller;
 use crate::countries::Tool;
 use crate::error::GatewayError;
-use crate::federation::loader::{OrderBatcher, OrderRef};
+use crate::federation::loader::{InventoryBatcher, OrderBatcher, OrderRef};
 use crate::federation::scope::ToolScope;
 
 /// Anything with a global ID.
@@ -50,6 +50,10 @@ impl NodeQuery {
         ctx: &Context<'_>,
         #[graphql(desc = "A global ID.")] id: ID,
     ) -> Result<Option<Node>> {
+        // Places in both lookup batches first (an ID may name either kind): whatever ends this
+        // lookup early, or the kind it is not, gives them up.
+        let order_ticket = ctx.data::<OrderBatcher>()?.ticket();
+        let item_ticket = ctx.data::<InventoryBatcher>()?.ticket();
         let app = ctx.data::<Arc<App>>()?;
         let caller = ctx.data::<Caller>()?;
         caller.principal()?;
@@ -90,7 +94,7 @@ impl NodeQuery {
                 serial_number,
             } => {
                 // Whatever stops the lookup short of the item, the answer never says which.
-                let (_, item) = locate(ctx, app, caller, &customer_number, &serial_number)
+                let (_, item) = locate(item_ticket, app, caller, &customer_number, &serial_number)
                     .await
                     .map_err(|error| match error {
                         GatewayError::Forbidden(_)
@@ -119,14 +123,12 @@ impl NodeQuery {
                     customers: vec![customer_number].into(),
                     order_number,
                 };
-                let loader = ctx.data::<OrderBatcher>()?;
-                match loader.load_one(key).await {
-                    Ok(Some(Ok(order))) => Ok(Some(Node::Order(Order(order)))),
-                    Ok(Some(Err(error))) => {
+                match order_ticket.load_one(key).await {
+                    Some(Ok(order)) => Ok(Some(Node::Order(Order(order)))),
+                    Some(Err(error)) => {
                         Err(GatewayError::from_adapter(&error, Some(region)).into())
                     }
-                    Ok(None) => Err(GatewayError::NotFound.into()),
-                    Err(never) => match never {},
+                    None => Err(GatewayError::NotFound.into()),
                 }
             }
         }

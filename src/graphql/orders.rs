@@ -23,7 +23,7 @@ use crate::auth::Caller;
 use crate::countries::Tool;
 use crate::error::GatewayError;
 use crate::federation::call_budget::CallBudget;
-use crate::federation::loader::OrderBatcher;
+use crate::federation::loader::{ExplainBatcher, OrderBatcher, OrderTicket};
 use crate::federation::orders::{OrderLookup, RegionFailure, find_order, list_worldwide};
 use crate::federation::scope::{ToolScope, refusal};
 
@@ -229,15 +229,19 @@ impl OrdersQuery {
         ctx: &Context<'_>,
         #[graphql(desc = "The vendor's order number.")] order_number: String,
     ) -> Result<Option<Order>> {
+        // Places in the request's batches first: whatever ends this lookup early gives them up.
+        let ticket = ctx.data::<OrderBatcher>()?.ticket();
+        let explain_ticket = ctx.data::<ExplainBatcher>()?.0.ticket();
         let app = ctx.data::<Arc<App>>()?;
         ctx.data::<Caller>()?.principal()?;
         let number: OrderNumber = identifier("orderNumber", &order_number)?;
         let number = number.as_str();
         let scope = order_scope(ctx, app, None).await?;
-        let loader = ctx.data::<OrderBatcher>()?;
-        match find_order(loader, &scope.by_region, number).await {
+        match find_order(ticket, &scope.by_region, number).await {
             OrderLookup::Found(order) => Ok(Some(Order(*order))),
-            OrderLookup::NotFound => Err(explain_not_found(loader, &scope, number).await.into()),
+            OrderLookup::NotFound => Err(explain_not_found(explain_ticket, &scope, number)
+                .await
+                .into()),
             OrderLookup::Unavailable(failures) => Err(unavailable(ctx, &failures)),
         }
     }
@@ -246,12 +250,12 @@ impl OrdersQuery {
 /// An order not found among the authorised customer numbers may belong to one of the caller's
 /// own customer numbers they are not authorised for; then say so, and how to get access. The
 /// order itself is never returned.
-async fn explain_not_found(loader: &OrderBatcher, scope: &ToolScope, number: &str) -> GatewayError {
+async fn explain_not_found(ticket: OrderTicket, scope: &ToolScope, number: &str) -> GatewayError {
     let unauthorized = scope.unauthorized_by_region();
     if unauthorized.is_empty() {
         return GatewayError::NotFound;
     }
-    match find_order(loader, &unauthorized, number).await {
+    match find_order(ticket, &unauthorized, number).await {
         OrderLookup::Found(order) => match scope.exclusion_of(&order.customer_number) {
             Some(reason) => refusal(Tool::OrderStatus, &order.customer_number, reason),
             None => GatewayError::NotFound,

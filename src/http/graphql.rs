@@ -24,11 +24,14 @@ use super::negotiation::{RequestBody, ResponseFormat};
 use crate::auth::{AuthError, Caller};
 use crate::error::{ErrorCode, GatewayError};
 use crate::federation::call_budget::CallBudget;
-use crate::federation::loader::{InventoryBatcher, InventoryLoader, OrderBatcher, OrderLoader};
+use crate::federation::loader::{
+    ExplainBatcher, InventoryBatcher, InventoryLoader, OrderBatcher, OrderLoader,
+};
 use crate::graphql::budget::Estimate;
 use crate::graphql::document_limits::{DocumentLimits, LimitExceeded};
 use crate::graphql::idempotency::IdempotencyKey;
 use crate::graphql::response_cap;
+use supportgraph_adapters::model::ids::clip;
 
 /// A GraphQL-shaped answer carrying one error and no data, in the client's format.
 pub fn error_response(format: ResponseFormat, status: StatusCode, error: GatewayError) -> Response {
@@ -164,6 +167,10 @@ pub async fn graphql_handler(
         OrderLoader::new(state.app.order_backends.clone(), budget.clone()),
         estimate.order_lookups as usize,
     );
+    let explanations = ExplainBatcher(OrderBatcher::new(
+        OrderLoader::new(state.app.order_backends.clone(), budget.clone()),
+        estimate.explain_lookups as usize,
+    ));
     let inventory = InventoryBatcher::new(
         InventoryLoader::new(state.app.inventory_backends.clone(), budget.clone()),
         estimate.item_lookups as usize,
@@ -171,6 +178,7 @@ pub async fn graphql_handler(
     let request = request
         .data(caller)
         .data(loader)
+        .data(explanations)
         .data(inventory)
         .data(estimate)
         .data(budget);
@@ -262,7 +270,7 @@ fn not_executed(format: ResponseFormat, error: ServerError) -> Response {
 /// A GET request's parameters (`query`, `operationName`, `variables`, `extensions`).
 fn parse_get(query_string: &str) -> Result<async_graphql::Request, GatewayError> {
     async_graphql::http::parse_query_string(query_string).map_err(|error| {
-        tracing::debug!(%error, "malformed GraphQL GET request");
+        tracing::debug!(error = %clip(&error.to_string()), "malformed GraphQL GET request");
         GatewayError::bad_input(
             "request",
             "the parameters are not a GraphQL request: send ?query=... with variables and extensions as JSON",
@@ -274,7 +282,7 @@ fn parse_get(query_string: &str) -> Result<async_graphql::Request, GatewayError>
 fn parse_post(kind: RequestBody, body: &[u8]) -> Result<async_graphql::Request, GatewayError> {
     let RequestBody::Json = kind;
     serde_json::from_slice::<async_graphql::Request>(body).map_err(|error| {
-        tracing::debug!(%error, "malformed GraphQL request");
+        tracing::debug!(error = %clip(&error.to_string()), "malformed GraphQL request");
         GatewayError::bad_input(
             "request",
             "the body is not a GraphQL request: send JSON {\"query\": ..., \"variables\": ...}",

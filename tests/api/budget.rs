@@ -100,3 +100,25 @@ async fn the_dashboard_and_the_graphiql_examples_fit_the_budget() {
         assert!(answer.body["data"].is_object(), "{operation}");
     }
 }
+
+#[tokio::test]
+async fn orders_not_found_and_explained_stay_within_their_estimate() {
+    // Avery has a customer number awaiting authorisation, so every not-found `order` asks a
+    // second time, to say whether it is theirs: that round is estimated and batched too.
+    let app = crate::helpers::spawn_app_with(|s| s.cache.orders_ttl_seconds = 0).await;
+    let fields: String = (0..20)
+        .map(|i| format!("o{i}: order(orderNumber: \"9999{i:08}\") {{ id }} "))
+        .collect();
+    let before = app.backend_calls();
+    let answer = app
+        .graphql_as(GLOBEX_USER, &format!("{{ {fields} }}"), Value::Null)
+        .await;
+    assert!(
+        answer.error_codes().iter().all(|c| c == "NOT_FOUND"),
+        "{}",
+        answer.body
+    );
+    let made = app.backend_calls() - before;
+    // 1 profile + 3 regions for the lookups + up to 3 for the explanations.
+    assert!(made <= 7, "{made} backend calls for an estimate of 7");
+}
