@@ -6,6 +6,9 @@
 //! `redis://127.0.0.1:6379`); without it the Redis benches are skipped.
 //! Run: `cargo bench --bench cache`.
 
+// Tests drive the sandbox and real HTTP clients directly; the boundary lint is for the gateway.
+#![allow(clippy::disallowed_types, clippy::disallowed_methods)]
+
 use std::convert::Infallible;
 use std::hint::black_box;
 use std::sync::atomic::{AtomicU64, Ordering};

@@ -4,14 +4,14 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use supportgraph_adapters::model::Region;
-use supportgraph_adapters::ports::{InventoryBackend, OrderBackend};
+use supportgraph_adapters::ports::{InventoryBackend, OrderBackend, RegistrationBackend};
 use supportgraph_adapters::sandbox::identity::SandboxIdentityProvider;
 
 use crate::auth::{ProfileCache, TokenVerifier};
 use crate::cache::{Cache, IdempotencyStore};
 use crate::carriers::CarrierDirectory;
-use crate::countries::{CountryDirectory, InventorySystem};
-use crate::graphql::document_limits::DocumentLimits;
+use crate::countries::{CountryDirectory, InventorySource};
+use crate::graphql::limits::DocumentLimits;
 use crate::http::persisted::PersistedQueries;
 use crate::limits::{GuestLimiter, PrincipalLimiter};
 use crate::settings::Settings;
@@ -27,12 +27,14 @@ pub struct App {
     /// The order-status instance of every region.
     pub order_backends: BTreeMap<Region, Arc<dyn OrderBackend>>,
     /// The online inventory systems (US Inventory OnLine, the EU Services Assistant).
-    pub inventory_backends: BTreeMap<InventorySystem, Arc<dyn InventoryBackend>>,
+    pub inventory_backends: BTreeMap<InventorySource, Arc<dyn InventoryBackend>>,
     /// The two-tier cache (in-process, plus Redis when configured).
     pub cache: Arc<Cache>,
     /// `Idempotency-Key` records of mutations.
     pub idempotency: IdempotencyStore,
-    /// Registration profiles and tool authorisations, cached briefly per user.
+    /// The registration system (profiles, tool authorisations): what changes them goes here.
+    pub registration: Arc<dyn RegistrationBackend>,
+    /// Registration profiles and tool authorisations, read through the cache, briefly per user.
     pub profiles: ProfileCache,
     /// Verifies bearer tokens against the identity provider's key set.
     pub tokens: TokenVerifier,

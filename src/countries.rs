@@ -11,18 +11,50 @@ use std::path::{Path, PathBuf};
 use chrono::{NaiveDate, Weekday};
 use serde::Deserialize;
 use supportgraph_adapters::model::Region;
-pub use supportgraph_adapters::model::Tool;
+pub use supportgraph_adapters::model::{InventorySource, Tool};
 
-/// Which system holds a country's installed inventory.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
-#[serde(rename_all = "kebab-case")]
+/// Which system holds a country's installed inventory: one of the online systems (the same
+/// [`InventorySource`] every item from it carries), or none.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
+#[serde(from = "InventorySystemName")]
 pub enum InventorySystem {
-    /// US Inventory OnLine.
-    UsInventoryOnline,
-    /// The European Services Assistant.
-    EuServicesAssistant,
+    /// An online inventory system holds it.
+    Online(InventorySource),
     /// No online inventory: questions go through an inquiry.
     InquiryOnly,
+}
+
+impl InventorySystem {
+    /// The online system, or `None` when inventory questions go through an inquiry.
+    pub fn online(self) -> Option<InventorySource> {
+        match self {
+            Self::Online(source) => Some(source),
+            Self::InquiryOnly => None,
+        }
+    }
+}
+
+/// How `config/countries.toml` names an inventory system.
+#[derive(Deserialize)]
+#[serde(rename_all = "kebab-case")]
+enum InventorySystemName {
+    UsInventoryOnline,
+    EuServicesAssistant,
+    InquiryOnly,
+}
+
+impl From<InventorySystemName> for InventorySystem {
+    fn from(name: InventorySystemName) -> Self {
+        match name {
+            InventorySystemName::UsInventoryOnline => {
+                Self::Online(InventorySource::UsInventoryOnline)
+            }
+            InventorySystemName::EuServicesAssistant => {
+                Self::Online(InventorySource::EuServicesAssistant)
+            }
+            InventorySystemName::InquiryOnly => Self::InquiryOnly,
+        }
+    }
 }
 
 /// One country's entry.
@@ -134,7 +166,14 @@ mod tests {
         assert_eq!(dir.get("JP").map(|c| c.region), Some(Region::Ap));
         let de = dir.get("DE").expect("DE");
         assert!(de.has(Tool::ServicesAssistant));
-        assert_eq!(de.inventory_system, InventorySystem::EuServicesAssistant);
+        assert_eq!(
+            de.inventory_system,
+            InventorySystem::Online(InventorySource::EuServicesAssistant)
+        );
+        assert_eq!(
+            dir.get("US").map(|c| c.inventory_system),
+            Some(InventorySystem::Online(InventorySource::UsInventoryOnline))
+        );
         assert!(!dir.get("US").expect("US").has(Tool::ServicesAssistant));
     }
 

@@ -1,18 +1,22 @@
 //! supportgraph: one GraphQL API over the vendor's regional customer-administration systems —
-//! orders and carrier tracking today; invoices, statements, contracts, inventory and inquiries as
-//! they arrive.
+//! orders and carrier tracking, and installed inventory today; invoices, statements, contracts
+//! and inquiries as they arrive.
 //!
 //! # Layout
 //! - [`settings`] — typed, layered configuration (defaults <- file <- environment).
-//! - [`startup`] — builds the [`app::App`] and the HTTP server; the one place naming adapters.
+//! - [`startup`] — builds the [`app::App`] and the HTTP server; the one place naming adapters
+//!   (enforced by clippy's `disallowed-types` in `clippy.toml`).
 //! - [`app`] — the shared state every request sees.
-//! - [`http`] — routes and middleware (`/graphql`, `/graphiql`, `/healthz`, `/readyz`).
-//! - [`graphql`] — the schema, its types and resolvers.
+//! - [`http`] — routes and middleware (`/graphql` over HTTP with content negotiation, automatic
+//!   persisted queries, CORS, compression, the panic guard; `/graphiql`; `/healthz`; `/readyz`).
+//! - [`graphql`] — the schema, its types and resolvers, and what a document may cost before it
+//!   runs (depth, introspection, root fields, estimated backend calls, the response cap).
 //! - [`federation`] — which regions a question touches, and merging their answers.
 //! - [`cache`] — the two-tier cache (in-process, Redis) and its keys.
-//! - [`auth`] — token verification, the sandbox identity provider, the per-request caller.
+//! - [`auth`] — token verification, registration profiles, the per-request caller.
 //! - [`countries`], [`carriers`] — the directories in `config/`.
-//! - [`limits`] — per-client limits applied before any backend call.
+//! - [`limits`] — rate limits per user (weighted by the estimate) and for guests, shared through
+//!   Redis when configured.
 //! - [`error`] — [`error::GatewayError`] and the `extensions.code` values.
 //! - [`telemetry`] — logging.
 //!

@@ -1,5 +1,8 @@
 //! The `supportgraph` command: `serve` (default), `sandbox`, `schema`, `token`.
 
+// `supportgraph sandbox` runs the simulators alone (see clippy.toml).
+#![allow(clippy::disallowed_methods)]
+
 use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 use std::process::ExitCode;

@@ -2,6 +2,9 @@
 //! the settings, starts the embedded sandbox when asked, binds every port to its implementation,
 //! and opens the listening socket.
 
+// The one module allowed to name concrete adapters and the sandbox (see clippy.toml).
+#![allow(clippy::disallowed_types, clippy::disallowed_methods)]
+
 use std::collections::BTreeMap;
 use std::future::IntoFuture;
 use std::net::SocketAddr;
@@ -9,13 +12,13 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use supportgraph_adapters::client::{BackendClient, BackendEndpoint};
-use supportgraph_adapters::eu_services::HttpEuServices;
+use supportgraph_adapters::eu_services::{self, HttpEuServices};
 use supportgraph_adapters::model::Region;
-use supportgraph_adapters::order_status::HttpOrderBackend;
+use supportgraph_adapters::order_status::{self, HttpOrderBackend};
 use supportgraph_adapters::ports::{InventoryBackend, OrderBackend, RegistrationBackend};
-use supportgraph_adapters::registration::HttpRegistrationBackend;
+use supportgraph_adapters::registration::{self, HttpRegistrationBackend};
 use supportgraph_adapters::sandbox::{self, SandboxConfig, SandboxError, SandboxHandle};
-use supportgraph_adapters::us_inventory::HttpUsInventory;
+use supportgraph_adapters::us_inventory::{self, HttpUsInventory};
 use tokio::net::TcpListener;
 use url::Url;
 
@@ -23,8 +26,8 @@ use crate::app::{App, DemoIdentity};
 use crate::auth::{KeySetClientError, ProfileCache, TokenVerifier};
 use crate::cache::{Cache, IdempotencyStore, RedisConfigError};
 use crate::carriers::{CarrierDirectory, CarriersError};
-use crate::countries::{CountriesError, CountryDirectory, InventorySystem};
-use crate::graphql::document_limits::DocumentLimits;
+use crate::countries::{CountriesError, CountryDirectory, InventorySource};
+use crate::graphql::limits::DocumentLimits;
 use crate::http::persisted::PersistedQueries;
 use crate::http::{HttpState, router};
 use crate::limits::{GuestLimiter, PrincipalLimiter};
@@ -243,10 +246,9 @@ impl Application {
                 &backends.order_status.ap,
             ),
         ] {
-            let instance = format!("order-status/{region}");
             let endpoint = endpoint(
                 key,
-                &instance,
+                order_status::instance_name(region),
                 url.as_ref(),
                 sandbox_ref,
                 backends.order_status.timeout_ms,
@@ -254,17 +256,17 @@ impl Application {
             let client = BackendClient::with_resilience(http.clone(), endpoint, resilience.clone());
             order_backends.insert(region, Arc::new(HttpOrderBackend::new(client, region)));
         }
-        let mut inventory_backends: BTreeMap<InventorySystem, Arc<dyn InventoryBackend>> =
+        let mut inventory_backends: BTreeMap<InventorySource, Arc<dyn InventoryBackend>> =
             BTreeMap::new();
         let us = endpoint(
             "backends.us_inventory.base_url",
-            "us-inventory-online",
+            us_inventory::INSTANCE,
             backends.us_inventory.base_url.as_ref(),
             sandbox_ref,
             backends.us_inventory.timeout_ms,
         )?;
         inventory_backends.insert(
-            InventorySystem::UsInventoryOnline,
+            InventorySource::UsInventoryOnline,
             Arc::new(HttpUsInventory::new(BackendClient::with_resilience(
                 http.clone(),
                 us,
@@ -273,13 +275,13 @@ impl Application {
         );
         let eu = endpoint(
             "backends.eu_services_assistant.base_url",
-            "eu-services-assistant",
+            eu_services::INSTANCE,
             backends.eu_services_assistant.base_url.as_ref(),
             sandbox_ref,
             backends.eu_services_assistant.timeout_ms,
         )?;
         inventory_backends.insert(
-            InventorySystem::EuServicesAssistant,
+            InventorySource::EuServicesAssistant,
             Arc::new(HttpEuServices::new(BackendClient::with_resilience(
                 http.clone(),
                 eu,
@@ -288,7 +290,7 @@ impl Application {
         );
         let registration_endpoint = endpoint(
             "backends.registration.base_url",
-            "registration",
+            registration::INSTANCE,
             backends.registration.base_url.as_ref(),
             sandbox_ref,
             backends.registration.timeout_ms,
@@ -336,10 +338,11 @@ impl Application {
             demo_identity,
             tokens: TokenVerifier::new(&settings.auth, jwks_url, &refused_keys)?,
             profiles: ProfileCache::new(
-                registration,
+                registration.clone(),
                 cache.clone(),
                 Duration::from_secs(settings.cache.profile_ttl_seconds),
             ),
+            registration,
             cache,
             idempotency,
             guest_limiter,

@@ -2,6 +2,9 @@
 //! 15 MB stops being built at the cap. Its own test binary, so the allocator's peak counts this
 //! one request and nothing else.
 
+// Tests drive the sandbox and real HTTP clients directly; the boundary lint is for the gateway.
+#![allow(clippy::disallowed_types, clippy::disallowed_methods)]
+
 #[path = "api/helpers.rs"]
 #[allow(dead_code)]
 mod helpers;

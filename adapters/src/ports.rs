@@ -1,6 +1,10 @@
 //! One trait per backend capability. The gateway holds them as `Arc<dyn ...>` and never learns
 //! which implementation (HTTP adapter, sandbox, test double) is behind them.
 //!
+//! Every port names its instance ([`OrderBackend::instance`], ...): the name the gateway puts in
+//! cache keys, call budgets, readiness reports and the `backend` of an error, so a backend's name
+//! is written once, in its adapter module, and nowhere in the gateway.
+//!
 //! Identifiers cross the ports as text, but every implementation over HTTP checks each one
 //! against its type in [`crate::model::ids`] (and free text against
 //! [`FreeText`](crate::model::FreeText)) before it builds a request, refusing with
@@ -11,21 +15,35 @@ use async_trait::async_trait;
 
 use crate::AdapterError;
 use crate::model::{
-    AuthorizationRefusal, InventoryChange, InventoryItem, InventoryRefusal, InventoryRequest,
-    Order, OrderPage, OrderQuery, Region, Tool, ToolAuthorization, UserProfile,
+    AuthorizationRefusal, InventoryChange, InventoryItem, InventoryPage, InventoryRefusal,
+    InventoryRequest, Order, OrderPage, OrderQuery, PageRequest, Region, Tool, ToolAuthorization,
+    UserProfile,
 };
 use crate::resilience::BreakerReport;
+
+/// The most identifiers one batch lookup carries ([`OrderBackend::orders_by_number`],
+/// [`InventoryBackend::items_by_serial`]): callers split longer lists into batches of this size,
+/// the adapters refuse a longer one unsent, and the simulators answer it 400.
+pub const LOOKUP_BATCH: usize = 100;
+
+/// The most pages [`InventoryBackend::items`] follows before it gives up on a backend that never
+/// stops announcing another: a million items or so at the systems' own page sizes.
+pub const MAX_PAGES_WALKED: usize = 1000;
 
 /// One regional instance of the order-status system.
 #[async_trait]
 pub trait OrderBackend: Send + Sync {
+    /// The instance's name, e.g. `order-status/emea`.
+    fn instance(&self) -> &str;
+
     /// The region this instance serves.
     fn region(&self) -> Region;
 
     /// Lists orders matching `query`, in listing order, with the total number of matches.
     async fn list_orders(&self, query: &OrderQuery) -> Result<OrderPage, AdapterError>;
 
-    /// Fetches orders by order number in one call; unknown numbers are simply absent.
+    /// Fetches orders by order number in one call (at most [`LOOKUP_BATCH`]); unknown numbers
+    /// are simply absent.
     async fn orders_by_number(&self, order_numbers: &[String]) -> Result<Vec<Order>, AdapterError>;
 
     /// Where this instance's circuit breakers stand, one per operation called so far (none for
@@ -38,11 +56,15 @@ pub trait OrderBackend: Send + Sync {
 /// The registration system: profiles, the company's customer numbers, tool authorisations.
 #[async_trait]
 pub trait RegistrationBackend: Send + Sync {
+    /// The instance's name, e.g. `registration`.
+    fn instance(&self) -> &str;
+
     /// The profile of the user with this identity-provider subject, if registered.
     async fn user_profile(&self, user_id: &str) -> Result<Option<UserProfile>, AdapterError>;
 
     /// Asks for the user's first-time authorisation for `tool` on `customer_number`. A business
-    /// refusal is `Ok(Err(..))`; this call changes state and is never retried.
+    /// refusal is `Ok(Err(..))`; this call changes state and is never retried. The justification
+    /// is at most [`MAX_JUSTIFICATION`](crate::model::MAX_JUSTIFICATION) characters.
     async fn request_tool_authorization(
         &self,
         user_id: &str,
@@ -60,17 +82,68 @@ pub trait RegistrationBackend: Send + Sync {
 /// A regional inventory system (US Inventory OnLine, the EU Services Assistant).
 #[async_trait]
 pub trait InventoryBackend: Send + Sync {
-    /// Every item installed under these customer numbers.
-    async fn items(&self, customer_numbers: &[String]) -> Result<Vec<InventoryItem>, AdapterError>;
+    /// The instance's name, e.g. `us-inventory-online`.
+    fn instance(&self) -> &str;
 
-    /// Items by serial number in one call; unknown serial numbers are simply absent.
+    /// One page of the items installed under these customer numbers, in the system's listing
+    /// order. Ask for the first page with `PageRequest::default()` (the system's own page size)
+    /// or [`PageRequest::first`]; then pass each answer's `next` cursor back, for the same
+    /// customer numbers, until it is `None`. Each page is one call to the backend.
+    async fn items_page(
+        &self,
+        customer_numbers: &[String],
+        page: &PageRequest,
+    ) -> Result<InventoryPage, AdapterError>;
+
+    /// Every item installed under these customer numbers: every page, in order, each page of the
+    /// system's own size — as many calls as the inventory has pages. Prefer
+    /// [`items_page`](Self::items_page) where a caller needs only part of a large inventory.
+    async fn items(&self, customer_numbers: &[String]) -> Result<Vec<InventoryItem>, AdapterError> {
+        let mut page = PageRequest::default();
+        let mut items = Vec::new();
+        let mut announced = None;
+        for _ in 0..MAX_PAGES_WALKED {
+            let answer = self.items_page(customer_numbers, &page).await?;
+            let total = *announced.get_or_insert(answer.total_count);
+            items.extend(answer.items);
+            let Some(next) = answer.next else {
+                return Ok(items);
+            };
+            // Every page with a successor holds items (the adapters see to it); a backend that
+            // announces its page again, or pages past its own total, would never finish.
+            let broken = if page.after.as_ref() == Some(&next) {
+                Some(format!("the page after {next} announced itself as next"))
+            } else if items.len() as u64 >= total {
+                Some(format!(
+                    "announced {total} items, then more pages after them"
+                ))
+            } else {
+                None
+            };
+            if let Some(detail) = broken {
+                return Err(AdapterError::Decode {
+                    backend: self.instance().to_owned(),
+                    detail,
+                });
+            }
+            page.after = Some(next);
+        }
+        Err(AdapterError::Decode {
+            backend: self.instance().to_owned(),
+            detail: format!("more than {MAX_PAGES_WALKED} pages"),
+        })
+    }
+
+    /// Items by serial number in one call (at most [`LOOKUP_BATCH`]); unknown serial numbers are
+    /// simply absent.
     async fn items_by_serial(
         &self,
         serial_numbers: &[String],
     ) -> Result<Vec<InventoryItem>, AdapterError>;
 
     /// Asks for a change to one item's record; a business refusal is `Ok(Err(..))`. Changes
-    /// state: never retried.
+    /// state: never retried. The details are at most
+    /// [`MAX_CHANGE_DETAILS`](crate::model::MAX_CHANGE_DETAILS) characters.
     async fn request_change(
         &self,
         customer_number: &str,

@@ -15,7 +15,8 @@ use supportgraph_adapters::ports::RegistrationBackend;
 
 use crate::cache::{Cache, CacheKey, Namespace};
 
-/// Profiles by user ID.
+/// Registration profiles by user ID, read through the cache. It only reads: changes go to the
+/// registration system itself (`App::registration`), then [`ProfileCache::forget`] the profile.
 pub struct ProfileCache {
     registration: Arc<dyn RegistrationBackend>,
     cache: Arc<Cache>,
@@ -40,15 +41,10 @@ impl ProfileCache {
         }
     }
 
-    /// The registration system behind the cache (for calls that change state).
-    pub fn registration(&self) -> &Arc<dyn RegistrationBackend> {
-        &self.registration
-    }
-
     /// The user's profile (`None`: not registered), from the cache or the registration system.
     pub async fn get(&self, user_id: &str) -> Result<Option<Arc<UserProfile>>, AdapterError> {
         let key = CacheKey::new(
-            "registration",
+            self.registration.instance(),
             "user_profile",
             user_id,
             vec![user_id.to_owned()],

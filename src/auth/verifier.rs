@@ -75,6 +75,8 @@ struct KeySet {
 pub struct TokenVerifier {
     jwks_url: Url,
     /// A client of its own, following no redirects.
+    // The gateway's own client for the identity provider's key set, not a backend's.
+    #[allow(clippy::disallowed_types)]
     http: reqwest::Client,
     timeout: Duration,
     template: Validation,
@@ -140,6 +142,8 @@ impl TokenVerifier {
     /// is the only place keys can come from. If that client cannot be built (no TLS backend, say)
     /// there is no verifier: falling back to a client that follows redirects would let keys come
     /// from wherever the key-set URL points.
+    // The gateway's own client for the key set, not a backend's (see clippy.toml).
+    #[allow(clippy::disallowed_types)]
     pub fn new(
         settings: &AuthSettings,
         jwks_url: Url,

@@ -4,7 +4,7 @@
 //! async-graphql's DataLoader sends a batch when a timer fires or the batch is full; under load
 //! the resolvers of 300 aliases reach it over several milliseconds, and 300 lookups became 39
 //! calls. This batcher knows how many lookups the operation holds (from the estimate made before
-//! it ran, [`crate::graphql::budget`]). Each lookup field takes a [`Ticket`] before anything
+//! it ran, [`crate::graphql::limits::budget`]). Each lookup field takes a [`Ticket`] before anything
 //! else, and either asks through it or drops it (an ID that names nothing, a caller refused): the
 //! batch goes out the moment every expected ticket has asked or been dropped, so batching does
 //! not depend on the machine's speed. Tickets beyond the expected number (a mutation's lookups,

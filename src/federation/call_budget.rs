@@ -1,7 +1,7 @@
 //! The backstop behind the estimate: each request may make at most `limits.max_backend_calls`
 //! backend calls, counted as they are made.
 //!
-//! The estimate ([`crate::graphql::budget`]) refuses an operation before it runs; this counter
+//! The estimate ([`crate::graphql::limits::budget`]) refuses an operation before it runs; this counter
 //! holds the same line while it runs, should a resolver ever call more than its field declared.
 //! A call past the budget is not made: the region or system it was for fails with an error that
 //! the gateway reports as `INTERNAL_ERROR` (the estimate was wrong, which is our bug) and logs.

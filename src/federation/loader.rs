@@ -1,231 +1,150 @@
-//! Lookups by order number and by serial number, for the request's [`Batcher`]s: every
-//! `order`, `node`, `guestOrderStatus` and `inventoryItem` field resolved in one request becomes
-//! at most one batch call per region (or system) per 100 keys, however many the query asks for.
+//! What every tool's lookup loader shares, for the request's [`super::batcher::Batcher`]s: every
+//! lookup field of one request (`order`, `node`, `guestOrderStatus`, `inventoryItem`, ...)
+//! becomes at most one batch call per instance per [`MAX_BATCH`] keys, however many the query
+//! asks for.
 //!
-//! Each key carries the customer numbers its caller may see, and the loader drops any order
-//! outside them, so scope is enforced where the data arrives. A region's failure is the value of
-//! that region's keys only, so one region down never fails another region's lookups.
+//! Each key carries the customer numbers its caller may see, and its [`Lookup::answers`] drops
+//! any answer outside them, so scope is enforced where the data arrives. An instance's failure is
+//! the value of that instance's keys only, so one region down never fails another region's
+//! lookups. Each tool's key, and so its loader, lives with the tool (`federation::orders`,
+//! `federation::inventory`).
 
 use std::collections::{BTreeMap, HashMap};
 use std::convert::Infallible;
+use std::future::Future;
+use std::hash::Hash;
 use std::sync::Arc;
 
 use async_graphql::dataloader::Loader;
-use futures::future::join_all;
+use futures::future::{BoxFuture, join_all};
 use supportgraph_adapters::AdapterError;
-use supportgraph_adapters::model::{InventoryItem, Order, Region};
-use supportgraph_adapters::ports::{InventoryBackend, OrderBackend};
 
-use super::batcher::{Batcher, Ticket};
 use super::call_budget::CallBudget;
-use crate::countries::InventorySystem;
+use super::fan_out::backend_of;
 
-/// One request's lookups by order number, batched (see [`super::batcher`]).
-pub type OrderBatcher = Batcher<OrderRef, OrderLoader>;
+/// The most keys in one backend batch call: the ports' limit.
+pub const MAX_BATCH: usize = supportgraph_adapters::ports::LOOKUP_BATCH;
 
-/// One request's lookups by serial number, batched.
-pub type InventoryBatcher = Batcher<SerialRef, InventoryLoader>;
+/// One tool's lookup key: which instance it asks, for which of the backend's identifiers, and
+/// which answer is its own. Implementing it is all a tool's batched lookup needs: its loader is
+/// an [`InstanceLoader`] of its key.
+pub trait Lookup: Clone + Eq + Hash + Send + Sync + 'static {
+    /// What names an instance (a region, an inventory system).
+    type Instance: Copy + Ord + Send + Sync + 'static;
+    /// The port every instance implements.
+    type Backend: ?Sized + Send + Sync + 'static;
+    /// What a lookup finds.
+    type Value: Clone + Send + Sync + 'static;
 
-/// One request's second round of `order` lookups, batched apart: those not found among the
-/// caller's authorised customer numbers, asked again among the others to explain the refusal.
-pub struct ExplainBatcher(pub OrderBatcher);
+    /// What an instance without a configured backend fails with.
+    const NOT_CONFIGURED: &'static str;
 
-/// A lookup field's place in the order-number batch.
-pub type OrderTicket = Ticket<OrderRef, OrderLoader>;
+    /// An instance's name, for the budget and errors.
+    fn instance_name(instance: Self::Instance) -> String;
 
-/// A lookup field's place in the serial-number batch.
-pub type InventoryTicket = Ticket<SerialRef, InventoryLoader>;
+    /// The instance this key asks.
+    fn instance(&self) -> Self::Instance;
 
-/// The most order numbers in one backend batch call.
-const MAX_BATCH: usize = 100;
+    /// The backend's identifier this key asks for.
+    fn id(&self) -> &str;
 
-/// One order to look up: where, by which number, and for whom.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct OrderRef {
-    /// The region whose order-status instance to ask.
-    pub region: Region,
-    /// The customer numbers the caller may see in that region.
-    pub customers: Arc<[String]>,
-    /// The order number.
-    pub order_number: String,
+    /// One batch call to `backend` for `ids`.
+    fn call<'a>(
+        backend: &'a Self::Backend,
+        ids: &'a [String],
+    ) -> BoxFuture<'a, Result<Vec<Self::Value>, AdapterError>>;
+
+    /// Whether `value` is the one this key asks for, and its caller may see it.
+    fn answers(&self, value: &Self::Value) -> bool;
 }
 
-/// Loads orders by number from the regional order-status instances.
-pub struct OrderLoader {
-    backends: BTreeMap<Region, Arc<dyn OrderBackend>>,
+/// Loads one tool's lookups from its instances, spending the request's budget: the keys grouped
+/// by instance, each instance asked concurrently in batches of [`MAX_BATCH`], each answer handed
+/// to the keys it answers.
+pub struct InstanceLoader<K: Lookup> {
+    backends: BTreeMap<K::Instance, Arc<K::Backend>>,
     budget: Arc<CallBudget>,
 }
 
-impl OrderLoader {
-    /// A loader over these regional instances, spending the request's `budget`.
-    pub fn new(backends: BTreeMap<Region, Arc<dyn OrderBackend>>, budget: Arc<CallBudget>) -> Self {
+impl<K: Lookup> InstanceLoader<K> {
+    /// A loader over these instances, spending the request's `budget`.
+    pub fn new(backends: BTreeMap<K::Instance, Arc<K::Backend>>, budget: Arc<CallBudget>) -> Self {
         Self { backends, budget }
     }
+}
 
-    async fn fetch_region(
-        &self,
-        region: Region,
-        numbers: Vec<String>,
-    ) -> (Region, Result<Vec<Order>, AdapterError>) {
-        let Some(backend) = self.backends.get(&region) else {
-            let error = AdapterError::Transport {
-                backend: format!("order-status/{region}"),
-                detail: "no instance is configured for this region".to_owned(),
+impl<K: Lookup> Loader<K> for InstanceLoader<K> {
+    /// `Ok(value)` when found within the key's customer numbers; absent when not found; the
+    /// instance's error when it could not answer.
+    type Value = Result<K::Value, AdapterError>;
+    type Error = Infallible;
+
+    async fn load(&self, keys: &[K]) -> Result<HashMap<K, Self::Value>, Self::Error> {
+        let by_instance = grouped(keys);
+        let calls = by_instance.iter().map(|(instance, ids)| async move {
+            let name = K::instance_name(*instance);
+            let answer = match backend_of(&self.backends, instance, &name, K::NOT_CONFIGURED) {
+                Ok(backend) => {
+                    in_batches(&self.budget, &name, ids, |chunk| K::call(backend, chunk)).await
+                }
+                Err(missing) => Err(missing),
             };
-            return (region, Err(error));
-        };
-        let mut found = Vec::new();
-        let name = format!("order-status/{region}");
-        for chunk in numbers.chunks(MAX_BATCH) {
-            match self
-                .budget
-                .spend(&name, backend.orders_by_number(chunk))
-                .await
-            {
-                Ok(orders) => found.extend(orders),
-                Err(error) => return (region, Err(error)),
-            }
-        }
-        (region, Ok(found))
-    }
-}
-
-impl Loader<OrderRef> for OrderLoader {
-    /// `Ok(order)` when found within the key's customer numbers; absent when not found; the
-    /// region's error when it could not answer.
-    type Value = Result<Order, AdapterError>;
-    type Error = Infallible;
-
-    async fn load(&self, keys: &[OrderRef]) -> Result<HashMap<OrderRef, Self::Value>, Self::Error> {
-        let mut numbers_by_region: BTreeMap<Region, Vec<String>> = BTreeMap::new();
-        for key in keys {
-            let numbers = numbers_by_region.entry(key.region).or_default();
-            if !numbers.contains(&key.order_number) {
-                numbers.push(key.order_number.clone());
-            }
-        }
-        let answers: BTreeMap<Region, Result<Vec<Order>, AdapterError>> = join_all(
-            numbers_by_region
-                .into_iter()
-                .map(|(region, numbers)| self.fetch_region(region, numbers)),
-        )
-        .await
-        .into_iter()
-        .collect();
-
-        let mut values = HashMap::new();
-        for key in keys {
-            match answers.get(&key.region) {
-                Some(Ok(orders)) => {
-                    let visible = orders.iter().find(|o| {
-                        o.order_number == key.order_number
-                            && key.customers.contains(&o.customer_number)
-                    });
-                    if let Some(order) = visible {
-                        values.insert(key.clone(), Ok(order.clone()));
-                    }
-                }
-                Some(Err(error)) => {
-                    values.insert(key.clone(), Err(error.clone()));
-                }
-                None => {}
-            }
-        }
-        Ok(values)
-    }
-}
-
-/// One inventory item to look up by serial number: in which system, for whom.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct SerialRef {
-    /// The system to ask.
-    pub system: InventorySystem,
-    /// The customer numbers the caller may see in that system.
-    pub customers: Arc<[String]>,
-    /// The serial number.
-    pub serial_number: String,
-}
-
-/// Loads inventory items by serial number: one batch call per system per query.
-pub struct InventoryLoader {
-    backends: BTreeMap<InventorySystem, Arc<dyn InventoryBackend>>,
-    budget: Arc<CallBudget>,
-}
-
-impl InventoryLoader {
-    /// A loader over these inventory systems, spending the request's `budget`.
-    pub fn new(
-        backends: BTreeMap<InventorySystem, Arc<dyn InventoryBackend>>,
-        budget: Arc<CallBudget>,
-    ) -> Self {
-        Self { backends, budget }
-    }
-}
-
-impl Loader<SerialRef> for InventoryLoader {
-    /// `Ok(item)` when found within the key's customer numbers; absent when not found; the
-    /// system's error when it could not answer.
-    type Value = Result<InventoryItem, AdapterError>;
-    type Error = Infallible;
-
-    async fn load(
-        &self,
-        keys: &[SerialRef],
-    ) -> Result<HashMap<SerialRef, Self::Value>, Self::Error> {
-        let mut serials: BTreeMap<InventorySystem, Vec<String>> = BTreeMap::new();
-        for key in keys {
-            let list = serials.entry(key.system).or_default();
-            if !list.contains(&key.serial_number) {
-                list.push(key.serial_number.clone());
-            }
-        }
-        let calls = serials.into_iter().map(|(system, serials)| {
-            let backend = self.backends.get(&system).cloned();
-            let budget = &self.budget;
-            async move {
-                let name = format!("{system:?}");
-                let result = match backend {
-                    Some(backend) => {
-                        let mut found = Vec::new();
-                        let mut failed = None;
-                        for chunk in serials.chunks(MAX_BATCH) {
-                            match budget.spend(&name, backend.items_by_serial(chunk)).await {
-                                Ok(items) => found.extend(items),
-                                Err(error) => {
-                                    failed = Some(error);
-                                    break;
-                                }
-                            }
-                        }
-                        failed.map_or(Ok(found), Err)
-                    }
-                    None => Err(AdapterError::Transport {
-                        backend: format!("{system:?}"),
-                        detail: "no such inventory system is configured".to_owned(),
-                    }),
-                };
-                (system, result)
-            }
+            (*instance, answer)
         });
-        let answers: BTreeMap<InventorySystem, Result<Vec<InventoryItem>, AdapterError>> =
-            join_all(calls).await.into_iter().collect();
-        let mut values = HashMap::new();
-        for key in keys {
-            match answers.get(&key.system) {
-                Some(Ok(items)) => {
-                    if let Some(item) = items.iter().find(|i| {
-                        i.serial_number == key.serial_number
-                            && key.customers.contains(&i.customer_number)
-                    }) {
-                        values.insert(key.clone(), Ok(item.clone()));
-                    }
-                }
-                Some(Err(error)) => {
-                    values.insert(key.clone(), Err(error.clone()));
-                }
-                None => {}
-            }
-        }
-        Ok(values)
+        let answers = join_all(calls).await.into_iter().collect();
+        Ok(distribute(keys, &answers))
     }
+}
+
+/// The identifiers to ask each instance for, each once.
+fn grouped<K: Lookup>(keys: &[K]) -> BTreeMap<K::Instance, Vec<String>> {
+    let mut by_instance: BTreeMap<K::Instance, Vec<String>> = BTreeMap::new();
+    for key in keys {
+        let ids = by_instance.entry(key.instance()).or_default();
+        if !ids.iter().any(|known| known == key.id()) {
+            ids.push(key.id().to_owned());
+        }
+    }
+    by_instance
+}
+
+/// Asks one instance (`backend`) for `ids` in calls of at most [`MAX_BATCH`], each paid from the
+/// request's budget; the first failure is the instance's answer.
+async fn in_batches<'a, T, F>(
+    budget: &CallBudget,
+    backend: &str,
+    ids: &'a [String],
+    call: impl Fn(&'a [String]) -> F,
+) -> Result<Vec<T>, AdapterError>
+where
+    F: Future<Output = Result<Vec<T>, AdapterError>>,
+{
+    let mut found = Vec::new();
+    for chunk in ids.chunks(MAX_BATCH) {
+        found.extend(budget.spend(backend, call(chunk)).await?);
+    }
+    Ok(found)
+}
+
+/// Each key's value from its instance's answer: `Ok` with the value the key [`Lookup::answers`]
+/// to, the instance's error when it failed, absent when neither.
+fn distribute<K: Lookup>(
+    keys: &[K],
+    answers: &BTreeMap<K::Instance, Result<Vec<K::Value>, AdapterError>>,
+) -> HashMap<K, Result<K::Value, AdapterError>> {
+    let mut values = HashMap::new();
+    for key in keys {
+        match answers.get(&key.instance()) {
+            Some(Ok(found)) => {
+                if let Some(value) = found.iter().find(|value| key.answers(value)) {
+                    values.insert(key.clone(), Ok(value.clone()));
+                }
+            }
+            Some(Err(error)) => {
+                values.insert(key.clone(), Err(error.clone()));
+            }
+            None => {}
+        }
+    }
+    values
 }

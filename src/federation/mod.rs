@@ -1,12 +1,18 @@
 //! Federation: turning one question into calls to the regional instances that can answer it, and
-//! their answers into one.
+//! their answers into one — one file per tool, on top of what every tool shares.
 //!
-//! [`scope`] decides which customer numbers (and so which regions) a caller's question touches;
-//! [`orders`] fans out to the order-status instances concurrently and merges their pages;
-//! [`loader`] batches lookups by order number.
+//! Shared: [`scope`] decides which customer numbers (and so which regions) a caller's question
+//! touches; [`fan_out`] asks an instance through the cache within the request's
+//! [`call_budget`] and reports the instances that failed; [`batcher`] and [`loader`] gather one
+//! request's lookups into batch calls.
+//!
+//! Per tool: [`orders`] fans out to the order-status instances, merges their pages and looks
+//! orders up by number; [`inventory`] splits the caller's customer numbers by inventory system,
+//! merges, filters and pages their items, and looks items up by serial number.
 
 pub mod batcher;
 pub mod call_budget;
+pub mod fan_out;
 pub mod inventory;
 pub mod loader;
 pub mod orders;

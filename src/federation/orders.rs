@@ -1,30 +1,34 @@
 //! Worldwide orders: one concurrent call per region holding the caller's customer numbers, merged
-//! into one listing (newest first) with keyset paging that is stable across regions.
+//! into one listing (newest first) with keyset paging that is stable across regions; and lookups
+//! by order number, batched per request.
 //!
 //! Each region is asked for `first + 1` orders after the cursor's key; the merged list's first
 //! `first` orders are the page, and a surplus means there is a next page. Because every region
 //! sorts by the same total key ([`OrderSortKey`]), no order is skipped or repeated between pages.
+//!
+//! [`OrderSortKey`]: supportgraph_adapters::model::OrderSortKey
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
 
-use futures::future::join_all;
+use futures::future::{BoxFuture, join_all};
 use supportgraph_adapters::AdapterError;
 use supportgraph_adapters::model::{Order, OrderQuery, Region};
 use supportgraph_adapters::ports::OrderBackend;
 
+use super::batcher::{Batcher, Ticket};
 use super::call_budget::CallBudget;
-use super::loader::{OrderRef, OrderTicket};
+use super::fan_out::{RegionFailure, backend_of, cached_call};
+use super::loader::{InstanceLoader, Lookup};
 use crate::cache::{Cache, CacheKey, Namespace};
 
-/// One region that could not answer.
-#[derive(Debug, Clone)]
-pub struct RegionFailure {
-    /// The region.
-    pub region: Region,
-    /// What went wrong (for logs; callers see only the backend's name).
-    pub error: AdapterError,
+/// What a region without a configured order-status instance fails with.
+const NOT_CONFIGURED: &str = "no instance is configured for this region";
+
+/// The name of a region's order-status instance, for budgets, caches and errors.
+fn instance(region: Region) -> String {
+    supportgraph_adapters::order_status::instance_name(region).to_owned()
 }
 
 /// A merged page of orders.
@@ -49,7 +53,7 @@ fn page_key(region: Region, query: &OrderQuery, ttl: Duration) -> CacheKey {
         query.statuses, query.ordered_from, query.ordered_to, query.after, query.limit
     );
     CacheKey::new(
-        format!("order-status/{region}"),
+        instance(region),
         "list_orders",
         arguments,
         query.customer_numbers.clone(),
@@ -82,24 +86,14 @@ pub async fn list_worldwide(
             limit: first.saturating_add(1),
             ..template.clone()
         };
-        let backend = backends.get(region).cloned();
         async move {
-            let result = match backend {
-                Some(backend) => {
+            let name = instance(*region);
+            let result = match backend_of(backends, region, &name, NOT_CONFIGURED) {
+                Ok(backend) => {
                     let key = page_key(*region, &query, ttl);
-                    match budget.reserve(&format!("order-status/{region}")) {
-                        Ok(unit) => {
-                            cache
-                                .get_or_load(&key, unit.run(backend.list_orders(&query)))
-                                .await
-                        }
-                        Err(spent) => Err(spent),
-                    }
+                    cached_call(cache, &key, budget, &name, backend.list_orders(&query)).await
                 }
-                None => Err(AdapterError::Transport {
-                    backend: format!("order-status/{region}"),
-                    detail: "no instance is configured for this region".to_owned(),
-                }),
+                Err(missing) => Err(missing),
             };
             (*region, result)
         }
@@ -163,6 +157,61 @@ pub async fn find_order(
         OrderLookup::NotFound
     } else {
         OrderLookup::Unavailable(failures)
+    }
+}
+
+/// One request's lookups by order number, batched (see [`super::batcher`]).
+pub type OrderBatcher = Batcher<OrderRef, OrderLoader>;
+
+/// One request's second round of `order` lookups, batched apart: those not found among the
+/// caller's authorised customer numbers, asked again among the others to explain the refusal.
+pub struct ExplainBatcher(pub OrderBatcher);
+
+/// A lookup field's place in the order-number batch.
+pub type OrderTicket = Ticket<OrderRef, OrderLoader>;
+
+/// One order to look up: where, by which number, and for whom.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct OrderRef {
+    /// The region whose order-status instance to ask.
+    pub region: Region,
+    /// The customer numbers the caller may see in that region.
+    pub customers: Arc<[String]>,
+    /// The order number.
+    pub order_number: String,
+}
+
+/// Loads orders by number from the regional order-status instances (see [`super::loader`]).
+pub type OrderLoader = InstanceLoader<OrderRef>;
+
+impl Lookup for OrderRef {
+    type Instance = Region;
+    type Backend = dyn OrderBackend;
+    type Value = Order;
+
+    const NOT_CONFIGURED: &'static str = NOT_CONFIGURED;
+
+    fn instance_name(region: Region) -> String {
+        instance(region)
+    }
+
+    fn instance(&self) -> Region {
+        self.region
+    }
+
+    fn id(&self) -> &str {
+        &self.order_number
+    }
+
+    fn call<'a>(
+        backend: &'a dyn OrderBackend,
+        numbers: &'a [String],
+    ) -> BoxFuture<'a, Result<Vec<Order>, AdapterError>> {
+        backend.orders_by_number(numbers)
+    }
+
+    fn answers(&self, order: &Order) -> bool {
+        order.order_number == self.order_number && self.customers.contains(&order.customer_number)
     }
 }
 

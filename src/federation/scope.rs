@@ -28,6 +28,28 @@ pub enum ExclusionReason {
     InventoryByInquiry,
 }
 
+impl ExclusionReason {
+    /// Whether the user's authorisation left it out: asking for access could change that.
+    pub fn is_authorization(self) -> bool {
+        match self {
+            Self::NotAuthorized | Self::AuthorizationPending | Self::AuthorizationDenied => true,
+            Self::FeatureNotAvailable | Self::UnknownCountry | Self::InventoryByInquiry => false,
+        }
+    }
+
+    /// Whether the tool is not served where the customer number lives (missing there, or the
+    /// country unknown): no authorisation could change that.
+    pub fn is_not_served(self) -> bool {
+        match self {
+            Self::FeatureNotAvailable | Self::UnknownCountry => true,
+            Self::NotAuthorized
+            | Self::AuthorizationPending
+            | Self::AuthorizationDenied
+            | Self::InventoryByInquiry => false,
+        }
+    }
+}
+
 /// One customer number left out, and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Exclusion {
@@ -146,10 +168,7 @@ impl ToolScope {
         countries: &CountryDirectory,
         customer_number: &str,
     ) -> Option<Region> {
-        let customer = profile
-            .customers
-            .iter()
-            .find(|c| c.customer_number == customer_number)?;
+        let customer = profile.customer(customer_number)?;
         reason_for(tool, profile, countries, customer_number, &customer.country).ok()
     }
 
@@ -158,13 +177,7 @@ impl ToolScope {
     pub fn unauthorized_by_region(&self) -> BTreeMap<Region, Vec<String>> {
         let mut by_region: BTreeMap<Region, Vec<String>> = BTreeMap::new();
         for exclusion in &self.excluded {
-            let authorization = matches!(
-                exclusion.reason,
-                ExclusionReason::NotAuthorized
-                    | ExclusionReason::AuthorizationPending
-                    | ExclusionReason::AuthorizationDenied
-            );
-            if let (true, Some(region)) = (authorization, exclusion.region) {
+            if let (true, Some(region)) = (exclusion.reason.is_authorization(), exclusion.region) {
                 by_region
                     .entry(region)
                     .or_default()
@@ -190,12 +203,7 @@ impl ToolScope {
     /// The error for a list with nothing left to query: `FEATURE_NOT_AVAILABLE` when the tool
     /// exists in none of the caller's countries, else `FORBIDDEN` saying how to get access.
     pub fn empty_error(&self, tool: Tool, user_country: &str) -> GatewayError {
-        let not_available = self.excluded.iter().all(|e| {
-            matches!(
-                e.reason,
-                ExclusionReason::FeatureNotAvailable | ExclusionReason::UnknownCountry
-            )
-        });
+        let not_available = self.excluded.iter().all(|e| e.reason.is_not_served());
         if not_available {
             GatewayError::FeatureNotAvailable {
                 tool: tool.as_str(),

@@ -1,46 +1,48 @@
 //! The GraphQL schema: types converted from `adapters::model`, resolvers that check the caller
 //! before touching a backend, and the execution limits every request runs under.
+//!
+//! # Layout
+//! - One folder per tool, holding its types, queries and mutations: [`orders`] (Order Status
+//!   OnLine, tracking, guest access), [`inventory`] (US Inventory OnLine, the Services
+//!   Assistant), [`access`] (`me` and tool authorisations). Asking a tool's backends and merging
+//!   their answers is its file in `federation`.
+//! - [`common`]: what every tool shares — connections, cursors, `excludedCustomers`, failure
+//!   reporting, input checks, scalars, global IDs and `node`, `userErrors`, idempotency.
+//! - [`limits`]: what a request may cost, checked before and while it runs.
+//! - [`request_data`]: the per-request data (caller, budget, lookup batchers) every request
+//!   carries; [`errors`]: async-graphql's own errors in the gateway's shape.
+//!
+//! A new tool adds its folder and its merged objects to [`Query`] and [`Mutation`] below.
 
-mod authorization;
-pub mod budget;
-mod cursor;
-pub mod document_limits;
-mod global_id;
-mod guest;
-pub mod idempotency;
+mod access;
+pub mod common;
+pub mod errors;
 mod inventory;
-mod inventory_requests;
-mod me;
-mod node;
-mod order;
+pub mod limits;
 mod orders;
-mod outcome;
-pub mod response_cap;
-mod scalars;
+mod request;
 
 use std::sync::Arc;
 
 use async_graphql::{EmptySubscription, MergedObject, Schema, SchemaBuilder};
+
+pub use request::request_data;
 
 use crate::app::App;
 
 /// Every query field.
 #[derive(MergedObject, Default)]
 pub struct Query(
-    me::MeQuery,
+    access::MeQuery,
     orders::OrdersQuery,
-    node::NodeQuery,
-    guest::GuestQuery,
+    common::node::NodeQuery,
+    orders::GuestQuery,
     inventory::InventoryQuery,
-    inventory_requests::InventoryItemQuery,
 );
 
 /// Every mutation.
 #[derive(MergedObject, Default)]
-pub struct Mutation(
-    authorization::AuthorizationMutation,
-    inventory_requests::InventoryMutation,
-);
+pub struct Mutation(access::AuthorizationMutation, inventory::InventoryMutation);
 
 /// The executable schema.
 pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;
@@ -53,7 +55,7 @@ fn builder() -> SchemaBuilder<Query, Mutation, EmptySubscription> {
 pub fn build(app: Arc<App>) -> AppSchema {
     let limits = &app.settings.graphql;
     let mut builder = builder()
-        .extension(response_cap::ResponseCap {
+        .extension(limits::response_cap::ResponseCap {
             max_bytes: app.settings.limits.max_response_bytes,
         })
         .limit_recursive_depth(limits.max_recursive_depth)

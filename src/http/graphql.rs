@@ -9,9 +9,13 @@
 //!   over GET and HEAD (405) whichever way they arrive.
 //! - A request that never executed (it did not parse or validate) has no `data`, and is a 400
 //!   for `application/graphql-response+json` or a 200 for `application/json`.
+//!
+//! What is GraphQL rather than HTTP lives in [`crate::graphql`]: admitting a document against the
+//! limits ([`crate::graphql::limits::admit`]), the data every request carries into its resolvers
+//! ([`crate::graphql::request_data`]), and the shape of async-graphql's own errors
+//! ([`crate::graphql::errors`]). This module speaks HTTP.
 
 use std::net::{IpAddr, SocketAddr};
-use std::sync::Arc;
 
 use async_graphql::ServerError;
 use axum::body::Bytes;
@@ -22,15 +26,10 @@ use axum::response::{IntoResponse, Response};
 use super::HttpState;
 use super::negotiation::{RequestBody, ResponseFormat};
 use crate::auth::{AuthError, Caller};
-use crate::error::{ErrorCode, GatewayError};
-use crate::federation::call_budget::CallBudget;
-use crate::federation::loader::{
-    ExplainBatcher, InventoryBatcher, InventoryLoader, OrderBatcher, OrderLoader,
-};
-use crate::graphql::budget::Estimate;
-use crate::graphql::document_limits::{DocumentLimits, LimitExceeded};
-use crate::graphql::idempotency::IdempotencyKey;
-use crate::graphql::response_cap;
+use crate::error::GatewayError;
+use crate::graphql::common::idempotency::IdempotencyKey;
+use crate::graphql::limits::{admit, response_cap};
+use crate::graphql::{errors, request_data};
 use supportgraph_adapters::model::ids::clip;
 
 /// A GraphQL-shaped answer carrying one error and no data, in the client's format.
@@ -162,26 +161,7 @@ pub async fn graphql_handler(
             .insert(header::ALLOW, HeaderValue::from_static("POST"));
         return response;
     }
-    let budget = Arc::new(CallBudget::new(state.app.settings.limits.max_backend_calls));
-    let loader = OrderBatcher::new(
-        OrderLoader::new(state.app.order_backends.clone(), budget.clone()),
-        estimate.order_lookups as usize,
-    );
-    let explanations = ExplainBatcher(OrderBatcher::new(
-        OrderLoader::new(state.app.order_backends.clone(), budget.clone()),
-        estimate.explain_lookups as usize,
-    ));
-    let inventory = InventoryBatcher::new(
-        InventoryLoader::new(state.app.inventory_backends.clone(), budget.clone()),
-        estimate.item_lookups as usize,
-    );
-    let request = request
-        .data(caller)
-        .data(loader)
-        .data(explanations)
-        .data(inventory)
-        .data(estimate)
-        .data(budget);
+    let request = request_data(&state.app, request, caller, estimate);
     let mut response = state.schema.execute(request).await;
     if response_cap::was_exceeded(&response.errors) {
         let error = GatewayError::ResponseTooLarge {
@@ -189,8 +169,7 @@ pub async fn graphql_handler(
         };
         return not_executed(format, error.to_server_error());
     }
-    response.errors.iter_mut().for_each(ensure_code);
-    response.errors.iter_mut().for_each(one_line_syntax_error);
+    errors::normalise(&mut response);
     // Nothing executed when the document did not parse, validate or fit the limits: those
     // errors have no path, and there is no data at all.
     let never_executed = response.data == async_graphql::Value::Null
@@ -220,45 +199,6 @@ pub async fn graphql_handler(
     // Refused whole by a resolver's rate limit (a guest's lookups): 429 with Retry-After.
     crate::limits::refused_whole(&response, &mut answer);
     answer
-}
-
-/// Parses the document and checks it against the limits before anything runs (see
-/// [`crate::graphql::document_limits`]); the parsed document is handed on to the executor. The
-/// estimate of the operation the request runs comes back, for the rate limit and the loaders.
-fn admit(
-    limits: &DocumentLimits,
-    request: &mut async_graphql::Request,
-) -> Result<Estimate, ServerError> {
-    let document = async_graphql::parser::parse_query(&request.query).map_err(syntax_error)?;
-    let cost = limits.check(&document).map_err(|exceeded| {
-        let error = match exceeded {
-            LimitExceeded::BackendCalls { estimate, max } => {
-                GatewayError::OverBudget { estimate, max }
-            }
-            other => GatewayError::bad_input("query", other.to_string()),
-        };
-        error.to_server_error()
-    })?;
-    let estimate = cost.of_operation(request.operation_name.as_deref());
-    request.set_parsed_query(document);
-    Ok(estimate)
-}
-
-/// A syntax error, in one line that names the position and never echoes the document (the
-/// parser's own message draws the offending line, which may be the whole query).
-fn syntax_error(error: async_graphql::parser::Error) -> ServerError {
-    let positions: Vec<_> = error.positions().collect();
-    let mut server_error = ServerError::new(error.to_string(), positions.first().copied());
-    one_line_syntax_error(&mut server_error);
-    if server_error.message.len() > 200 {
-        // Not the parser's drawing: keep the start, never the whole document.
-        let cut: String = server_error.message.chars().take(200).collect();
-        server_error.message = format!("{cut}...");
-    }
-    server_error.extensions = GatewayError::bad_input("query", "")
-        .to_server_error()
-        .extensions;
-    server_error
 }
 
 /// The answer to a request refused before anything ran: no `data`.
@@ -347,98 +287,5 @@ fn is_mutation(request: &mut async_graphql::Request) -> bool {
             .get(name.as_str())
             .is_some_and(|op| is_mutation(&op.node)),
         (DocumentOperations::Multiple(ops), None) => ops.values().any(|op| is_mutation(&op.node)),
-    }
-}
-
-/// Gives every error an `extensions.code`: errors from our resolvers carry one already; errors
-/// without a path come from parsing and validation (a query or variables that do not fit the
-/// schema, a limit exceeded), and argument values that fail their scalar's parsing (async-graphql
-/// reports those with the field's path and a `Failed to parse "Type"` message): both are
-/// `BAD_USER_INPUT`. Anything else is a bug, reported as `INTERNAL_ERROR` without its message.
-fn ensure_code(error: &mut ServerError) {
-    if error
-        .extensions
-        .as_ref()
-        .is_some_and(|e| e.get("code").is_some())
-    {
-        return;
-    }
-    let code = if error.path.is_empty() || is_input_error(&error.message) {
-        ErrorCode::BadUserInput
-    } else {
-        tracing::error!(message = %error.message, path = ?error.path, "resolver error without a code");
-        error.message = GatewayError::Internal.message();
-        ErrorCode::InternalError
-    };
-    error
-        .extensions
-        .get_or_insert_with(Default::default)
-        .set("code", code.as_str());
-}
-
-/// Whether an error async-graphql raised while resolving a field is about the client's input:
-/// an argument or variable that does not coerce to its type, or a variable the request did not
-/// send. (Validation does not check variables' values; the executor reports them per field.)
-fn is_input_error(message: &str) -> bool {
-    const CLIENT_MISTAKES: [&str; 4] = [
-        "Failed to parse \"",
-        "Invalid value for argument",
-        "Expected input type",
-        "Variable ",
-    ];
-    CLIENT_MISTAKES
-        .iter()
-        .any(|prefix| message.starts_with(prefix))
-}
-
-/// Makes a syntax error's message one line: the parser's is a multi-line drawing of the
-/// document with a caret, which clients show badly; the position is in `locations` already.
-fn one_line_syntax_error(error: &mut ServerError) {
-    if !error.path.is_empty() || !error.message.contains('\n') {
-        return;
-    }
-    // The parser's drawing ends with a `= expected ...` line; any other message is joined.
-    let Some(expected) = error
-        .message
-        .lines()
-        .rev()
-        .find_map(|line| line.trim().strip_prefix("= "))
-        .map(str::to_owned)
-    else {
-        error.message = error
-            .message
-            .split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" ");
-        return;
-    };
-    let at = error
-        .locations
-        .first()
-        .map(|p| format!(" at line {}, column {}", p.line, p.column))
-        .unwrap_or_default();
-    error.message = format!("syntax error{at}: {expected}");
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_syntax_error_fits_on_one_line() {
-        let schema = async_graphql::Schema::new(
-            crate::graphql::Query::default(),
-            async_graphql::EmptyMutation,
-            async_graphql::EmptySubscription,
-        );
-        let response = futures::executor::block_on(schema.execute("{ me { "));
-        let mut error = response.errors.into_iter().next().expect("a syntax error");
-        one_line_syntax_error(&mut error);
-        assert!(!error.message.contains('\n'), "{}", error.message);
-        assert!(
-            error.message.starts_with("syntax error at line 1"),
-            "{}",
-            error.message
-        );
     }
 }

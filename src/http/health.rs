@@ -35,7 +35,7 @@ pub async fn readyz(State(state): State<HttpState>) -> Json<Value> {
         .values()
         .flat_map(|b| b.breakers())
         .chain(app.inventory_backends.values().flat_map(|b| b.breakers()))
-        .chain(app.profiles.registration().breakers());
+        .chain(app.registration.breakers());
     let open_breakers: Vec<Value> = reports
         .filter(|r| r.state != BreakerState::Closed)
         .map(|r| {

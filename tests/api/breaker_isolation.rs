@@ -61,7 +61,7 @@ fn breakers(app: &App) -> Vec<BreakerReport> {
         .flat_map(|b| b.breakers())
         .collect();
     all.extend(app.inventory_backends.values().flat_map(|b| b.breakers()));
-    all.extend(app.profiles.registration().breakers());
+    all.extend(app.registration.breakers());
     all
 }
 
@@ -183,7 +183,7 @@ async fn unbuildable_requests(app: &App) {
                     .map(drop),
             );
         }
-        let registration = app.profiles.registration();
+        let registration = &app.registration;
         refusals.push(registration.user_profile(&long).await.map(drop));
         refusals.push(
             registration

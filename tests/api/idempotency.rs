@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 use supportgraph::app::App;
 use supportgraph::cache::idempotency::Renewal;
 use supportgraph::cache::{Claim, IdempotencyStore, RedisTier};
-use supportgraph::graphql::idempotency::LEASE_MARGIN;
+use supportgraph::graphql::common::idempotency::LEASE_MARGIN;
 use supportgraph::settings::Settings;
 use supportgraph::startup::Application;
 use supportgraph_adapters::sandbox::FaultSpec;

@@ -4,10 +4,13 @@
 //!
 //! Entitlement is the registration system's business in reality; the simulator reads it from
 //! the demo data's SERVICES_ASSISTANT authorisations of the customer number.
+//!
+//! Installations are served a page at a time by position: the listing is every location of the
+//! customer numbers asked, in order, machine after machine; a page is a window of it, each
+//! machine under its location.
 
 use std::collections::HashSet;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
 
 use axum::Router;
 use axum::body::Bytes;
@@ -15,17 +18,19 @@ use axum::extract::{Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use chrono::{Duration, NaiveDate};
+use chrono::Duration;
 use serde::Deserialize;
 
 use super::wire::{
-    EuDate, WireAddress, WireChangeReceipt, WireChangeRequest, WireConfiguration, WireContract,
-    WireError, WireFeature, WireInstalledBase, WireKind, WireLocation, WireMachine,
+    EuDate, MAX_PAGE, WireAddress, WireChangeReceipt, WireChangeRequest, WireConfiguration,
+    WireContract, WireError, WireFeature, WireInstalledBase, WireKind, WireLocation, WireMachine,
     WireServiceLevel,
 };
-use crate::model::{AuthorizationStatus, Region, Tool};
+use crate::model::{AuthorizationStatus, MAX_CHANGE_DETAILS, Region, Tool};
+use crate::ports::LOOKUP_BATCH;
 use crate::sandbox::SeededRng;
-use crate::sandbox::demo::{self, DEMO_TODAY};
+use crate::sandbox::demo::{self, today};
+use crate::sandbox::respond::{RequestNumbers, page_window, split};
 
 const MACHINES: [(&str, &str, &str, WireKind); 5] = [
     (
@@ -90,17 +95,22 @@ fn sites(country: &str) -> [(&'static str, &'static str, &'static str, &'static 
     }
 }
 
-/// Machines per location.
+/// Machines per location unless the demo cast says otherwise.
 const MACHINES_PER_LOCATION: u32 = 8;
 
-fn today() -> NaiveDate {
-    let (y, m, d) = DEMO_TODAY;
-    NaiveDate::from_ymd_opt(y, m, d).expect("DEMO_TODAY is a valid date")
-}
+/// Locations per customer number (each country has two sites).
+const LOCATIONS: u32 = 2;
 
-fn location(rng: &mut SeededRng, customer: &str, country: &str, index: usize) -> WireLocation {
+fn location(
+    rng: &mut SeededRng,
+    (customer, country): (&str, &str),
+    index: usize,
+    machines: u32,
+) -> WireLocation {
     let (name, street, post_code, city) = sites(country)[index];
-    let machines = (1..=MACHINES_PER_LOCATION)
+    // Two digits of sequence, as the real system writes them, four for a location that needs them.
+    let width = if machines > 99 { 4 } else { 2 };
+    let machines = (1..=machines)
         .map(|seq| {
             let (machine_type, model, description, kind) = *rng.pick(&MACHINES);
             let (level, hours, coverage) = *rng.pick(&LEVELS);
@@ -128,7 +138,7 @@ fn location(rng: &mut SeededRng, customer: &str, country: &str, index: usize) ->
                 Vec::new()
             };
             WireMachine {
-                serial: format!("{customer}-{}{:02}", index + 1, seq),
+                serial: format!("{customer}-{}{seq:0width$}", index + 1),
                 machine_type: machine_type.to_owned(),
                 model: model.to_owned(),
                 kind,
@@ -157,14 +167,17 @@ fn location(rng: &mut SeededRng, customer: &str, country: &str, index: usize) ->
 
 /// Every demo location of every demo customer number in an EMEA country.
 pub fn generate(seed: u64) -> Vec<WireLocation> {
-    demo::companies()
+    demo::accounts()
         .iter()
-        .flat_map(|c| c.accounts.iter())
         .filter(|a| demo::region_of(a.country) == Some(Region::Emea))
         .flat_map(|account| {
             let mut rng = SeededRng::new(seed, &format!("eu-services:{}", account.customer_number));
-            (0..2)
-                .map(|i| location(&mut rng, account.customer_number, account.country, i))
+            let per_location = account
+                .installed
+                .map_or(MACHINES_PER_LOCATION, |n| n.div_ceil(LOCATIONS));
+            let customer = (account.customer_number, account.country);
+            (0..LOCATIONS as usize)
+                .map(|i| location(&mut rng, customer, i, per_location))
                 .collect::<Vec<_>>()
         })
         .collect()
@@ -185,7 +198,7 @@ fn entitled() -> HashSet<&'static str> {
 struct Assistant {
     locations: Vec<WireLocation>,
     entitled: HashSet<&'static str>,
-    next_request: AtomicU64,
+    requests: RequestNumbers,
 }
 
 /// The instance's routes.
@@ -193,7 +206,7 @@ pub fn router(seed: u64) -> Router {
     let state = Arc::new(Assistant {
         locations: generate(seed),
         entitled: entitled(),
-        next_request: AtomicU64::new(1),
+        requests: RequestNumbers::new("SA-"),
     });
     Router::new()
         .route("/v1/installations", get(installations))
@@ -218,16 +231,11 @@ fn refuse(status: StatusCode, code: &str) -> Response {
     )
 }
 
-fn split(list: &str) -> HashSet<&str> {
-    list.split(',')
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .collect()
-}
-
 #[derive(Deserialize)]
 struct CustomerParams {
     customers: String,
+    offset: Option<u64>,
+    limit: Option<u32>,
 }
 
 async fn installations(
@@ -237,14 +245,35 @@ async fn installations(
     let Ok(Query(params)) = params else {
         return refuse(StatusCode::BAD_REQUEST, "BAD_REQUEST");
     };
-    let wanted = split(&params.customers);
-    let locations = state
+    let limit = params.limit.unwrap_or(MAX_PAGE);
+    if limit == 0 || limit > MAX_PAGE {
+        return refuse(StatusCode::BAD_REQUEST, "BAD_REQUEST");
+    }
+    let offset = params.offset.unwrap_or(0);
+    let wanted: HashSet<&str> = split(&params.customers).collect();
+    let listing: Vec<(&WireLocation, &WireMachine)> = state
         .locations
         .iter()
         .filter(|l| wanted.contains(l.customer.as_str()))
-        .cloned()
+        .flat_map(|l| l.machines.iter().map(move |m| (l, m)))
         .collect();
-    xml(StatusCode::OK, &WireInstalledBase { locations })
+    let start = usize::try_from(offset).unwrap_or(usize::MAX);
+    let mut locations: Vec<WireLocation> = Vec::new();
+    for (location, machine) in &listing[page_window(listing.len(), start, limit)] {
+        match locations.last_mut() {
+            Some(last) if last.id == location.id => last.machines.push((*machine).clone()),
+            _ => locations.push(WireLocation {
+                machines: vec![(*machine).clone()],
+                ..(*location).clone()
+            }),
+        }
+    }
+    let base = WireInstalledBase {
+        total: Some(listing.len() as u64),
+        offset: Some(offset),
+        locations,
+    };
+    xml(StatusCode::OK, &base)
 }
 
 #[derive(Deserialize)]
@@ -259,7 +288,10 @@ async fn machines(
     let Ok(Query(params)) = params else {
         return refuse(StatusCode::BAD_REQUEST, "BAD_REQUEST");
     };
-    let wanted = split(&params.serials);
+    let wanted: HashSet<&str> = split(&params.serials).collect();
+    if wanted.is_empty() || wanted.len() > LOOKUP_BATCH {
+        return refuse(StatusCode::BAD_REQUEST, "BAD_REQUEST");
+    }
     let locations = state
         .locations
         .iter()
@@ -276,7 +308,12 @@ async fn machines(
             })
         })
         .collect();
-    xml(StatusCode::OK, &WireInstalledBase { locations })
+    let base = WireInstalledBase {
+        total: None,
+        offset: None,
+        locations,
+    };
+    xml(StatusCode::OK, &base)
 }
 
 async fn change_request(State(state): State<Arc<Assistant>>, body: Bytes) -> Response {
@@ -295,12 +332,11 @@ async fn change_request(State(state): State<Arc<Assistant>>, body: Bytes) -> Res
     if !state.entitled.contains(request.customer.as_str()) {
         return refuse(StatusCode::FORBIDDEN, "NOT_ENTITLED");
     }
-    if request.details.trim().is_empty() || request.details.chars().count() > 2000 {
+    if request.details.trim().is_empty() || request.details.chars().count() > MAX_CHANGE_DETAILS {
         return refuse(StatusCode::UNPROCESSABLE_ENTITY, "INVALID_REQUEST");
     }
-    let number = state.next_request.fetch_add(1, Ordering::SeqCst);
     let receipt = WireChangeReceipt {
-        id: format!("SA-{number:06}"),
+        id: state.requests.next(),
         serial: request.serial,
         change: request.change,
         received: EuDate(today()),

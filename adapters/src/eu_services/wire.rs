@@ -163,10 +163,20 @@ pub struct WireLocation {
     pub machines: Vec<WireMachine>,
 }
 
-/// The answer to an installations or machines call.
+/// The most machines one page of installations holds, and the page size when the call names
+/// none.
+pub const MAX_PAGE: u32 = 500;
+
+/// The answer to an installations call (one page) or a machines call.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename = "InstalledBase")]
 pub struct WireInstalledBase {
+    /// Machines of the customer numbers over every page (installations only).
+    #[serde(rename = "@total", default, skip_serializing_if = "Option::is_none")]
+    pub total: Option<u64>,
+    /// The position of the page's first machine in the listing (installations only).
+    #[serde(rename = "@offset", default, skip_serializing_if = "Option::is_none")]
+    pub offset: Option<u64>,
     /// The locations.
     #[serde(rename = "Location", default)]
     pub locations: Vec<WireLocation>,

@@ -11,13 +11,16 @@
 //! tracking numbers (which never go into a backend URL) admit a space or a slash, so no identifier
 //! can smuggle a second value into a batch or climb out of a path segment.
 //!
-//! [`FreeText`] is the rule for text written by people (change details, justifications): any
-//! length the caller allows, but no control characters other than tab and newline.
+//! Text written by people (change details, justifications) is not an identifier: its rule is
+//! [`FreeText`](super::FreeText), in the `text` module with [`clip`] (re-exported here, where
+//! callers have always found it).
 
 use std::fmt;
 use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
+
+pub use super::text::{Clipped, LOGGED_CHARS, clip};
 
 /// What is wrong with a text that was meant to be an identifier.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -316,240 +319,30 @@ identifier!(
     }
 );
 
-/// A text a person wrote (change details, a justification, a message): **no control characters
-/// other than tab and newline** (a newline written the Windows way, CR LF, is a newline too), and
-/// none of the non-characters U+FFFE and U+FFFF. Its length is the caller's business rule.
-///
-/// Such text is sent to backends inside JSON and XML; the characters refused here are the ones
-/// XML 1.0 cannot carry at all (U+0000–U+0008, U+000B, U+000C, U+000E–U+001F, U+FFFE, U+FFFF) and
-/// the ones no person types (DEL, the C1 controls, a lone CR).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(try_from = "String", into = "String")]
-pub struct FreeText(String);
-
-/// A free text with a character no person types.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
-#[error(
-    "text may not contain control characters other than tab and newline: it contains U+{code:04X} at position {at}"
-)]
-pub struct InvalidText {
-    /// The character's code point.
-    pub code: u32,
-    /// Its position, counted in characters from 1.
-    pub at: usize,
+fn cursor_character(c: char) -> bool {
+    c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '~' | '=')
 }
 
-impl FreeText {
-    /// Checks `text` without taking it.
-    pub fn check(text: &str) -> Result<(), InvalidText> {
-        let mut chars = text.chars().enumerate().peekable();
-        while let Some((index, c)) = chars.next() {
-            let crlf = c == '\r' && chars.peek().is_some_and(|(_, next)| *next == '\n');
-            let refused = (c.is_control() && !matches!(c, '\t' | '\n') && !crlf)
-                || matches!(c, '\u{FFFE}' | '\u{FFFF}');
-            if refused {
-                return Err(InvalidText {
-                    code: u32::from(c),
-                    at: index + 1,
-                });
-            }
-        }
-        Ok(())
+identifier!(
+    /// Where a paged listing continues, as the backend that issued it wrote it: **1 to 128
+    /// characters of `A`–`Z`, `a`–`z`, `0`–`9`, `-`, `_`, `.`, `~` and `=`**.
+    ///
+    /// Opaque: only the instance that issued a cursor knows what it means (US Inventory OnLine
+    /// answers a `nextPageToken`, the Services Assistant an offset), and only for the customer
+    /// numbers it was issued for. The rule is the characters a query string carries unescaped
+    /// (base64url with its padding included), so a cursor a client hands back can neither add a
+    /// value to a query nor reach a backend at any length; an adapter refuses a cursor from its
+    /// backend that breaks it, and one from a caller that its backend could not have issued.
+    PageCursor,
+    Rule {
+        kind: "a page cursor",
+        rule: "1 to 128 letters, digits, dashes, underscores, dots, tildes or equals signs",
+        min: 1,
+        max: 128,
+        allowed: cursor_character,
+        alphanumeric_edges: false,
     }
-
-    /// The text.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-
-impl TryFrom<String> for FreeText {
-    type Error = InvalidText;
-
-    fn try_from(text: String) -> Result<Self, Self::Error> {
-        Self::check(&text)?;
-        Ok(Self(text))
-    }
-}
-
-impl FromStr for FreeText {
-    type Err = InvalidText;
-
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
-        Self::check(text)?;
-        Ok(Self(text.to_owned()))
-    }
-}
-
-impl From<FreeText> for String {
-    fn from(text: FreeText) -> String {
-        text.0
-    }
-}
-
-impl fmt::Display for FreeText {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-/// The longest prefix of a client-supplied value a log line shows.
-pub const LOGGED_CHARS: usize = 64;
-
-/// A client-supplied value as a log line may show it: its first [`LOGGED_CHARS`] characters,
-/// escaped (so a newline cannot forge a log line), and its full length when it was cut.
-///
-/// `tracing::warn!(serial = %clip(&serial), ...)`; a 66,000-character value logs as 64 characters
-/// and `… (66000 chars)`.
-pub fn clip(value: &str) -> Clipped<'_> {
-    Clipped(value)
-}
-
-/// See [`clip`].
-#[derive(Debug, Clone, Copy)]
-pub struct Clipped<'a>(&'a str);
-
-impl fmt::Display for Clipped<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for c in self.0.chars().take(LOGGED_CHARS) {
-            write!(f, "{}", c.escape_debug())?;
-        }
-        if self.0.chars().nth(LOGGED_CHARS).is_some() {
-            write!(f, "… ({} chars)", self.0.chars().count())?;
-        }
-        Ok(())
-    }
-}
+);
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// Every identifier in the fixtures and the demo data, by type.
-    #[test]
-    fn the_real_formats_are_accepted() {
-        for n in ["244002010017", "110001010001", "210001010001", "12345678"] {
-            assert!(OrderNumber::check(n).is_ok(), "{n}");
-        }
-        for c in ["1000101", "4400201", "4900301", "8100501", "4400301"] {
-            assert!(CustomerNumber::check(c).is_ok(), "{c}");
-        }
-        for s in ["70101001", "0301-102", "4900301-101", "NO-SUCH-SERIAL"] {
-            assert!(SerialNumber::check(s).is_ok(), "{s}");
-        }
-        for t in [
-            "1Z4829100382716354",
-            "482910038271",
-            "4829100382",
-            "GE 123456789 WW/01",
-            "VDS-12345678",
-        ] {
-            assert!(TrackingNumber::check(t).is_ok(), "{t}");
-        }
-    }
-
-    #[test]
-    fn every_identifier_refuses_empty_long_control_comma_and_slash() {
-        let long = "1".repeat(66_000);
-        type Check = fn(&str) -> Result<(), InvalidIdentifier>;
-        let checks: [(&str, Check); 3] = [
-            ("order", OrderNumber::check),
-            ("customer", CustomerNumber::check),
-            ("serial", SerialNumber::check),
-        ];
-        for (kind, check) in checks {
-            for bad in [
-                "",
-                long.as_str(),
-                "1000\u{0}101",
-                "1000\u{1}101",
-                "1000101,1000102",
-                "1000/101",
-                "1000 101",
-                "1000101\u{7f}",
-                "10001é1",
-            ] {
-                assert!(check(bad).is_err(), "{kind}: {bad:?}");
-            }
-        }
-        for bad in ["", &long[..36], "GE 1\u{0}", "1Z,2", " 1Z", "1Z/"] {
-            assert!(TrackingNumber::check(bad).is_err(), "{bad:?}");
-        }
-    }
-
-    #[test]
-    fn the_message_says_the_rule_and_the_problem_but_not_the_value() {
-        let long = "9".repeat(66_000);
-        let error = OrderNumber::check(&long).expect_err("too long");
-        assert_eq!(
-            error.to_string(),
-            "an order number is 8 to 16 digits: it has 66000 characters"
-        );
-        let comma = CustomerNumber::check("1000,01").expect_err("comma");
-        assert_eq!(
-            comma.to_string(),
-            "a customer number is 7 digits: it contains `,` at position 5"
-        );
-        let control = SerialNumber::check("7010\u{1}001").expect_err("control");
-        assert!(
-            control.to_string().contains("U+0001 at position 5"),
-            "{control}"
-        );
-        assert!(
-            SerialNumber::check("-7010100")
-                .expect_err("edge")
-                .to_string()
-                .contains("begin and end")
-        );
-    }
-
-    #[test]
-    fn identifiers_serialise_as_strings_and_refuse_invalid_ones_when_read() {
-        let number: OrderNumber = "244002010017".parse().expect("valid");
-        assert_eq!(
-            serde_json::to_string(&number).expect("serialises"),
-            "\"244002010017\""
-        );
-        let back: OrderNumber = serde_json::from_str("\"244002010017\"").expect("reads");
-        assert_eq!(back, number);
-        assert!(serde_json::from_str::<OrderNumber>("\"2440,02010017\"").is_err());
-        assert_eq!(number.as_str(), "244002010017");
-        assert_eq!(number.to_string(), "244002010017");
-    }
-
-    #[test]
-    fn free_text_refuses_control_characters_but_tab_and_newlines() {
-        for ok in [
-            "moved to Dallas",
-            "line 1\nline 2\ttab",
-            "Windows\r\nnewline",
-            "nach Köln",
-        ] {
-            assert!(FreeText::check(ok).is_ok(), "{ok:?}");
-        }
-        for (bad, code, at) in [
-            ("a\u{0}b", 0, 2),
-            ("\u{1}", 1, 1),
-            ("lone\rCR", 0x0D, 5),
-            ("bell\u{7}", 7, 5),
-            ("del\u{7f}", 0x7F, 4),
-            ("c1\u{85}", 0x85, 3),
-            ("nonchar\u{FFFE}", 0xFFFE, 8),
-        ] {
-            assert_eq!(
-                FreeText::check(bad),
-                Err(InvalidText { code, at }),
-                "{bad:?}"
-            );
-        }
-    }
-
-    #[test]
-    fn a_clipped_value_keeps_64_escaped_characters_and_its_length() {
-        let long = "x".repeat(66_000);
-        let shown = clip(&long).to_string();
-        assert_eq!(shown, format!("{}… (66000 chars)", "x".repeat(64)));
-        assert_eq!(clip("a\nb").to_string(), "a\\nb");
-        assert_eq!(clip("short").to_string(), "short");
-    }
-}
+mod tests;

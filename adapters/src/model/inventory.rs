@@ -17,13 +17,21 @@ use serde::{Deserialize, Serialize};
 
 use super::{Money, ProductKind, Region};
 
-/// The regional system an inventory item comes from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+/// The regional system an inventory item comes from: one of the online inventory systems.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum InventorySource {
     /// US Inventory OnLine.
     UsInventoryOnline,
     /// The European Services Assistant.
     EuServicesAssistant,
+}
+
+impl InventorySource {
+    /// Every online inventory system, in a fixed order.
+    pub const ALL: [InventorySource; 2] = [
+        InventorySource::UsInventoryOnline,
+        InventorySource::EuServicesAssistant,
+    ];
 }
 
 /// Where an item is installed.
@@ -130,6 +138,10 @@ pub enum InventoryChange {
     /// The record is wrong and must be corrected.
     Correction,
 }
+
+/// The longest details of a change request, in characters: both regional inventory systems
+/// refuse longer ones (`INVALID_REQUEST`), and the gateway says so before asking.
+pub const MAX_CHANGE_DETAILS: usize = 2000;
 
 /// Why a regional system refused a change request (a business rule, not a failure).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -101,6 +101,10 @@ pub struct ToolAuthorization {
     pub status: AuthorizationStatus,
 }
 
+/// The longest justification of an authorisation request, in characters: the registration
+/// system refuses a longer one (`INVALID_JUSTIFICATION`), and the gateway says so before asking.
+pub const MAX_JUSTIFICATION: usize = 1000;
+
 /// Why the registration system refused an authorisation request (a business rule, not a failure).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AuthorizationRefusal {

@@ -64,8 +64,13 @@ impl UserProfile {
 
     /// Whether `customer_number` is one of the user's company's.
     pub fn owns(&self, customer_number: &str) -> bool {
+        self.customer(customer_number).is_some()
+    }
+
+    /// The user's company's account with this customer number, if it is theirs.
+    pub fn customer(&self, customer_number: &str) -> Option<&CustomerAccount> {
         self.customers
             .iter()
-            .any(|c| c.customer_number == customer_number)
+            .find(|c| c.customer_number == customer_number)
     }
 }

@@ -181,6 +181,9 @@ pub struct WireOrderBatch {
     pub orders: Vec<WireOrder>,
 }
 
+/// The most orders one list call may ask for (`limit`).
+pub const MAX_LIMIT: u32 = 500;
+
 /// Formats a keyset position as the `afterKey` parameter: `YYYY-MM-DD~ORDERNO`.
 pub fn format_after_key(key: &OrderSortKey) -> String {
     format!("{}~{}", key.order_date, key.order_number)

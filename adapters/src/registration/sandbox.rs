@@ -16,11 +16,12 @@ use axum::{Json, Router};
 use serde::Deserialize;
 
 use super::wire::{
-    MAX_JUSTIFICATION, WireAddress, WireAuthorization, WireAuthorizationRequest, WireCompany,
-    WireCustomerNumber, WireRefusal, WireUser,
+    WireAddress, WireAuthorization, WireAuthorizationRequest, WireCompany, WireCustomerNumber,
+    WireUser,
 };
-use crate::model::{AuthorizationStatus, Tool};
+use crate::model::{AuthorizationStatus, MAX_JUSTIFICATION, Tool};
 use crate::sandbox::demo;
+use crate::sandbox::respond::refuse_json;
 
 type Key = (String, Tool, String);
 
@@ -85,16 +86,6 @@ pub fn router(state: Arc<RegistrationState>) -> Router {
         .with_state(state)
 }
 
-fn error(status: StatusCode, code: &str) -> Response {
-    (
-        status,
-        Json(WireRefusal {
-            error: code.to_owned(),
-        }),
-    )
-        .into_response()
-}
-
 fn find_user(user_id: &str) -> Option<(demo::DemoUser, demo::DemoCompany)> {
     demo::users()
         .into_iter()
@@ -106,7 +97,7 @@ async fn user(
     Path(user_id): Path<String>,
 ) -> Response {
     let Some((user, company)) = find_user(&user_id) else {
-        return error(StatusCode::NOT_FOUND, "NOT_FOUND");
+        return refuse_json(StatusCode::NOT_FOUND, "NOT_FOUND");
     };
     let entries = state.lock();
     let mut tool_authorizations: Vec<WireAuthorization> = entries
@@ -158,28 +149,28 @@ async fn request_authorization(
     body: Result<Json<WireAuthorizationRequest>, axum::extract::rejection::JsonRejection>,
 ) -> Response {
     let Ok(Json(request)) = body else {
-        return error(StatusCode::BAD_REQUEST, "BAD_REQUEST");
+        return refuse_json(StatusCode::BAD_REQUEST, "BAD_REQUEST");
     };
     let Some((_, company)) = find_user(&user_id) else {
-        return error(StatusCode::NOT_FOUND, "NOT_FOUND");
+        return refuse_json(StatusCode::NOT_FOUND, "NOT_FOUND");
     };
     if !company
         .accounts
         .iter()
         .any(|a| a.customer_number == request.customer_number)
     {
-        return error(StatusCode::UNPROCESSABLE_ENTITY, "NOT_COMPANY_CUSTOMER");
+        return refuse_json(StatusCode::UNPROCESSABLE_ENTITY, "NOT_COMPANY_CUSTOMER");
     }
     let justification = request.justification.trim();
     if justification.is_empty() || justification.chars().count() > MAX_JUSTIFICATION {
-        return error(StatusCode::UNPROCESSABLE_ENTITY, "INVALID_JUSTIFICATION");
+        return refuse_json(StatusCode::UNPROCESSABLE_ENTITY, "INVALID_JUSTIFICATION");
     }
     let key = (user_id, request.tool, request.customer_number.clone());
     let mut entries = state.lock();
     if let Some(entry) = entries.get(&key) {
         match state.status_of(entry) {
             AuthorizationStatus::Authorized => {
-                return error(StatusCode::CONFLICT, "ALREADY_AUTHORIZED");
+                return refuse_json(StatusCode::CONFLICT, "ALREADY_AUTHORIZED");
             }
             AuthorizationStatus::Pending => {
                 let pending = WireAuthorization {
@@ -228,15 +219,15 @@ async fn decide(
     body: Result<Json<Decision>, axum::extract::rejection::JsonRejection>,
 ) -> Response {
     let Ok(Json(decision)) = body else {
-        return error(StatusCode::BAD_REQUEST, "BAD_REQUEST");
+        return refuse_json(StatusCode::BAD_REQUEST, "BAD_REQUEST");
     };
     let key = (decision.user_id, decision.tool, decision.customer_number);
     let mut entries = state.lock();
     let Some(entry) = entries.get_mut(&key) else {
-        return error(StatusCode::NOT_FOUND, "NO_SUCH_REQUEST");
+        return refuse_json(StatusCode::NOT_FOUND, "NO_SUCH_REQUEST");
     };
     if entry.status != AuthorizationStatus::Pending {
-        return error(StatusCode::CONFLICT, "NOT_PENDING");
+        return refuse_json(StatusCode::CONFLICT, "NOT_PENDING");
     }
     entry.status = match decision.decision {
         Verdict::Approve => AuthorizationStatus::Authorized,

@@ -90,16 +90,6 @@ pub struct WireAuthorizationRequest {
     pub justification: String,
 }
 
-/// A refusal: `{"error": CODE}` with HTTP 409 or 422.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct WireRefusal {
-    /// `NOT_COMPANY_CUSTOMER`, `ALREADY_AUTHORIZED` or `INVALID_JUSTIFICATION`.
-    pub error: String,
-}
-
-/// The longest justification the registration system accepts.
-pub const MAX_JUSTIFICATION: usize = 1000;
-
 impl From<WireAuthorization> for ToolAuthorization {
     fn from(a: WireAuthorization) -> Self {
         Self {

@@ -2,12 +2,23 @@
 //! draws its data from.
 //!
 //! The first user works for the multinational, so the first thing a new user sees is worldwide.
+//! The last company, a colocation provider, has thousands of installed machines under each of its
+//! two customer numbers (one in the US, one in Germany): the inventory systems answer it page by
+//! page, and no other company's counts change because it exists.
+
+use chrono::NaiveDate;
 
 use crate::model::{AuthorizationStatus, Region, Tool};
 
 /// The day the demo data is "today": dates and statuses are computed from it, so the data is the
 /// same whenever it is generated.
 pub const DEMO_TODAY: (i32, u32, u32) = (2026, 11, 20);
+
+/// [`DEMO_TODAY`] as a date.
+pub fn today() -> NaiveDate {
+    let (y, m, d) = DEMO_TODAY;
+    NaiveDate::from_ymd_opt(y, m, d).expect("DEMO_TODAY is a valid date")
+}
 
 /// One customer number of a demo company.
 #[derive(Debug, Clone)]
@@ -18,6 +29,10 @@ pub struct DemoAccount {
     pub country: &'static str,
     /// How many orders the order-status system holds for it.
     pub orders: u32,
+    /// How many items its country's inventory system holds for it; `None` for that system's
+    /// usual demo size (24 records in US Inventory OnLine, two locations of eight machines in the
+    /// Services Assistant).
+    pub installed: Option<u32>,
 }
 
 /// A demo user.
@@ -57,6 +72,20 @@ fn account(customer_number: &'static str, country: &'static str, orders: u32) ->
         customer_number,
         country,
         orders,
+        installed: None,
+    }
+}
+
+/// An account with a large installed inventory: `installed` items.
+fn large_account(
+    customer_number: &'static str,
+    country: &'static str,
+    orders: u32,
+    installed: u32,
+) -> DemoAccount {
+    DemoAccount {
+        installed: Some(installed),
+        ..account(customer_number, country, orders)
     }
 }
 
@@ -76,7 +105,14 @@ fn user(
     }
 }
 
-/// Every demo company, the multinational first.
+/// The colocation provider's US customer number: 2,400 records in US Inventory OnLine.
+pub const LARGE_US_CUSTOMER: &str = "1000401";
+
+/// The colocation provider's German customer number: 2,048 machines (two locations of 1,024) in
+/// the Services Assistant.
+pub const LARGE_EU_CUSTOMER: &str = "4900402";
+
+/// Every demo company, the multinational first, the colocation provider last.
 pub fn companies() -> Vec<DemoCompany> {
     vec![
         DemoCompany {
@@ -143,7 +179,30 @@ pub fn companies() -> Vec<DemoCompany> {
                 ("Paseo de la Castellana 95", "Madrid", "28046"),
             )],
         },
+        DemoCompany {
+            company_id: "C400",
+            name: "Atlas Colocation Partners LLC",
+            accounts: vec![
+                large_account(LARGE_US_CUSTOMER, "US", 130, 2_400),
+                large_account(LARGE_EU_CUSTOMER, "DE", 90, 2_048),
+            ],
+            users: vec![user(
+                (
+                    "atlas-morgan",
+                    "Morgan Ellis",
+                    "morgan.ellis@atlas-colo.example",
+                    "US",
+                ),
+                ("+1 703 555 0188", "en-US"),
+                ("21830 UUNet Way", "Ashburn", "20147"),
+            )],
+        },
     ]
+}
+
+/// Every customer number of every demo company, in [`companies`] order.
+pub fn accounts() -> Vec<DemoAccount> {
+    companies().into_iter().flat_map(|c| c.accounts).collect()
 }
 
 /// Every demo user with their company, the multinational's first user first.
@@ -240,5 +299,19 @@ pub fn initial_authorizations() -> Vec<(&'static str, Tool, &'static str, Author
     ] {
         grant("iberia-lucia", tool, &["4400301"], Authorized);
     }
+    for tool in [Tool::OrderStatus, Tool::Inventory, Tool::Inquiries] {
+        grant(
+            "atlas-morgan",
+            tool,
+            &[LARGE_US_CUSTOMER, LARGE_EU_CUSTOMER],
+            Authorized,
+        );
+    }
+    grant(
+        "atlas-morgan",
+        Tool::ServicesAssistant,
+        &[LARGE_EU_CUSTOMER],
+        Authorized,
+    );
     grants
 }

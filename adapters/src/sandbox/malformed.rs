@@ -67,6 +67,12 @@ const ALL: &[Malformed] = &[
     ),
     malformed!(
         "us-inventory-online",
+        "endless-pages",
+        JSON,
+        "us_inventory/malformed_endless_pages.json"
+    ),
+    malformed!(
+        "us-inventory-online",
         "half-a-site",
         JSON,
         "us_inventory/malformed_half_a_site.json"
@@ -112,6 +118,12 @@ const ALL: &[Malformed] = &[
         "not-xml",
         XML,
         "eu_services/malformed_not_xml.xml"
+    ),
+    malformed!(
+        "eu-services-assistant",
+        "page-elsewhere",
+        XML,
+        "eu_services/malformed_page_elsewhere.xml"
     ),
     malformed!(
         "eu-services-assistant",

@@ -5,11 +5,17 @@
 //! sandbox` runs it alone. Latency, failures and the documented malformed payloads can be injected
 //! per backend instance (from config or at run time through [`SandboxHandle`]), and every call is
 //! counted, so tests and benches can assert on backend calls instead of timing the machine.
+//!
+//! Each backend's simulator lives with its backend (`<backend>/sandbox.rs`); here are what they
+//! share: the demo cast ([`demo`]), the seeded generator, the server that mounts every instance
+//! under its name, fault injection, the documented malformed payloads, and the small helpers of
+//! every handler (`respond`: comma-separated lists, JSON refusals, page windows, request numbers).
 
 pub mod demo;
 mod faults;
 pub mod identity;
 mod malformed;
+pub(crate) mod respond;
 mod rng;
 mod server;
 

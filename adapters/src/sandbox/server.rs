@@ -20,14 +20,17 @@ use crate::{eu_services, order_status, registration, us_inventory};
 
 /// Every simulated backend instance, by the name used in fault configuration and errors.
 pub const INSTANCES: [&str; 7] = [
-    "order-status/americas",
-    "order-status/emea",
-    "order-status/ap",
-    "registration",
-    "identity",
-    "us-inventory-online",
-    "eu-services-assistant",
+    order_status::instance_name(Region::Americas),
+    order_status::instance_name(Region::Emea),
+    order_status::instance_name(Region::Ap),
+    registration::INSTANCE,
+    IDENTITY,
+    us_inventory::INSTANCE,
+    eu_services::INSTANCE,
 ];
+
+/// The identity provider's instance name (the one simulated service that is not a backend).
+const IDENTITY: &str = "identity";
 
 /// How to run the sandbox.
 #[derive(Debug, Clone)]
@@ -118,7 +121,7 @@ impl SandboxHandle {
 
     /// The URL of the identity provider's key set.
     pub fn jwks_url(&self) -> Url {
-        self.base_url("identity")
+        self.base_url(IDENTITY)
             .join(".well-known/jwks.json")
             .expect("a relative path always joins")
     }
@@ -173,14 +176,14 @@ struct Simulators {
 }
 
 fn instance_router(name: &'static str, table: &Arc<FaultTable>, sims: &Simulators) -> Router {
-    let routes = match name.split_once('/') {
-        Some(("order-status", region)) => {
-            let region: Region = region.parse().expect("INSTANCES names only valid regions");
-            order_status::sandbox::router(sims.seed, region)
-        }
-        _ if name == "identity" => identity::router(sims.identity.clone()),
-        _ if name == "us-inventory-online" => us_inventory::sandbox::router(sims.seed),
-        _ if name == "eu-services-assistant" => eu_services::sandbox::router(sims.seed),
+    let order_region = Region::ALL
+        .into_iter()
+        .find(|r| order_status::instance_name(*r) == name);
+    let routes = match (order_region, name) {
+        (Some(region), _) => order_status::sandbox::router(sims.seed, region),
+        (None, IDENTITY) => identity::router(sims.identity.clone()),
+        (None, us_inventory::INSTANCE) => us_inventory::sandbox::router(sims.seed),
+        (None, eu_services::INSTANCE) => eu_services::sandbox::router(sims.seed),
         _ => registration::sandbox::router(sims.registration.clone()),
     };
     let state = InstanceFaults {

@@ -1,27 +1,30 @@
 //! The US Inventory OnLine simulator: deterministic installed inventory for every demo US
-//! customer number, served with the real system's contract, and update requests it records.
+//! customer number, served page by page with the real system's contract, and update requests it
+//! records.
+//!
+//! A page token is `after.` and the serial number of the page's last record: the next page starts
+//! after that record in the listing of the same customer numbers.
 
 use std::collections::HashSet;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
 
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use chrono::{Duration, NaiveDate};
+use chrono::Duration;
 use serde::Deserialize;
 
 use super::wire::{
-    UsDate, WireAddress, WireCategory, WireInventory, WireLease, WireMaintenance, WireReceipt,
-    WireRecord, WireUpdateRequest,
+    MAX_PAGE, UsDate, WireAddress, WireCategory, WireInventory, WireInventoryPage, WireLease,
+    WireMaintenance, WireReceipt, WireRecord, WireUpdateRequest,
 };
+use crate::model::MAX_CHANGE_DETAILS;
+use crate::ports::LOOKUP_BATCH;
 use crate::sandbox::SeededRng;
-use crate::sandbox::demo::{self, DEMO_TODAY};
-
-/// The longest `details` of an update request.
-const MAX_DETAILS: usize = 2000;
+use crate::sandbox::demo::{self, today};
+use crate::sandbox::respond::{RequestNumbers, page_window, refuse_json as refuse, split};
 
 struct Product {
     machine_type: &'static str,
@@ -106,13 +109,11 @@ const COVERAGES: [(&str, &str); 3] = [
     ("SWMA", "Software subscription and support"),
 ];
 
-/// How many items each demo US customer number has installed.
+/// How many items a demo US customer number has installed unless the demo cast says otherwise.
 const ITEMS_PER_CUSTOMER: u32 = 24;
 
-fn today() -> NaiveDate {
-    let (y, m, d) = DEMO_TODAY;
-    NaiveDate::from_ymd_opt(y, m, d).expect("DEMO_TODAY is a valid date")
-}
+/// What a page token starts with; the serial number of the record before the page follows.
+const TOKEN_PREFIX: &str = "after.";
 
 fn record(rng: &mut SeededRng, customer_number: &str, seq: u32) -> WireRecord {
     let product = rng.pick(&PRODUCTS);
@@ -158,14 +159,13 @@ fn record(rng: &mut SeededRng, customer_number: &str, seq: u32) -> WireRecord {
 
 /// Every demo record: the installed inventory of each demo US customer number.
 pub fn generate(seed: u64) -> Vec<WireRecord> {
-    demo::companies()
+    demo::accounts()
         .iter()
-        .flat_map(|c| c.accounts.iter())
         .filter(|a| a.country == "US")
         .flat_map(|account| {
             let mut rng =
                 SeededRng::new(seed, &format!("us-inventory:{}", account.customer_number));
-            (1..=ITEMS_PER_CUSTOMER)
+            (1..=account.installed.unwrap_or(ITEMS_PER_CUSTOMER))
                 .map(|seq| record(&mut rng, account.customer_number, seq))
                 .collect::<Vec<_>>()
         })
@@ -174,14 +174,14 @@ pub fn generate(seed: u64) -> Vec<WireRecord> {
 
 struct Inventory {
     records: Vec<WireRecord>,
-    next_request: AtomicU64,
+    requests: RequestNumbers,
 }
 
 /// The instance's routes.
 pub fn router(seed: u64) -> Router {
     let state = Arc::new(Inventory {
         records: generate(seed),
-        next_request: AtomicU64::new(1),
+        requests: RequestNumbers::new("IOL-"),
     });
     Router::new()
         .route("/v1/inventory", get(inventory))
@@ -190,21 +190,12 @@ pub fn router(seed: u64) -> Router {
         .with_state(state)
 }
 
-fn refuse(status: StatusCode, code: &str) -> Response {
-    (status, Json(serde_json::json!({ "error": code }))).into_response()
-}
-
-fn split(list: &str) -> HashSet<&str> {
-    list.split(',')
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .collect()
-}
-
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct InventoryParams {
     customer_numbers: String,
+    limit: Option<u32>,
+    page_token: Option<String>,
 }
 
 async fn inventory(
@@ -214,14 +205,43 @@ async fn inventory(
     let Ok(Query(params)) = params else {
         return refuse(StatusCode::BAD_REQUEST, "BAD_REQUEST");
     };
-    let wanted = split(&params.customer_numbers);
-    let records = state
+    let limit = params.limit.unwrap_or(MAX_PAGE);
+    if limit == 0 || limit > MAX_PAGE {
+        return refuse(StatusCode::BAD_REQUEST, "BAD_REQUEST");
+    }
+    let wanted: HashSet<&str> = split(&params.customer_numbers).collect();
+    let listing: Vec<&WireRecord> = state
         .records
         .iter()
         .filter(|r| wanted.contains(r.cust_no.as_str()))
-        .cloned()
         .collect();
-    Json(WireInventory { records }).into_response()
+    let start = match params
+        .page_token
+        .as_deref()
+        .map(|t| t.strip_prefix(TOKEN_PREFIX))
+    {
+        None => 0,
+        Some(after) => match listing
+            .iter()
+            .position(|r| Some(r.serial_no.as_str()) == after)
+        {
+            Some(last) => last + 1,
+            None => return refuse(StatusCode::BAD_REQUEST, "BAD_PAGE_TOKEN"),
+        },
+    };
+    let window = page_window(listing.len(), start, limit);
+    let more = window.end < listing.len();
+    let records: Vec<WireRecord> = listing[window].iter().map(|r| (*r).clone()).collect();
+    let next_page_token = match records.last() {
+        Some(last) if more => Some(format!("{TOKEN_PREFIX}{}", last.serial_no)),
+        _ => None,
+    };
+    Json(WireInventoryPage {
+        records,
+        total_count: listing.len() as u64,
+        next_page_token,
+    })
+    .into_response()
 }
 
 #[derive(Deserialize)]
@@ -236,8 +256,8 @@ async fn by_serial(
     let Ok(Query(params)) = params else {
         return refuse(StatusCode::BAD_REQUEST, "BAD_REQUEST");
     };
-    let wanted = split(&params.serials);
-    if wanted.is_empty() || wanted.len() > 200 {
+    let wanted: HashSet<&str> = split(&params.serials).collect();
+    if wanted.is_empty() || wanted.len() > LOOKUP_BATCH {
         return refuse(StatusCode::BAD_REQUEST, "BAD_REQUEST");
     }
     let records = state
@@ -263,12 +283,11 @@ async fn update_request(
     if !owned {
         return refuse(StatusCode::NOT_FOUND, "UNKNOWN_SERIAL");
     }
-    if request.details.trim().is_empty() || request.details.chars().count() > MAX_DETAILS {
+    if request.details.trim().is_empty() || request.details.chars().count() > MAX_CHANGE_DETAILS {
         return refuse(StatusCode::UNPROCESSABLE_ENTITY, "INVALID_REQUEST");
     }
-    let number = state.next_request.fetch_add(1, Ordering::SeqCst);
     let receipt = WireReceipt {
-        request_id: format!("IOL-{number:06}"),
+        request_id: state.requests.next(),
         serial_no: request.serial_no,
         request_type: request.request_type,
         received_date: UsDate(today()),

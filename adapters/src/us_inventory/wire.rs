@@ -109,11 +109,27 @@ pub struct WireRecord {
     pub lease: Option<WireLease>,
 }
 
-/// The answer to an inventory call.
+/// The answer to a by-serial call.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct WireInventory {
     /// The records.
     pub records: Vec<WireRecord>,
+}
+
+/// The most records one page holds, and the page size when the call names none.
+pub const MAX_PAGE: u32 = 1000;
+
+/// One page of an inventory listing.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct WireInventoryPage {
+    /// The page's records.
+    pub records: Vec<WireRecord>,
+    /// Records of those customer numbers over every page.
+    pub total_count: u64,
+    /// Where the next page starts (`pageToken`); absent on the last page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_page_token: Option<String>,
 }
 
 /// `MOVE`, `REMOVE` or `CORRECT`.

@@ -1,0 +1,13 @@
+//! The adapters against their documented contracts: each fixture in `fixtures/` is served over
+//! real HTTP and the adapter's translation checked; every request body an adapter POSTs is
+//! compared with its fixture; every malformed payload must fail, for the reason
+//! `fixtures/README.md` gives it.
+
+mod eu_services;
+mod fixture_server;
+mod identifiers;
+mod malformed;
+mod order_status;
+mod paging;
+mod registration;
+mod us_inventory;

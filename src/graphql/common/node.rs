@@ -1,0 +1,119 @@
+//! `node(id:)`: refetch anything by its global ID, with the caller's authorisation checked again.
+//!
+//! The ID says which tool's object it names; the lookup itself is that tool's (each tool's
+//! folder says how one of its objects is found again).
+
+use std::sync::Arc;
+
+use async_graphql::{Context, ID, Interface, Object, Result};
+
+use super::global_id::GlobalId;
+use crate::app::App;
+use crate::auth::Caller;
+use crate::error::GatewayError;
+use crate::federation::inventory::InventoryBatcher;
+use crate::federation::orders::OrderBatcher;
+use crate::graphql::access::{Customer, Me, ToolAccess};
+use crate::graphql::inventory::{InventoryItem, item_by_id};
+use crate::graphql::orders::{Order, order_by_id};
+
+/// Anything with a global ID.
+// One value per `node` answer, never stored: boxing the large variants would buy nothing.
+#[allow(clippy::large_enum_variant)]
+#[derive(Interface)]
+#[graphql(field(name = "id", ty = "ID", desc = "Opaque global ID."))]
+pub enum Node {
+    /// An order.
+    Order(Order),
+    /// The signed-in user.
+    Me(Me),
+    /// One of the company's customer numbers.
+    Customer(Customer),
+    /// The user's authorisation for a tool on a customer number.
+    ToolAccess(ToolAccess),
+    /// An installed item.
+    InventoryItem(InventoryItem),
+}
+
+/// The `node` query field.
+#[derive(Default)]
+pub struct NodeQuery;
+
+#[Object]
+impl NodeQuery {
+    /// The object with this global ID. `NOT_FOUND` for an ID that is malformed, edited, or
+    /// belongs to a customer number you may not see — the answer never says which.
+    //
+    // An ID whose fields fail their types (`GlobalId::decode`), or that names another user, is
+    // refused before anything is fetched.
+    async fn node(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "A global ID.")] id: ID,
+    ) -> Result<Option<Node>> {
+        // Places in both lookup batches first (an ID may name either kind): whatever ends this
+        // lookup early, or the kind it is not, gives them up.
+        let order_ticket = ctx.data::<OrderBatcher>()?.ticket();
+        let item_ticket = ctx.data::<InventoryBatcher>()?.ticket();
+        let app = ctx.data::<Arc<App>>()?;
+        let caller = ctx.data::<Caller>()?;
+        caller.principal()?;
+        let Some(global_id) = GlobalId::decode(&id) else {
+            return Err(GatewayError::NotFound.into());
+        };
+        let user_id = &caller.principal()?.user_id;
+        if let GlobalId::User { user_id: owner } | GlobalId::ToolAccess { user_id: owner, .. } =
+            &global_id
+            && owner != user_id
+        {
+            return Err(GatewayError::NotFound.into());
+        }
+        let profile = caller.profile(&app.profiles).await?;
+        let not_found = || async_graphql::Error::from(GatewayError::NotFound);
+        match global_id {
+            GlobalId::User { user_id: owner } => {
+                if owner != *user_id {
+                    return Err(not_found());
+                }
+                Ok(Some(Node::Me(Me::new(profile.clone()))))
+            }
+            GlobalId::Customer { customer_number } => {
+                Customer::find(profile, &app.countries, &customer_number)
+                    .map(|c| Some(Node::Customer(c)))
+                    .ok_or_else(not_found)
+            }
+            GlobalId::ToolAccess {
+                user_id: owner,
+                tool,
+                customer_number,
+            } => ToolAccess::find(profile, &app.countries, &owner, tool, &customer_number)
+                .filter(|_| owner == *user_id)
+                .map(|a| Some(Node::ToolAccess(a)))
+                .ok_or_else(not_found),
+            GlobalId::InventoryItem {
+                customer_number,
+                serial_number,
+            } => {
+                let item =
+                    item_by_id(item_ticket, app, caller, &customer_number, &serial_number).await?;
+                Ok(Some(Node::InventoryItem(item)))
+            }
+            GlobalId::Order {
+                region,
+                customer_number,
+                order_number,
+            } => {
+                let order = order_by_id(
+                    order_ticket,
+                    app,
+                    profile,
+                    region,
+                    customer_number,
+                    order_number,
+                )
+                .await?;
+                Ok(Some(Node::Order(order)))
+            }
+        }
+    }
+}

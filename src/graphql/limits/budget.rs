@@ -1,0 +1,174 @@
+//! What each root field costs the backends, so an operation's backend calls can be estimated
+//! before it runs and refused above `limits.max_backend_calls`.
+//!
+//! Many companies share the regional backends: one small request asking for 200 aliases of
+//! `orders` would make 600 backend calls. The estimate is an upper bound from the fields alone:
+//! a list field costs one call per instance it fans out to (with filters or not), lookups by
+//! number share one batch call per instance per 100 keys (see `federation::loader`), a mutation
+//! costs what it reads plus its write, and the caller's registration profile one call. Nested
+//! fields are read from the same answers and cost nothing. An `order` that is not found asks
+//! once more, in the regions of the caller's customer numbers they are not authorised for, to
+//! say so: that round is counted too.
+//!
+//! Every root field must have an entry here: a test fails for a field that has none, so a new
+//! tool declares its cost when it adds its fields.
+
+use supportgraph_adapters::model::{InventorySource, Region};
+
+/// The most keys one lookup batch call carries (the loaders split larger batches): the ports'
+/// limit.
+pub const LOOKUP_BATCH: u32 = supportgraph_adapters::ports::LOOKUP_BATCH as u32;
+
+/// The order-status instances a worldwide list or lookup fans out to.
+const ORDER_INSTANCES: u32 = Region::ALL.len() as u32;
+
+/// The online inventory systems an inventory list or lookup fans out to.
+const INVENTORY_SYSTEMS: u32 = InventorySource::ALL.len() as u32;
+
+/// What one root field costs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RootCost {
+    /// Nothing from any backend (`__typename`).
+    Free,
+    /// This many calls, plus the caller's profile.
+    Calls(u32),
+    /// A lookup batched with the operation's other lookups of the same kind.
+    Lookup(LookupKind),
+}
+
+/// Which batch a lookup joins.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LookupKind {
+    /// By order number, explained when not found (`order`): a second round asks the regions
+    /// of the caller's customer numbers they are not authorised for, to say so.
+    ExplainedOrder,
+    /// By order number (`guestOrderStatus`).
+    Order,
+    /// By serial number (`inventoryItem`).
+    InventoryItem,
+    /// By global ID (`node`): either of the two.
+    Node,
+}
+
+/// The cost of the root field `name`, or `None` for a field this table does not know.
+pub fn root_field_cost(name: &str) -> Option<RootCost> {
+    Some(match name {
+        "__typename" => RootCost::Free,
+        "me" => RootCost::Calls(0),
+        "orders" => RootCost::Calls(ORDER_INSTANCES),
+        "inventory" => RootCost::Calls(INVENTORY_SYSTEMS),
+        "order" => RootCost::Lookup(LookupKind::ExplainedOrder),
+        "guestOrderStatus" => RootCost::Lookup(LookupKind::Order),
+        "inventoryItem" => RootCost::Lookup(LookupKind::InventoryItem),
+        "node" => RootCost::Lookup(LookupKind::Node),
+        "requestToolAuthorization" => RootCost::Calls(1),
+        // The item is looked up, then the change is sent.
+        "requestInventoryUpdate" | "requestServiceChange" => RootCost::Calls(2),
+        _ => return None,
+    })
+}
+
+/// An operation's estimate, from its root fields.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Estimate {
+    /// Backend calls, at most.
+    pub backend_calls: u32,
+    /// Lookups that join the order-number batch (`order`, `guestOrderStatus`, `node`).
+    pub order_lookups: u32,
+    /// Lookups that may ask again to explain a not-found (`order`).
+    pub explain_lookups: u32,
+    /// Lookups that join the serial-number batch (`inventoryItem`, `node`).
+    pub item_lookups: u32,
+}
+
+/// The estimate for an operation with these root fields (aliases counted once each).
+pub fn estimate<'a>(root_fields: impl IntoIterator<Item = &'a str>) -> Estimate {
+    let mut calls: u32 = 0;
+    let mut needs_profile = false;
+    let mut estimate = Estimate::default();
+    for name in root_fields {
+        match root_field_cost(name) {
+            Some(RootCost::Free) | None => {}
+            Some(RootCost::Calls(n)) => {
+                calls = calls.saturating_add(n);
+                needs_profile = true;
+            }
+            Some(RootCost::Lookup(kind)) => {
+                // The batches it joins: by order number, its explanation round, by serial number.
+                let (order, explain, item) = match kind {
+                    LookupKind::ExplainedOrder => (true, true, false),
+                    LookupKind::Order => (true, false, false),
+                    LookupKind::InventoryItem => (false, false, true),
+                    LookupKind::Node => (true, false, true),
+                };
+                estimate.order_lookups = estimate.order_lookups.saturating_add(u32::from(order));
+                estimate.explain_lookups =
+                    estimate.explain_lookups.saturating_add(u32::from(explain));
+                estimate.item_lookups = estimate.item_lookups.saturating_add(u32::from(item));
+                needs_profile |= name != "guestOrderStatus";
+            }
+        }
+    }
+    let batches = |keys: u32| keys.div_ceil(LOOKUP_BATCH);
+    estimate.backend_calls = calls
+        .saturating_add(u32::from(needs_profile))
+        .saturating_add(batches(estimate.order_lookups).saturating_mul(ORDER_INSTANCES))
+        .saturating_add(batches(estimate.explain_lookups).saturating_mul(ORDER_INSTANCES))
+        .saturating_add(batches(estimate.item_lookups).saturating_mul(INVENTORY_SYSTEMS));
+    estimate
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_root_field_of_the_schema_has_a_cost() {
+        let sdl = crate::graphql::sdl();
+        let document = async_graphql::parser::parse_schema(&sdl).expect("our SDL parses");
+        use async_graphql::parser::types::{TypeKind, TypeSystemDefinition};
+        for definition in document.definitions {
+            let TypeSystemDefinition::Type(ty) = definition else {
+                continue;
+            };
+            let name = ty.node.name.node.as_str();
+            if name != "Query" && name != "Mutation" {
+                continue;
+            }
+            let TypeKind::Object(object) = &ty.node.kind else {
+                continue;
+            };
+            for field in &object.fields {
+                let field = field.node.name.node.as_str();
+                assert!(
+                    root_field_cost(field).is_some(),
+                    "{name}.{field} has no cost in graphql::limits::budget"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn the_dashboard_is_cheap_and_two_hundred_order_lists_are_not() {
+        assert_eq!(estimate(["me", "orders"]).backend_calls, 1 + 3);
+        assert_eq!(estimate(vec!["orders"; 200]).backend_calls, 1 + 600);
+        assert_eq!(estimate(["guestOrderStatus"]).backend_calls, 3);
+        assert_eq!(estimate(["__typename"]).backend_calls, 0);
+    }
+
+    #[test]
+    fn lookups_share_batches_of_a_hundred() {
+        let hundred = estimate(vec!["order"; 100]);
+        assert_eq!(
+            hundred.backend_calls,
+            1 + 3 + 3,
+            "a lookup, and its explanation round"
+        );
+        assert_eq!(hundred.order_lookups, 100);
+        assert_eq!(estimate(vec!["order"; 300]).backend_calls, 1 + 9 + 9);
+        assert_eq!(estimate(vec!["guestOrderStatus"; 101]).backend_calls, 6);
+        let nodes = estimate(vec!["node"; 5]);
+        assert_eq!(nodes.backend_calls, 1 + 3 + 2, "a node may be either kind");
+        assert_eq!((nodes.order_lookups, nodes.item_lookups), (5, 5));
+    }
+}
