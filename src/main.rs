@@ -9,9 +9,9 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use supportgraph::settings::{Profile, Settings};
-use supportgraph::startup::{Application, StartupError, sandbox_identity};
+use supportgraph::startup::{Application, StartupError, sandbox_config, sandbox_identity};
 use supportgraph_adapters::sandbox::identity::SandboxIdentityProvider;
-use supportgraph_adapters::sandbox::{self, SandboxConfig, demo};
+use supportgraph_adapters::sandbox::{self, demo};
 
 /// One GraphQL API over the vendor's regional customer-administration systems.
 #[derive(Parser)]
@@ -144,21 +144,12 @@ fn token(settings: &Settings, list: bool, user: Option<String>) -> ExitCode {
 }
 
 async fn run_sandbox(settings: &Settings, bind: IpAddr, port: u16) -> ExitCode {
-    let identity = match sandbox_identity(settings) {
-        Ok(identity) => identity,
+    let config = match sandbox_config(settings) {
+        Ok(config) => config,
         Err(error) => {
             eprintln!("supportgraph: {error}");
             return ExitCode::from(CONFIG_ERROR);
         }
-    };
-    let config = SandboxConfig {
-        seed: settings.sandbox.seed,
-        faults: settings.sandbox.faults.clone(),
-        identity,
-        auto_approve_after: settings
-            .sandbox
-            .auto_approve_after_ms
-            .map(std::time::Duration::from_millis),
     };
     match sandbox::start(config, SocketAddr::new(bind, port)).await {
         Ok(handle) => {

@@ -1,4 +1,6 @@
-//! [`InventoryBackend`] over HTTP against the European Services Assistant (XML).
+//! [`InventoryBackend`](crate::ports::InventoryBackend) over HTTP against the European Services
+//! Assistant (XML): here what it does its own way (paging by offset, lookups, change requests);
+//! the checks and page walking every inventory adapter shares are in `crate::inventory_adapter`.
 //!
 //! Every request this adapter writes is well-formed XML 1.0: identifiers pass their types (digits,
 //! upper-case letters and dashes only), and the change request's free text is refused when it
@@ -10,12 +12,8 @@ use async_trait::async_trait;
 use super::wire::{MAX_PAGE, WireChangeReceipt, WireChangeRequest, WireError, WireInstalledBase};
 use crate::AdapterError;
 use crate::client::{BackendClient, Fetched};
-use crate::model::{
-    CustomerNumber, InventoryChange, InventoryItem, InventoryPage, InventoryRefusal,
-    InventoryRequest, PageRequest, SerialNumber,
-};
-use crate::ports::InventoryBackend;
-use crate::resilience::BreakerReport;
+use crate::inventory_adapter::{AnsweredPage, ChangeRequest, InventorySystem};
+use crate::model::{InventoryItem, InventoryRefusal, InventoryRequest, PageCursor};
 
 const XML: &str = "application/xml";
 
@@ -68,11 +66,21 @@ impl HttpEuServices {
         base.into_model()
             .map_err(|d| self.client.contract_violation(d))
     }
+}
 
-    /// The offset a cursor of this system stands for: the Services Assistant pages by position,
-    /// and its cursors are those positions in decimal.
-    fn offset(&self, page: &PageRequest) -> Result<u64, AdapterError> {
-        match &page.after {
+/// The Services Assistant pages by position: a page is asked for by its offset, and the cursor
+/// of the page after is that page's offset in decimal.
+#[async_trait]
+impl InventorySystem for HttpEuServices {
+    type Start = u64;
+    const MAX_PAGE: u32 = MAX_PAGE;
+
+    fn client(&self) -> &BackendClient {
+        &self.client
+    }
+
+    fn start(&self, cursor: Option<&PageCursor>) -> Result<u64, AdapterError> {
+        match cursor {
             None => Ok(0),
             Some(cursor) => cursor.as_str().parse().map_err(|_| {
                 self.client
@@ -80,35 +88,18 @@ impl HttpEuServices {
             }),
         }
     }
-}
 
-#[async_trait]
-impl InventoryBackend for HttpEuServices {
-    fn instance(&self) -> &str {
-        self.client.name()
-    }
-
-    fn breakers(&self) -> Vec<BreakerReport> {
-        self.client.breakers()
-    }
-
-    async fn items_page(
+    async fn fetch_page(
         &self,
         customer_numbers: &[String],
-        page: &PageRequest,
-    ) -> Result<InventoryPage, AdapterError> {
-        self.client
-            .check::<CustomerNumber>("customer number", customer_numbers)?;
-        let offset = self.offset(page)?;
-        let limit = self.client.page_limit(page.limit, MAX_PAGE)?;
-        if customer_numbers.is_empty() {
-            return Ok(InventoryPage::empty());
-        }
+        offset: u64,
+        limit: Option<u32>,
+    ) -> Result<AnsweredPage, AdapterError> {
         let mut params = vec![("customers", customer_numbers.join(","))];
         if offset > 0 {
             params.push(("offset", offset.to_string()));
         }
-        if page.limit.is_some() {
+        if let Some(limit) = limit {
             params.push(("limit", limit.to_string()));
         }
         let base = self
@@ -125,23 +116,15 @@ impl InventoryBackend for HttpEuServices {
             )));
         }
         let items = self.to_model(base)?;
-        let items = self
-            .client
-            .only_asked(items, customer_numbers, |i| &i.customer_number)?;
         let end = offset.saturating_add(items.len() as u64);
         let next = (end < total).then(|| end.to_string());
-        self.client.inventory_page(items, limit, next, total)
+        Ok(AnsweredPage { items, next, total })
     }
 
-    async fn items_by_serial(
+    async fn fetch_by_serial(
         &self,
         serial_numbers: &[String],
     ) -> Result<Vec<InventoryItem>, AdapterError> {
-        self.client
-            .check_batch::<SerialNumber>("serial number", serial_numbers)?;
-        if serial_numbers.is_empty() {
-            return Ok(Vec::new());
-        }
         let params = [("serials", serial_numbers.join(","))];
         let base = self
             .installed_base("machines", "v1/machines", &params)
@@ -149,20 +132,15 @@ impl InventoryBackend for HttpEuServices {
         self.to_model(base)
     }
 
-    async fn request_change(
+    async fn send_change(
         &self,
-        customer_number: &str,
-        serial_number: &str,
-        change: InventoryChange,
-        details: &str,
+        asked: ChangeRequest<'_>,
     ) -> Result<Result<InventoryRequest, InventoryRefusal>, AdapterError> {
-        self.client
-            .check_change_request(customer_number, serial_number, details)?;
         let request = WireChangeRequest {
-            customer: customer_number.to_owned(),
-            serial: serial_number.to_owned(),
-            change: change.into(),
-            details: details.to_owned(),
+            customer: asked.customer_number.to_owned(),
+            serial: asked.serial_number.to_owned(),
+            change: asked.change.into(),
+            details: asked.details.to_owned(),
         };
         let body = quick_xml::se::to_string(&request)
             .map_err(|e| self.client.refuse("cannot write the request", e))?;
@@ -185,7 +163,7 @@ impl InventoryBackend for HttpEuServices {
         match status {
             200..=299 => {
                 let receipt: WireChangeReceipt = self.parse(&answer, "ChangeReceipt")?;
-                if receipt.serial != serial_number {
+                if receipt.serial != asked.serial_number {
                     return Err(self
                         .client
                         .contract_violation("the receipt is for another machine"));
@@ -232,7 +210,7 @@ mod tests {
     use proptest::prelude::*;
 
     use super::*;
-    use crate::model::FreeText;
+    use crate::model::{FreeText, InventoryChange};
 
     fn request(details: &str) -> String {
         quick_xml::se::to_string(&WireChangeRequest {

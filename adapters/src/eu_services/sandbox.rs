@@ -26,11 +26,12 @@ use super::wire::{
     WireContract, WireError, WireFeature, WireInstalledBase, WireKind, WireLocation, WireMachine,
     WireServiceLevel,
 };
-use crate::model::{AuthorizationStatus, MAX_CHANGE_DETAILS, Region, Tool};
-use crate::ports::LOOKUP_BATCH;
+use crate::model::{AuthorizationStatus, Region, Tool};
 use crate::sandbox::SeededRng;
 use crate::sandbox::demo::{self, today};
-use crate::sandbox::respond::{RequestNumbers, page_window, split};
+use crate::sandbox::respond::{
+    RequestNumbers, SerialParams, details_acceptable, listing, page_window, serial_batch, split,
+};
 
 const MACHINES: [(&str, &str, &str, WireKind); 5] = [
     (
@@ -242,13 +243,9 @@ async fn installations(
     State(state): State<Arc<Assistant>>,
     params: Result<Query<CustomerParams>, axum::extract::rejection::QueryRejection>,
 ) -> Response {
-    let Ok(Query(params)) = params else {
+    let Some((params, limit)) = listing(params, |p| p.limit, MAX_PAGE) else {
         return refuse(StatusCode::BAD_REQUEST, "BAD_REQUEST");
     };
-    let limit = params.limit.unwrap_or(MAX_PAGE);
-    if limit == 0 || limit > MAX_PAGE {
-        return refuse(StatusCode::BAD_REQUEST, "BAD_REQUEST");
-    }
     let offset = params.offset.unwrap_or(0);
     let wanted: HashSet<&str> = split(&params.customers).collect();
     let listing: Vec<(&WireLocation, &WireMachine)> = state
@@ -276,22 +273,13 @@ async fn installations(
     xml(StatusCode::OK, &base)
 }
 
-#[derive(Deserialize)]
-struct SerialParams {
-    serials: String,
-}
-
 async fn machines(
     State(state): State<Arc<Assistant>>,
     params: Result<Query<SerialParams>, axum::extract::rejection::QueryRejection>,
 ) -> Response {
-    let Ok(Query(params)) = params else {
+    let Some(wanted) = serial_batch(params) else {
         return refuse(StatusCode::BAD_REQUEST, "BAD_REQUEST");
     };
-    let wanted: HashSet<&str> = split(&params.serials).collect();
-    if wanted.is_empty() || wanted.len() > LOOKUP_BATCH {
-        return refuse(StatusCode::BAD_REQUEST, "BAD_REQUEST");
-    }
     let locations = state
         .locations
         .iter()
@@ -332,7 +320,7 @@ async fn change_request(State(state): State<Arc<Assistant>>, body: Bytes) -> Res
     if !state.entitled.contains(request.customer.as_str()) {
         return refuse(StatusCode::FORBIDDEN, "NOT_ENTITLED");
     }
-    if request.details.trim().is_empty() || request.details.chars().count() > MAX_CHANGE_DETAILS {
+    if !details_acceptable(&request.details) {
         return refuse(StatusCode::UNPROCESSABLE_ENTITY, "INVALID_REQUEST");
     }
     let receipt = WireChangeReceipt {

@@ -9,7 +9,8 @@
 //! Each backend's simulator lives with its backend (`<backend>/sandbox.rs`); here are what they
 //! share: the demo cast ([`demo`]), the seeded generator, the server that mounts every instance
 //! under its name, fault injection, the documented malformed payloads, and the small helpers of
-//! every handler (`respond`: comma-separated lists, JSON refusals, page windows, request numbers).
+//! every handler (`respond`: comma-separated lists, JSON refusals, listing and serial-lookup
+//! queries, change details, page windows, request numbers).
 
 pub mod demo;
 mod faults;

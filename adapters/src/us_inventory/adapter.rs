@@ -1,4 +1,6 @@
-//! [`InventoryBackend`] over HTTP against US Inventory OnLine.
+//! [`InventoryBackend`](crate::ports::InventoryBackend) over HTTP against US Inventory OnLine:
+//! here what it does its own way (paging by token, lookups, update requests in JSON); the checks
+//! and page walking every inventory adapter shares are in `crate::inventory_adapter`.
 
 use async_trait::async_trait;
 
@@ -7,12 +9,8 @@ use super::wire::{
 };
 use crate::AdapterError;
 use crate::client::{BackendClient, Fetched, Posted};
-use crate::model::{
-    CustomerNumber, InventoryChange, InventoryItem, InventoryPage, InventoryRefusal,
-    InventoryRequest, PageRequest, SerialNumber,
-};
-use crate::ports::InventoryBackend;
-use crate::resilience::BreakerReport;
+use crate::inventory_adapter::{AnsweredPage, ChangeRequest, InventorySystem};
+use crate::model::{InventoryItem, InventoryRefusal, InventoryRequest, PageCursor};
 
 /// The US Inventory OnLine adapter.
 #[derive(Debug, Clone)]
@@ -37,55 +35,49 @@ impl HttpUsInventory {
     }
 }
 
+/// US Inventory OnLine pages by token: the `nextPageToken` of one page is the `pageToken` of the
+/// next, and is the cursor as it stands. A lookup answered 404 finds nothing.
 #[async_trait]
-impl InventoryBackend for HttpUsInventory {
-    fn instance(&self) -> &str {
-        self.client.name()
+impl InventorySystem for HttpUsInventory {
+    type Start = Option<String>;
+    const MAX_PAGE: u32 = MAX_PAGE;
+
+    fn client(&self) -> &BackendClient {
+        &self.client
     }
 
-    fn breakers(&self) -> Vec<BreakerReport> {
-        self.client.breakers()
+    fn start(&self, cursor: Option<&PageCursor>) -> Result<Option<String>, AdapterError> {
+        Ok(cursor.map(ToString::to_string))
     }
 
-    async fn items_page(
+    async fn fetch_page(
         &self,
         customer_numbers: &[String],
-        page: &PageRequest,
-    ) -> Result<InventoryPage, AdapterError> {
-        self.client
-            .check::<CustomerNumber>("customer number", customer_numbers)?;
-        let limit = self.client.page_limit(page.limit, MAX_PAGE)?;
-        if customer_numbers.is_empty() {
-            return Ok(InventoryPage::empty());
-        }
+        token: Option<String>,
+        limit: Option<u32>,
+    ) -> Result<AnsweredPage, AdapterError> {
         let mut params = vec![("customerNumbers", customer_numbers.join(","))];
-        if page.limit.is_some() {
+        if let Some(limit) = limit {
             params.push(("limit", limit.to_string()));
         }
-        if let Some(after) = &page.after {
-            params.push(("pageToken", after.to_string()));
+        if let Some(token) = token {
+            params.push(("pageToken", token));
         }
         let answer: WireInventoryPage = self
             .client
             .get_json("inventory", "v1/inventory", &params)
             .await?;
-        let items = self.to_model(answer.records)?;
-        let items = self
-            .client
-            .only_asked(items, customer_numbers, |i| &i.customer_number)?;
-        self.client
-            .inventory_page(items, limit, answer.next_page_token, answer.total_count)
+        Ok(AnsweredPage {
+            items: self.to_model(answer.records)?,
+            next: answer.next_page_token,
+            total: answer.total_count,
+        })
     }
 
-    async fn items_by_serial(
+    async fn fetch_by_serial(
         &self,
         serial_numbers: &[String],
     ) -> Result<Vec<InventoryItem>, AdapterError> {
-        if serial_numbers.is_empty() {
-            return Ok(Vec::new());
-        }
-        self.client
-            .check_batch::<SerialNumber>("serial number", serial_numbers)?;
         let params = [("serials", serial_numbers.join(","))];
         match self
             .client
@@ -101,27 +93,22 @@ impl InventoryBackend for HttpUsInventory {
         }
     }
 
-    async fn request_change(
+    async fn send_change(
         &self,
-        customer_number: &str,
-        serial_number: &str,
-        change: InventoryChange,
-        details: &str,
+        asked: ChangeRequest<'_>,
     ) -> Result<Result<InventoryRequest, InventoryRefusal>, AdapterError> {
-        self.client
-            .check_change_request(customer_number, serial_number, details)?;
         let body = WireUpdateRequest {
-            cust_no: customer_number.to_owned(),
-            serial_no: serial_number.to_owned(),
-            request_type: change.into(),
-            details: details.to_owned(),
+            cust_no: asked.customer_number.to_owned(),
+            serial_no: asked.serial_number.to_owned(),
+            request_type: asked.change.into(),
+            details: asked.details.to_owned(),
         };
         match self
             .client
             .post_json::<_, WireReceipt>("update_request", "v1/inventory/update-requests", &body)
             .await?
         {
-            Posted::Accepted(receipt) if receipt.serial_no == serial_number => {
+            Posted::Accepted(receipt) if receipt.serial_no == asked.serial_number => {
                 Ok(Ok(receipt.into_model()))
             }
             Posted::Accepted(_) => Err(self

@@ -20,11 +20,12 @@ use super::wire::{
     MAX_PAGE, UsDate, WireAddress, WireCategory, WireInventory, WireInventoryPage, WireLease,
     WireMaintenance, WireReceipt, WireRecord, WireUpdateRequest,
 };
-use crate::model::MAX_CHANGE_DETAILS;
-use crate::ports::LOOKUP_BATCH;
 use crate::sandbox::SeededRng;
 use crate::sandbox::demo::{self, today};
-use crate::sandbox::respond::{RequestNumbers, page_window, refuse_json as refuse, split};
+use crate::sandbox::respond::{
+    RequestNumbers, SerialParams, details_acceptable, listing, page_window, refuse_json as refuse,
+    serial_batch, split,
+};
 
 struct Product {
     machine_type: &'static str,
@@ -202,13 +203,9 @@ async fn inventory(
     State(state): State<Arc<Inventory>>,
     params: Result<Query<InventoryParams>, axum::extract::rejection::QueryRejection>,
 ) -> Response {
-    let Ok(Query(params)) = params else {
+    let Some((params, limit)) = listing(params, |p| p.limit, MAX_PAGE) else {
         return refuse(StatusCode::BAD_REQUEST, "BAD_REQUEST");
     };
-    let limit = params.limit.unwrap_or(MAX_PAGE);
-    if limit == 0 || limit > MAX_PAGE {
-        return refuse(StatusCode::BAD_REQUEST, "BAD_REQUEST");
-    }
     let wanted: HashSet<&str> = split(&params.customer_numbers).collect();
     let listing: Vec<&WireRecord> = state
         .records
@@ -244,22 +241,13 @@ async fn inventory(
     .into_response()
 }
 
-#[derive(Deserialize)]
-struct SerialParams {
-    serials: String,
-}
-
 async fn by_serial(
     State(state): State<Arc<Inventory>>,
     params: Result<Query<SerialParams>, axum::extract::rejection::QueryRejection>,
 ) -> Response {
-    let Ok(Query(params)) = params else {
+    let Some(wanted) = serial_batch(params) else {
         return refuse(StatusCode::BAD_REQUEST, "BAD_REQUEST");
     };
-    let wanted: HashSet<&str> = split(&params.serials).collect();
-    if wanted.is_empty() || wanted.len() > LOOKUP_BATCH {
-        return refuse(StatusCode::BAD_REQUEST, "BAD_REQUEST");
-    }
     let records = state
         .records
         .iter()
@@ -283,7 +271,7 @@ async fn update_request(
     if !owned {
         return refuse(StatusCode::NOT_FOUND, "UNKNOWN_SERIAL");
     }
-    if request.details.trim().is_empty() || request.details.chars().count() > MAX_CHANGE_DETAILS {
+    if !details_acceptable(&request.details) {
         return refuse(StatusCode::UNPROCESSABLE_ENTITY, "INVALID_REQUEST");
     }
     let receipt = WireReceipt {

@@ -5,37 +5,31 @@
 // The one module allowed to name concrete adapters and the sandbox (see clippy.toml).
 #![allow(clippy::disallowed_types, clippy::disallowed_methods)]
 
-use std::collections::BTreeMap;
+mod backends;
+mod identity;
+
 use std::future::IntoFuture;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use supportgraph_adapters::client::{BackendClient, BackendEndpoint};
-use supportgraph_adapters::eu_services::{self, HttpEuServices};
-use supportgraph_adapters::model::Region;
-use supportgraph_adapters::order_status::{self, HttpOrderBackend};
-use supportgraph_adapters::ports::{InventoryBackend, OrderBackend, RegistrationBackend};
-use supportgraph_adapters::registration::{self, HttpRegistrationBackend};
-use supportgraph_adapters::sandbox::{self, SandboxConfig, SandboxError, SandboxHandle};
-use supportgraph_adapters::us_inventory::{self, HttpUsInventory};
+use supportgraph_adapters::sandbox::{self, SandboxError, SandboxHandle};
 use tokio::net::TcpListener;
-use url::Url;
 
-use crate::app::{App, DemoIdentity};
+use backends::Wiring;
+use identity::{demo_identity, development_keys};
+pub use identity::{sandbox_config, sandbox_identity};
+
+use crate::app::App;
 use crate::auth::{KeySetClientError, ProfileCache, TokenVerifier};
 use crate::cache::{Cache, IdempotencyStore, RedisConfigError};
 use crate::carriers::{CarrierDirectory, CarriersError};
-use crate::countries::{CountriesError, CountryDirectory, InventorySource};
+use crate::countries::{CountriesError, CountryDirectory};
 use crate::graphql::limits::DocumentLimits;
 use crate::http::persisted::PersistedQueries;
 use crate::http::{HttpState, router};
 use crate::limits::{GuestLimiter, PrincipalLimiter};
-use crate::settings::Settings;
-use crate::settings::{Profile, ResilienceSettings};
-use jsonwebtoken::jwk::Jwk;
-use supportgraph_adapters::resilience::{BreakerConfig, ResilienceConfig};
-use supportgraph_adapters::sandbox::identity::{IdentityConfig, SandboxIdentityProvider};
+use crate::settings::{Profile, Settings};
 
 /// The gateway could not start.
 #[derive(Debug, thiserror::Error)]
@@ -92,24 +86,6 @@ pub struct Application {
     sandbox: Option<Arc<SandboxHandle>>,
 }
 
-fn endpoint(
-    key: &'static str,
-    instance: &str,
-    configured: Option<&Url>,
-    sandbox: Option<&SandboxHandle>,
-    timeout_ms: u64,
-) -> Result<BackendEndpoint, StartupError> {
-    let base_url = configured
-        .cloned()
-        .or_else(|| sandbox.map(|s| s.base_url(instance)))
-        .ok_or(StartupError::NoBackendUrl(key))?;
-    Ok(BackendEndpoint {
-        name: instance.to_owned(),
-        base_url,
-        timeout: Duration::from_millis(timeout_ms),
-    })
-}
-
 impl StartupError {
     /// Whether the error is in the configuration (exit code 2) rather than the environment.
     pub fn is_configuration(&self) -> bool {
@@ -120,84 +96,6 @@ impl StartupError {
     }
 }
 
-/// The sandbox identity provider's settings: issuer and audience from `auth`, the development
-/// key from `sandbox.identity_key_file`.
-pub fn sandbox_identity(settings: &Settings) -> Result<IdentityConfig, StartupError> {
-    let path = &settings.sandbox.identity_key_file;
-    let signing_key_pem =
-        std::fs::read_to_string(path).map_err(|source| StartupError::IdentityKey {
-            path: path.clone(),
-            source,
-        })?;
-    Ok(IdentityConfig {
-        issuer: settings.auth.issuer.clone(),
-        audience: settings.auth.audience.clone(),
-        token_ttl_seconds: settings.sandbox.token_ttl_seconds,
-        signing_key_pem,
-        key_id: settings.sandbox.identity_key_id.clone(),
-    })
-}
-
-/// The identity GraphiQL pre-fills tokens for: the first demo user, in the sandbox profile with
-/// `graphiql.prefill_demo_token` (which the production profile refuses).
-fn demo_identity(settings: &Settings) -> Result<Option<DemoIdentity>, StartupError> {
-    if settings.profile != Profile::Sandbox
-        || !settings.graphiql.enabled
-        || !settings.graphiql.prefill_demo_token
-    {
-        return Ok(None);
-    }
-    let config = sandbox_identity(settings)?;
-    let provider = SandboxIdentityProvider::new(&config)
-        .map_err(|e| StartupError::DemoIdentity(e.to_string()))?;
-    let (user, _) = supportgraph_adapters::sandbox::demo::users()
-        .into_iter()
-        .next()
-        .ok_or_else(|| StartupError::DemoIdentity("the demo data has no users".to_owned()))?;
-    Ok(Some(DemoIdentity {
-        provider,
-        user_id: user.user_id.to_owned(),
-    }))
-}
-
-/// The sandbox's development key, compiled in so that a production gateway refuses it even when
-/// the file is not deployed.
-const DEVELOPMENT_KEY_PEM: &str = include_str!("../config/sandbox-identity-dev-key.pem");
-
-/// The public keys a production gateway must never trust: the shipped development key, and the
-/// configured sandbox key file when it differs.
-fn development_keys(settings: &Settings) -> Vec<Jwk> {
-    let mut pems = vec![DEVELOPMENT_KEY_PEM.to_owned()];
-    pems.extend(std::fs::read_to_string(&settings.sandbox.identity_key_file).ok());
-    pems.iter()
-        .filter_map(|pem| {
-            let config = IdentityConfig {
-                issuer: String::new(),
-                audience: String::new(),
-                token_ttl_seconds: 0,
-                signing_key_pem: pem.clone(),
-                key_id: "development".to_owned(),
-            };
-            SandboxIdentityProvider::new(&config).ok()
-        })
-        .flat_map(|idp| idp.jwks().keys)
-        .collect()
-}
-
-fn resilience_config(settings: &ResilienceSettings) -> ResilienceConfig {
-    ResilienceConfig {
-        breaker: BreakerConfig {
-            window: settings.breaker_window,
-            min_calls: settings.breaker_min_calls,
-            failure_rate: settings.breaker_failure_rate,
-            open_for: Duration::from_millis(settings.breaker_open_ms),
-        },
-        max_retries: settings.max_retries,
-        retry_ratio: settings.retry_ratio,
-        retry_backoff: Duration::from_millis(settings.retry_backoff_ms),
-    }
-}
-
 impl Application {
     /// Loads the directories, starts the embedded sandbox if configured, wires the adapters and
     /// binds the listening socket (port 0 picks a free one).
@@ -205,99 +103,15 @@ impl Application {
         let countries = CountryDirectory::load(&settings.countries_file)?;
         let carriers = CarrierDirectory::load(&settings.carriers_file)?;
         let sandbox = if settings.sandbox.embedded {
-            let config = SandboxConfig {
-                seed: settings.sandbox.seed,
-                faults: settings.sandbox.faults.clone(),
-                identity: sandbox_identity(&settings)?,
-                auto_approve_after: settings
-                    .sandbox
-                    .auto_approve_after_ms
-                    .map(Duration::from_millis),
-            };
             let loopback = SocketAddr::from(([127, 0, 0, 1], 0));
-            Some(Arc::new(sandbox::start(config, loopback).await?))
+            Some(Arc::new(
+                sandbox::start(sandbox_config(&settings)?, loopback).await?,
+            ))
         } else {
             None
         };
-        let http = reqwest::Client::builder()
-            .pool_idle_timeout(Duration::from_secs(30))
-            .user_agent(concat!("supportgraph/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .map_err(|e| StartupError::HttpClient(e.to_string()))?;
-
-        let backends = &settings.backends;
-        let resilience = resilience_config(&settings.resilience);
         let sandbox_ref = sandbox.as_deref();
-        let mut order_backends: BTreeMap<Region, Arc<dyn OrderBackend>> = BTreeMap::new();
-        for (region, key, url) in [
-            (
-                Region::Americas,
-                "backends.order_status.americas",
-                &backends.order_status.americas,
-            ),
-            (
-                Region::Emea,
-                "backends.order_status.emea",
-                &backends.order_status.emea,
-            ),
-            (
-                Region::Ap,
-                "backends.order_status.ap",
-                &backends.order_status.ap,
-            ),
-        ] {
-            let endpoint = endpoint(
-                key,
-                order_status::instance_name(region),
-                url.as_ref(),
-                sandbox_ref,
-                backends.order_status.timeout_ms,
-            )?;
-            let client = BackendClient::with_resilience(http.clone(), endpoint, resilience.clone());
-            order_backends.insert(region, Arc::new(HttpOrderBackend::new(client, region)));
-        }
-        let mut inventory_backends: BTreeMap<InventorySource, Arc<dyn InventoryBackend>> =
-            BTreeMap::new();
-        let us = endpoint(
-            "backends.us_inventory.base_url",
-            us_inventory::INSTANCE,
-            backends.us_inventory.base_url.as_ref(),
-            sandbox_ref,
-            backends.us_inventory.timeout_ms,
-        )?;
-        inventory_backends.insert(
-            InventorySource::UsInventoryOnline,
-            Arc::new(HttpUsInventory::new(BackendClient::with_resilience(
-                http.clone(),
-                us,
-                resilience.clone(),
-            ))),
-        );
-        let eu = endpoint(
-            "backends.eu_services_assistant.base_url",
-            eu_services::INSTANCE,
-            backends.eu_services_assistant.base_url.as_ref(),
-            sandbox_ref,
-            backends.eu_services_assistant.timeout_ms,
-        )?;
-        inventory_backends.insert(
-            InventorySource::EuServicesAssistant,
-            Arc::new(HttpEuServices::new(BackendClient::with_resilience(
-                http.clone(),
-                eu,
-                resilience.clone(),
-            ))),
-        );
-        let registration_endpoint = endpoint(
-            "backends.registration.base_url",
-            registration::INSTANCE,
-            backends.registration.base_url.as_ref(),
-            sandbox_ref,
-            backends.registration.timeout_ms,
-        )?;
-        let registration: Arc<dyn RegistrationBackend> = Arc::new(HttpRegistrationBackend::new(
-            BackendClient::with_resilience(http.clone(), registration_endpoint, resilience.clone()),
-        ));
+        let backends = Wiring::new(&settings, sandbox_ref)?.backends(&settings)?;
 
         let addr = SocketAddr::new(settings.server.bind, settings.server.port);
         let listener = TcpListener::bind(addr)
@@ -338,11 +152,11 @@ impl Application {
             demo_identity,
             tokens: TokenVerifier::new(&settings.auth, jwks_url, &refused_keys)?,
             profiles: ProfileCache::new(
-                registration.clone(),
+                backends.registration.clone(),
                 cache.clone(),
                 Duration::from_secs(settings.cache.profile_ttl_seconds),
             ),
-            registration,
+            registration: backends.registration,
             cache,
             idempotency,
             guest_limiter,
@@ -350,8 +164,8 @@ impl Application {
             settings,
             countries,
             carriers,
-            order_backends,
-            inventory_backends,
+            order_backends: backends.orders,
+            inventory_backends: backends.inventory,
         });
         Ok(Self {
             listener,

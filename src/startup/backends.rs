@@ -1,0 +1,177 @@
+//! Wiring the backends: one function per kind of backend (order status, inventory,
+//! registration), each used for every instance of that kind, over one pooled HTTP client with
+//! the configured resilience. An instance without a configured URL is served by the embedded
+//! sandbox when there is one.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use supportgraph_adapters::client::{BackendClient, BackendEndpoint};
+use supportgraph_adapters::eu_services::{self, HttpEuServices};
+use supportgraph_adapters::model::{InventorySource, Region};
+use supportgraph_adapters::order_status::{self, HttpOrderBackend};
+use supportgraph_adapters::ports::{InventoryBackend, OrderBackend, RegistrationBackend};
+use supportgraph_adapters::registration::{self, HttpRegistrationBackend};
+use supportgraph_adapters::resilience::{BreakerConfig, ResilienceConfig};
+use supportgraph_adapters::sandbox::SandboxHandle;
+use supportgraph_adapters::us_inventory::{self, HttpUsInventory};
+use url::Url;
+
+use super::StartupError;
+use crate::settings::{ResilienceSettings, Settings};
+
+/// What every backend client is built from.
+pub(super) struct Wiring<'a> {
+    http: reqwest::Client,
+    resilience: ResilienceConfig,
+    sandbox: Option<&'a SandboxHandle>,
+}
+
+/// Every backend the gateway talks to.
+pub(super) struct Backends {
+    pub orders: BTreeMap<Region, Arc<dyn OrderBackend>>,
+    pub inventory: BTreeMap<InventorySource, Arc<dyn InventoryBackend>>,
+    pub registration: Arc<dyn RegistrationBackend>,
+}
+
+impl<'a> Wiring<'a> {
+    /// One pooled client for every backend, with the configured resilience.
+    pub(super) fn new(
+        settings: &Settings,
+        sandbox: Option<&'a SandboxHandle>,
+    ) -> Result<Self, StartupError> {
+        let http = reqwest::Client::builder()
+            .pool_idle_timeout(Duration::from_secs(30))
+            .user_agent(concat!("supportgraph/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| StartupError::HttpClient(e.to_string()))?;
+        Ok(Self {
+            http,
+            resilience: resilience_config(&settings.resilience),
+            sandbox,
+        })
+    }
+
+    /// Every backend of the settings.
+    pub(super) fn backends(&self, settings: &Settings) -> Result<Backends, StartupError> {
+        Ok(Backends {
+            orders: self.order_status(settings)?,
+            inventory: self.inventory(settings)?,
+            registration: self.registration(settings)?,
+        })
+    }
+
+    /// A client for one instance: its configured URL (named by `key` in errors), or the
+    /// sandbox's.
+    fn client(
+        &self,
+        key: &'static str,
+        instance: &str,
+        configured: Option<&Url>,
+        timeout_ms: u64,
+    ) -> Result<BackendClient, StartupError> {
+        let endpoint = endpoint(key, instance, configured, self.sandbox, timeout_ms)?;
+        Ok(BackendClient::with_resilience(
+            self.http.clone(),
+            endpoint,
+            self.resilience.clone(),
+        ))
+    }
+
+    /// The order-status instance of every region.
+    fn order_status(
+        &self,
+        settings: &Settings,
+    ) -> Result<BTreeMap<Region, Arc<dyn OrderBackend>>, StartupError> {
+        let config = &settings.backends.order_status;
+        let mut backends: BTreeMap<Region, Arc<dyn OrderBackend>> = BTreeMap::new();
+        for region in Region::ALL {
+            let (key, url) = match region {
+                Region::Americas => ("backends.order_status.americas", &config.americas),
+                Region::Emea => ("backends.order_status.emea", &config.emea),
+                Region::Ap => ("backends.order_status.ap", &config.ap),
+            };
+            let instance = order_status::instance_name(region);
+            let client = self.client(key, instance, url.as_ref(), config.timeout_ms)?;
+            backends.insert(region, Arc::new(HttpOrderBackend::new(client, region)));
+        }
+        Ok(backends)
+    }
+
+    /// The online inventory systems.
+    fn inventory(
+        &self,
+        settings: &Settings,
+    ) -> Result<BTreeMap<InventorySource, Arc<dyn InventoryBackend>>, StartupError> {
+        let config = &settings.backends;
+        let mut backends: BTreeMap<InventorySource, Arc<dyn InventoryBackend>> = BTreeMap::new();
+        for source in InventorySource::ALL {
+            let backend: Arc<dyn InventoryBackend> = match source {
+                InventorySource::UsInventoryOnline => Arc::new(HttpUsInventory::new(self.client(
+                    "backends.us_inventory.base_url",
+                    us_inventory::INSTANCE,
+                    config.us_inventory.base_url.as_ref(),
+                    config.us_inventory.timeout_ms,
+                )?)),
+                InventorySource::EuServicesAssistant => {
+                    Arc::new(HttpEuServices::new(self.client(
+                        "backends.eu_services_assistant.base_url",
+                        eu_services::INSTANCE,
+                        config.eu_services_assistant.base_url.as_ref(),
+                        config.eu_services_assistant.timeout_ms,
+                    )?))
+                }
+            };
+            backends.insert(source, backend);
+        }
+        Ok(backends)
+    }
+
+    /// The registration system.
+    fn registration(
+        &self,
+        settings: &Settings,
+    ) -> Result<Arc<dyn RegistrationBackend>, StartupError> {
+        let config = &settings.backends.registration;
+        let client = self.client(
+            "backends.registration.base_url",
+            registration::INSTANCE,
+            config.base_url.as_ref(),
+            config.timeout_ms,
+        )?;
+        Ok(Arc::new(HttpRegistrationBackend::new(client)))
+    }
+}
+
+fn endpoint(
+    key: &'static str,
+    instance: &str,
+    configured: Option<&Url>,
+    sandbox: Option<&SandboxHandle>,
+    timeout_ms: u64,
+) -> Result<BackendEndpoint, StartupError> {
+    let base_url = configured
+        .cloned()
+        .or_else(|| sandbox.map(|s| s.base_url(instance)))
+        .ok_or(StartupError::NoBackendUrl(key))?;
+    Ok(BackendEndpoint {
+        name: instance.to_owned(),
+        base_url,
+        timeout: Duration::from_millis(timeout_ms),
+    })
+}
+
+fn resilience_config(settings: &ResilienceSettings) -> ResilienceConfig {
+    ResilienceConfig {
+        breaker: BreakerConfig {
+            window: settings.breaker_window,
+            min_calls: settings.breaker_min_calls,
+            failure_rate: settings.breaker_failure_rate,
+            open_for: Duration::from_millis(settings.breaker_open_ms),
+        },
+        max_retries: settings.max_retries,
+        retry_ratio: settings.retry_ratio,
+        retry_backoff: Duration::from_millis(settings.retry_backoff_ms),
+    }
+}
