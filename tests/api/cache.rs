@@ -65,15 +65,7 @@ async fn a_miss_on_one_instance_is_a_hit_on_another() {
     );
     assert_eq!(calls(&a, "registration"), 1, "and the profile");
 
-    let ready: Value = b
-        .http
-        .get(format!("{}/readyz", b.address))
-        .send()
-        .await
-        .expect("answers")
-        .json()
-        .await
-        .expect("json");
+    let ready = b.readyz().await;
     assert_eq!(ready["cache"], "ok");
 }
 
@@ -160,15 +152,7 @@ async fn without_redis_the_in_process_tier_serves_alone() {
             .assert_ok();
     }
     assert_eq!(calls(&app, "order-status/americas"), 1);
-    let ready: Value = app
-        .http
-        .get(format!("{}/readyz", app.address))
-        .send()
-        .await
-        .expect("answers")
-        .json()
-        .await
-        .expect("json");
+    let ready = app.readyz().await;
     assert_eq!(ready["cache"], "local-only");
     assert_eq!(ready["status"], "ready");
 }
@@ -252,17 +236,6 @@ fn free_port() -> u16 {
         .expect("a free port")
 }
 
-async fn readiness(app: &TestApp) -> Value {
-    app.http
-        .get(format!("{}/readyz", app.address))
-        .send()
-        .await
-        .expect("answers")
-        .json()
-        .await
-        .expect("json")
-}
-
 #[tokio::test]
 async fn redis_dying_mid_test_fails_no_request_and_its_return_is_used_again() {
     let port = free_port();
@@ -289,13 +262,13 @@ async fn redis_dying_mid_test_fails_no_request_and_its_return_is_used_again() {
     };
     query(statuses[0]).await.assert_ok();
     assert!(redis.keys().await > 0, "entries reached Redis");
-    assert_eq!(readiness(&app).await["cache"], "ok");
+    assert_eq!(app.readyz().await["cache"], "ok");
 
     redis.kill();
     for status in &statuses[1..4] {
         query(status).await.assert_ok();
     }
-    let ready = readiness(&app).await;
+    let ready = app.readyz().await;
     assert_eq!(ready["cache"], "degraded");
     assert_eq!(ready["status"], "degraded");
 
@@ -306,7 +279,7 @@ async fn redis_dying_mid_test_fails_no_request_and_its_return_is_used_again() {
         query(status).await.assert_ok();
     }
     assert!(redis.keys().await > 0, "the cache writes to Redis again");
-    assert_eq!(readiness(&app).await["cache"], "ok");
+    assert_eq!(app.readyz().await["cache"], "ok");
     let before = calls(&app, "order-status/americas");
     query(statuses[5]).await.assert_ok();
     assert_eq!(
@@ -327,10 +300,10 @@ async fn readiness_notices_a_dead_redis_without_any_traffic() {
     })
     .await;
     tokio::time::sleep(Duration::from_millis(200)).await;
-    assert_eq!(readiness(&app).await["cache"], "ok");
+    assert_eq!(app.readyz().await["cache"], "ok");
     redis.kill();
     tokio::time::sleep(Duration::from_millis(400)).await;
-    assert_eq!(readiness(&app).await["cache"], "degraded");
+    assert_eq!(app.readyz().await["cache"], "degraded");
 }
 
 #[tokio::test]
@@ -379,7 +352,7 @@ async fn a_mutation_while_redis_is_down_still_invalidates_other_instances_once_i
     );
     tokio::time::sleep(Duration::from_millis(200)).await;
     assert_eq!(
-        readiness(&b).await["cache"],
+        b.readyz().await["cache"],
         "degraded",
         "the pause took effect"
     );
@@ -547,7 +520,7 @@ async fn a_redis_cluster_is_shared_and_invalidated_like_a_single_server() {
         1,
         "B hit the entry A put in the cluster"
     );
-    assert_eq!(readiness(&b).await["cache"], "ok");
+    assert_eq!(b.readyz().await["cache"], "ok");
 
     let tools = "{ me { tools { tool customerNumber status } } }";
     b.graphql_as("globex-kenji", tools, Value::Null)

@@ -164,6 +164,32 @@ impl TestApp {
         Answer::from_response(response).await
     }
 
+    /// POSTs `body` as it is, with `Content-Type: application/json` and this `Accept`, no token.
+    pub async fn post_raw(&self, accept: &str, body: impl Into<reqwest::Body>) -> Answer {
+        let response = self
+            .http
+            .post(format!("{}/graphql", self.address))
+            .header(reqwest::header::CONTENT_TYPE, "application/json")
+            .header(reqwest::header::ACCEPT, accept)
+            .body(body)
+            .send()
+            .await
+            .expect("the gateway answers");
+        Answer::from_response(response).await
+    }
+
+    /// The `/readyz` report.
+    pub async fn readyz(&self) -> Value {
+        self.http
+            .get(format!("{}/readyz", self.address))
+            .send()
+            .await
+            .expect("the gateway answers")
+            .json()
+            .await
+            .expect("readyz answers JSON")
+    }
+
     /// A GraphQL request as `user_id`.
     pub async fn graphql_as(&self, user_id: &str, query: &str, variables: Value) -> Answer {
         self.graphql(Some(&self.token(user_id)), query, variables)

@@ -58,15 +58,8 @@ async fn a_request_that_never_executed_has_no_data_and_its_status_follows_the_me
         ("application/json", 200),
     ] {
         for query in ["{ me { nope } }", "{ me { userId "] {
-            let response = app
-                .http
-                .post(format!("{}/graphql", app.address))
-                .header("accept", accept)
-                .json(&serde_json::json!({ "query": query }))
-                .send()
-                .await
-                .expect("answers");
-            let answer = Answer::from_response(response).await;
+            let body = serde_json::json!({ "query": query }).to_string();
+            let answer = app.post_raw(accept, body).await;
             assert_eq!(answer.status, status, "{accept} {query}");
             assert!(
                 answer.body.get("data").is_none(),
@@ -128,15 +121,7 @@ async fn bodies_that_are_not_graphql_requests_get_415_and_unacceptable_accepts_4
 #[tokio::test]
 async fn a_malformed_request_gets_a_graphql_shaped_bad_user_input() {
     let app = spawn_app().await;
-    let response = app
-        .http
-        .post(format!("{}/graphql", app.address))
-        .header("content-type", "application/json")
-        .body("{ this is not json")
-        .send()
-        .await
-        .expect("answers");
-    let answer = Answer::from_response(response).await;
+    let answer = app.post_raw("*/*", "{ this is not json").await;
     assert_eq!(answer.status, 400);
     assert_eq!(answer.error_codes(), ["BAD_USER_INPUT"]);
 }
@@ -217,15 +202,10 @@ async fn requests_that_never_execute_are_400_and_oversized_bodies_413_with_a_cod
     assert_eq!(invalid.status, 400, "graphql-response+json: a 400");
     assert_eq!(invalid.error_codes(), ["BAD_USER_INPUT"]);
     let huge = format!("{{ me {{ userId }} }} # {}", "x".repeat(5_000));
-    let response = app
-        .http
-        .post(format!("{}/graphql", app.address))
-        .header("content-type", "application/json")
-        .body(serde_json::json!({ "query": huge }).to_string())
-        .send()
-        .await
-        .expect("answers");
-    let answer = Answer::from_response(response).await;
+    let body = serde_json::json!({ "query": huge }).to_string();
+    let answer = app
+        .post_raw("application/graphql-response+json", body)
+        .await;
     assert_eq!(answer.status, 413);
     assert_eq!(answer.error_codes(), ["BAD_USER_INPUT"]);
 }
@@ -300,16 +280,8 @@ async fn a_mutation_over_head_is_refused_like_over_get() {
 async fn the_body_limit_answers_in_the_format_the_client_accepts() {
     let app = spawn_app_with(|s| s.server.max_body_bytes = 1_000).await;
     let huge = format!("{{ __typename }} # {}", "x".repeat(5_000));
-    let response = app
-        .http
-        .post(format!("{}/graphql", app.address))
-        .header("content-type", "application/json")
-        .header("accept", "application/json")
-        .body(serde_json::json!({ "query": huge }).to_string())
-        .send()
-        .await
-        .expect("answers");
-    let answer = Answer::from_response(response).await;
+    let body = serde_json::json!({ "query": huge }).to_string();
+    let answer = app.post_raw("application/json", body).await;
     assert_eq!(answer.status, 413);
     assert!(
         answer.content_type.starts_with("application/json"),
@@ -356,16 +328,10 @@ async fn variables_that_are_missing_or_of_the_wrong_type_are_bad_user_input() {
 async fn a_syntax_error_names_the_position_without_echoing_the_document() {
     let app = spawn_app().await;
     let huge = format!("{{ me {{ userId {} }}", "x ".repeat(100_000));
-    let response = app
-        .http
-        .post(format!("{}/graphql", app.address))
-        .header("content-type", "application/json")
-        .header("accept", "application/graphql-response+json")
-        .body(serde_json::json!({ "query": huge }).to_string())
-        .send()
-        .await
-        .expect("answers");
-    let answer = Answer::from_response(response).await;
+    let body = serde_json::json!({ "query": huge }).to_string();
+    let answer = app
+        .post_raw("application/graphql-response+json", body)
+        .await;
     assert_eq!(answer.status, 400);
     assert_eq!(answer.error_codes(), ["BAD_USER_INPUT"]);
     let text = answer.body.to_string();

@@ -48,15 +48,7 @@ async fn a_failing_backend_opens_its_breaker_then_closes_after_recovery() {
         4,
         "after 4 failures the breaker is open: the other 6 failed fast"
     );
-    let ready: Value = app
-        .http
-        .get(format!("{}/readyz", app.address))
-        .send()
-        .await
-        .expect("answers")
-        .json()
-        .await
-        .expect("JSON");
+    let ready = app.readyz().await;
     let open = ready["openBreakers"].as_array().expect("a list");
     assert_eq!(open.len(), 1, "{ready}");
     assert_eq!(open[0]["backend"], "order-status/emea");
