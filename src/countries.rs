@@ -24,16 +24,6 @@ pub enum InventorySystem {
     InquiryOnly,
 }
 
-impl InventorySystem {
-    /// The online system, or `None` when inventory questions go through an inquiry.
-    pub fn online(self) -> Option<InventorySource> {
-        match self {
-            Self::Online(source) => Some(source),
-            Self::InquiryOnly => None,
-        }
-    }
-}
-
 /// How `config/countries.toml` names an inventory system.
 #[derive(Deserialize)]
 #[serde(rename_all = "kebab-case")]

@@ -41,6 +41,15 @@ pub enum ErrorCode {
 }
 
 impl ErrorCode {
+    /// Whether `error` carries this code in its `extensions.code`.
+    pub fn is_on(self, error: &async_graphql::ServerError) -> bool {
+        error
+            .extensions
+            .as_ref()
+            .and_then(|e| e.get("code"))
+            .is_some_and(|code| *code == async_graphql::Value::from(self.as_str()))
+    }
+
     /// The SCREAMING_SNAKE_CASE code.
     pub fn as_str(self) -> &'static str {
         match self {

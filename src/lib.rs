@@ -30,6 +30,7 @@ pub mod countries;
 pub mod error;
 pub mod federation;
 pub mod graphql;
+pub mod hashing;
 pub mod http;
 pub mod limits;
 pub mod settings;

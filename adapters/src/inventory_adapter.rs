@@ -2,7 +2,7 @@
 //! does its own way ([`InventorySystem`]: reading a cursor, fetching one page, looking serial
 //! numbers up, sending a change request).
 //!
-//! The checks and page walking are the same for every backend: customer numbers are checked
+//! The checks are the same for every backend (the page walk is `InventoryBackend::items`): customer numbers are checked
 //! before anything else, then the cursor, then the page size (0 is refused, anything above the
 //! backend's maximum is capped); no customer numbers is an empty page with no backend call; the
 //! page answered may hold only the customer numbers asked for and must keep the paging contract

@@ -99,10 +99,24 @@ pub trait InventoryBackend: Send + Sync {
     /// system's own size — as many calls as the inventory has pages. Prefer
     /// [`items_page`](Self::items_page) where a caller needs only part of a large inventory.
     async fn items(&self, customer_numbers: &[String]) -> Result<Vec<InventoryItem>, AdapterError> {
+        self.items_paying(customer_numbers, &|| Ok(())).await
+    }
+
+    /// [`items`](Self::items), asking `pay_next_page` before every page after the first: a
+    /// caller with a budget of backend calls refuses a page there, and the walk stops with its
+    /// error.
+    async fn items_paying(
+        &self,
+        customer_numbers: &[String],
+        pay_next_page: &(dyn Fn() -> Result<(), AdapterError> + Send + Sync),
+    ) -> Result<Vec<InventoryItem>, AdapterError> {
         let mut page = PageRequest::default();
         let mut items = Vec::new();
         let mut announced = None;
         for _ in 0..MAX_PAGES_WALKED {
+            if page.after.is_some() {
+                pay_next_page()?;
+            }
             let answer = self.items_page(customer_numbers, &page).await?;
             let total = *announced.get_or_insert(answer.total_count);
             items.extend(answer.items);

@@ -21,9 +21,9 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant, SystemTime};
 
+use crate::hashing::{sha256_hex, short_sha256_hex};
 use moka::Expiry;
 use moka::ops::compute::{CompResult, Op};
-use sha2::{Digest, Sha256};
 
 use super::RedisTier;
 
@@ -157,8 +157,7 @@ impl IdempotencyStore {
 
     /// The record key of one user's key for one operation (hashed: keys are client-chosen text).
     pub fn record_key(&self, user_id: &str, operation: &str, key: &str) -> String {
-        let digest = Sha256::digest(format!("{user_id}\n{operation}\n{key}"));
-        let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+        let hex = sha256_hex(format!("{user_id}\n{operation}\n{key}"));
         format!("{}:idem{RECORD_VERSION}:{hex}", self.prefix)
     }
 
@@ -319,6 +318,5 @@ fn token() -> String {
         .duration_since(SystemTime::UNIX_EPOCH)
         .map_or(0, |d| d.as_nanos());
     let seed = RandomState::new().hash_one(count);
-    let digest = Sha256::digest(format!("{}:{count}:{nanos}:{seed}", std::process::id()));
-    digest[..16].iter().map(|b| format!("{b:02x}")).collect()
+    short_sha256_hex(format!("{}:{count}:{nanos}:{seed}", std::process::id()), 16)
 }

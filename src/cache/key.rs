@@ -95,8 +95,7 @@ impl CacheKey {
             field(&mut hasher, namespace.id.as_bytes());
             hasher.update(version.to_be_bytes());
         }
-        let digest = hasher.finalize();
-        let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+        let hex = crate::hashing::hex(&hasher.finalize());
         format!(
             "{prefix}:c{FORMAT_VERSION}-{MODEL_FINGERPRINT}:{}:{}:{hex}",
             self.backend, self.operation

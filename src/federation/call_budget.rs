@@ -28,20 +28,23 @@ impl CallBudget {
         }
     }
 
+    /// Takes one call's unit, or refuses when the budget is spent.
+    pub fn take(&self, backend: &str) -> Result<(), AdapterError> {
+        self.left
+            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |left| {
+                left.checked_sub(1)
+            })
+            .map(|_| ())
+            .map_err(|_| spent(backend))
+    }
+
     /// Makes `call` to `backend` if the budget allows one more call, else refuses it unmade.
     pub async fn spend<T>(
         &self,
         backend: &str,
         call: impl Future<Output = Result<T, AdapterError>>,
     ) -> Result<T, AdapterError> {
-        let taken = self
-            .left
-            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |left| {
-                left.checked_sub(1)
-            });
-        if taken.is_err() {
-            return Err(spent(backend));
-        }
+        self.take(backend)?;
         call.await
     }
 
@@ -49,22 +52,16 @@ impl CallBudget {
     /// here, for this request alone, when the budget is spent; given back if the call is never
     /// made.
     pub fn reserve(&self, backend: &str) -> Result<Reservation<'_>, AdapterError> {
-        let taken = self
-            .left
-            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |left| {
-                left.checked_sub(1)
-            });
-        match taken {
-            Ok(_) => Ok(Reservation {
-                budget: self,
-                used: false,
-            }),
-            Err(_) => Err(spent(backend)),
-        }
+        self.take(backend)?;
+        Ok(Reservation {
+            budget: self,
+            used: false,
+        })
     }
 
     /// Calls left.
-    pub fn left(&self) -> u32 {
+    #[cfg(test)]
+    fn left(&self) -> u32 {
         self.left.load(Ordering::Acquire)
     }
 }

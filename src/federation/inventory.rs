@@ -171,7 +171,11 @@ pub async fn fetch_inventory(
                             .collect(),
                         ttl,
                     );
-                    cached_call(cache, &key, budget, name, backend.items(customers)).await
+                    // The first page is paid for by the cache's reservation, every further page
+                    // from the request's budget as it is asked for.
+                    let pay = || budget.take(name);
+                    let walk = backend.items_paying(customers, &pay);
+                    cached_call(cache, &key, budget, name, walk).await
                 }
                 Err(missing) => Err(missing),
             };

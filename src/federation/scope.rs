@@ -160,8 +160,8 @@ impl ToolScope {
         Ok(scope)
     }
 
-    /// The region holding `customer_number` if the caller may use `tool` on it, else the
-    /// refusal. Used for lookups by global ID, where a refusal is reported as `NOT_FOUND`.
+    /// The region holding `customer_number` if the caller may use `tool` on it, else `None`.
+    /// Used for lookups by global ID, where `None` is reported as `NOT_FOUND`.
     pub fn region_for(
         tool: Tool,
         profile: &UserProfile,

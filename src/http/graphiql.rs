@@ -22,10 +22,10 @@
 
 use std::sync::LazyLock;
 
+use crate::hashing::short_sha256_hex;
 use axum::extract::{Path, State};
 use axum::http::{HeaderName, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use sha2::{Digest, Sha256};
 
 use super::HttpState;
 
@@ -99,8 +99,7 @@ static ASSETS: LazyLock<Vec<Asset>> = LazyLock::new(|| {
     FILES
         .iter()
         .map(|&(name, bytes, content_type)| {
-            let digest = Sha256::digest(bytes);
-            let hash: String = digest[..8].iter().map(|b| format!("{b:02x}")).collect();
+            let hash = short_sha256_hex(bytes, 8);
             Asset {
                 name,
                 path: format!("{hash}/{name}"),

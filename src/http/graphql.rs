@@ -163,11 +163,8 @@ pub async fn graphql_handler(
     }
     let request = request_data(&state.app, request, caller, estimate);
     let mut response = state.schema.execute(request).await;
-    if response_cap::was_exceeded(&response.errors) {
-        let error = GatewayError::ResponseTooLarge {
-            max_bytes: state.app.settings.limits.max_response_bytes,
-        };
-        return not_executed(format, error.to_server_error());
+    if let Some(too_large) = response_cap::exceeded(&response.errors) {
+        return not_executed(format, too_large);
     }
     errors::normalise(&mut response);
     // Nothing executed when the document did not parse, validate or fit the limits: those

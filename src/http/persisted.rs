@@ -17,7 +17,6 @@ use std::time::Duration;
 
 use async_graphql::Request;
 use serde::Deserialize;
-use sha2::{Digest, Sha256};
 
 use crate::cache::RedisTier;
 use crate::error::GatewayError;
@@ -170,12 +169,7 @@ fn malformed(why: &str) -> GatewayError {
 }
 
 /// The lowercase hexadecimal SHA-256 of a document's text, as Apollo computes it.
-pub fn sha256_hex(text: &str) -> String {
-    Sha256::digest(text.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
+pub use crate::hashing::sha256_hex;
 
 #[cfg(test)]
 mod tests {

@@ -16,9 +16,9 @@ mod guest;
 mod principal;
 mod window;
 
+use crate::hashing::short_sha256_hex;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::Response;
-use sha2::{Digest, Sha256};
 
 pub use guest::{CustomerAttempt, GuestLimiter};
 pub use principal::PrincipalLimiter;
@@ -33,8 +33,7 @@ const KEY_VERSION: u32 = 1;
 /// text a client chose (a token's subject, a customer number), and keys stay short and free of
 /// personal data.
 fn store_key(prefix: &str, kind: &str, id: &str) -> String {
-    let digest = Sha256::digest(id.as_bytes());
-    let hex: String = digest[..16].iter().map(|b| format!("{b:02x}")).collect();
+    let hex = short_sha256_hex(id, 16);
     format!("{prefix}:rate{KEY_VERSION}:{kind}:{hex}")
 }
 
@@ -77,11 +76,10 @@ fn retry_after_of_refusal(response: &async_graphql::Response) -> Option<u64> {
     }
     let mut longest = 0;
     for error in &response.errors {
-        let extensions = error.extensions.as_ref()?;
-        if extensions.get("code") != Some(&Value::from(ErrorCode::RateLimited.as_str())) {
+        if !ErrorCode::RateLimited.is_on(error) {
             return None;
         }
-        let seconds = match extensions.get("retryAfterSeconds") {
+        let seconds = match error.extensions.as_ref()?.get("retryAfterSeconds") {
             Some(Value::Number(n)) => n.as_u64().unwrap_or(1),
             _ => 1,
         };

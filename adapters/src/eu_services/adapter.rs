@@ -1,6 +1,7 @@
 //! [`InventoryBackend`](crate::ports::InventoryBackend) over HTTP against the European Services
 //! Assistant (XML): here what it does its own way (paging by offset, lookups, change requests);
-//! the checks and page walking every inventory adapter shares are in `crate::inventory_adapter`.
+//! the checks every inventory adapter shares are in `crate::inventory_adapter`, the page walk in
+//! `InventoryBackend::items`.
 //!
 //! Every request this adapter writes is well-formed XML 1.0: identifiers pass their types (digits,
 //! upper-case letters and dashes only), and the change request's free text is refused when it
@@ -187,7 +188,7 @@ impl InventorySystem for HttpEuServices {
 }
 
 /// Whether XML 1.0 admits `c` anywhere in a document (its `Char` production).
-pub fn xml_char(c: char) -> bool {
+fn xml_char(c: char) -> bool {
     matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
 }
 

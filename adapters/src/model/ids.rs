@@ -184,11 +184,6 @@ macro_rules! identifier {
             pub fn as_str(&self) -> &str {
                 &self.0
             }
-
-            /// The identifier's text, owned.
-            pub fn into_string(self) -> String {
-                self.0
-            }
         }
 
         impl TryFrom<String> for $name {

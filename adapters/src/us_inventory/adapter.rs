@@ -1,6 +1,7 @@
 //! [`InventoryBackend`](crate::ports::InventoryBackend) over HTTP against US Inventory OnLine:
 //! here what it does its own way (paging by token, lookups, update requests in JSON); the checks
-//! and page walking every inventory adapter shares are in `crate::inventory_adapter`.
+//! every inventory adapter shares are in `crate::inventory_adapter`, the page walk in
+//! `InventoryBackend::items`.
 
 use async_trait::async_trait;
 

@@ -1,6 +1,6 @@
-//! Opaque global IDs for `Node`: they carry the type, region, customer number and backend ID, so
-//! a lookup goes straight to the right regional instance — and the caller's authorisation for
-//! that customer number is checked again on every lookup, so an ID from another company, or one
+//! Opaque global IDs for `Node`: they carry the type, the customer number and the backend's own
+//! ID (and, for orders, the region), so a lookup goes straight to the right instance — and the
+//! caller's authorisation for that customer number is checked again on every lookup, so an ID from another company, or one
 //! edited by hand, reveals nothing.
 //!
 //! The identifiers inside an ID are checked by their types from `adapters::model::ids`, like

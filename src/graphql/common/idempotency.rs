@@ -29,9 +29,9 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use crate::hashing::sha256_hex;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 
 use tracing::Instrument;
 
@@ -129,10 +129,7 @@ where
         };
     };
     let input = serde_json::to_vec(input).map_err(GatewayError::internal)?;
-    let fingerprint: String = Sha256::digest(&input)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
+    let fingerprint = sha256_hex(&input);
     let store = &app.idempotency;
     let record_key = store.record_key(user_id, operation, &key.0);
     let lease = wait + LEASE_MARGIN;

@@ -6,7 +6,10 @@
 //! a list field costs one call per instance it fans out to (with filters or not), lookups by
 //! number share one batch call per instance per 100 keys (see `federation::loader`), a mutation
 //! costs what it reads plus its write, and the caller's registration profile one call. Nested
-//! fields are read from the same answers and cost nothing. An `order` that is not found asks
+//! fields are read from the same answers and cost nothing. `inventory` counts one page per
+//! system; a larger installed base is walked page by page, each further page paid from the
+//! request's budget as it is asked for ([`crate::federation::call_budget`]), so a walk past the
+//! budget stops there. An `order` that is not found asks
 //! once more, in the regions of the caller's customer numbers they are not authorised for, to
 //! say so: that round is counted too.
 //!
@@ -105,7 +108,8 @@ pub fn estimate<'a>(root_fields: impl IntoIterator<Item = &'a str>) -> Estimate 
                 estimate.explain_lookups =
                     estimate.explain_lookups.saturating_add(u32::from(explain));
                 estimate.item_lookups = estimate.item_lookups.saturating_add(u32::from(item));
-                needs_profile |= name != "guestOrderStatus";
+                // A guest's lookup (`guestOrderStatus`) has no profile to load.
+                needs_profile |= kind != LookupKind::Order;
             }
         }
     }

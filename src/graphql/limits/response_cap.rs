@@ -16,7 +16,7 @@ use async_graphql::extensions::{
 };
 use async_graphql::{ServerError, ServerResult, Value};
 
-use crate::error::GatewayError;
+use crate::error::{ErrorCode, GatewayError};
 
 /// Installs the cap on a schema: one running total per request.
 pub struct ResponseCap {
@@ -93,14 +93,15 @@ fn scalar_json_bytes(value: &Value) -> usize {
     }
 }
 
-/// Whether an answer's errors say the cap was reached.
-pub fn was_exceeded(errors: &[ServerError]) -> bool {
-    errors.iter().any(|e| {
-        e.extensions
-            .as_ref()
-            .and_then(|x| x.get("code"))
-            .is_some_and(|code| *code == Value::from("RESPONSE_TOO_LARGE"))
-    })
+/// The cap's error, as the whole request's (no path), when an answer's errors hold it.
+pub fn exceeded(errors: &[ServerError]) -> Option<ServerError> {
+    let error = errors
+        .iter()
+        .find(|e| ErrorCode::ResponseTooLarge.is_on(e))?;
+    let mut error = error.clone();
+    error.path.clear();
+    error.locations.clear();
+    Some(error)
 }
 
 #[cfg(test)]

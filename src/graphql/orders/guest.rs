@@ -7,9 +7,8 @@
 use std::sync::Arc;
 
 use async_graphql::{Context, Object, Result};
-use supportgraph_adapters::model::{self, CustomerNumber};
+use supportgraph_adapters::model::{self, CustomerNumber, OrderNumber};
 
-use super::query::check_order_number;
 use super::tracking::Shipment;
 use super::types::{OrderStatus, OrderStatusEvent, status_events};
 use crate::app::App;
@@ -110,10 +109,9 @@ impl GuestQuery {
         let app = ctx.data::<Arc<App>>()?;
         let caller = ctx.data::<Caller>()?;
         app.guest_limiter.check(caller.client_ip()).await?;
-        let order_number = order_number.trim();
-        let customer_number = customer_number.trim();
-        check_order_number(order_number)?;
-        identifier::<CustomerNumber>("customerNumber", customer_number)?;
+        let order_number: OrderNumber = identifier("orderNumber", &order_number)?;
+        let customer_number: CustomerNumber = identifier("customerNumber", &customer_number)?;
+        let (order_number, customer_number) = (order_number.as_str(), customer_number.as_str());
         // A guest has no profile: ask every region, and accept only the order whose customer
         // number matches and whose country offers Order Status.
         let scope = app

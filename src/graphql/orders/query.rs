@@ -47,12 +47,6 @@ pub struct OrderFilter {
     pub ordered_to: Option<Date>,
 }
 
-/// Refuses anything that cannot be an order number (see [`OrderNumber`]) before a cache or
-/// backend sees it.
-pub fn check_order_number(number: &str) -> Result<(), GatewayError> {
-    identifier::<OrderNumber>("orderNumber", number).map(drop)
-}
-
 /// Checks the filter; its customer numbers, each checked by its type and trimmed.
 fn check_filter(filter: &OrderFilter) -> Result<Option<Vec<String>>, GatewayError> {
     if let (Some(from), Some(to)) = (filter.ordered_from, filter.ordered_to)
