@@ -26,8 +26,9 @@ use crate::resilience::BreakerReport;
 /// the adapters refuse a longer one unsent, and the simulators answer it 400.
 pub const LOOKUP_BATCH: usize = 100;
 
-/// The most pages [`InventoryBackend::items`] follows before it gives up on a backend that never
-/// stops announcing another: a million items or so at the systems' own page sizes.
+/// The most pages a walk over a listing ([`InventoryBackend::items`], the gateway's listing) follows
+/// before it gives up on a backend that never stops announcing another: a million items or so at
+/// the systems' own page sizes.
 pub const MAX_PAGES_WALKED: usize = 1000;
 
 /// One regional instance of the order-status system.
@@ -99,24 +100,10 @@ pub trait InventoryBackend: Send + Sync {
     /// system's own size — as many calls as the inventory has pages. Prefer
     /// [`items_page`](Self::items_page) where a caller needs only part of a large inventory.
     async fn items(&self, customer_numbers: &[String]) -> Result<Vec<InventoryItem>, AdapterError> {
-        self.items_paying(customer_numbers, &|| Ok(())).await
-    }
-
-    /// [`items`](Self::items), asking `pay_next_page` before every page after the first: a
-    /// caller with a budget of backend calls refuses a page there, and the walk stops with its
-    /// error.
-    async fn items_paying(
-        &self,
-        customer_numbers: &[String],
-        pay_next_page: &(dyn Fn() -> Result<(), AdapterError> + Send + Sync),
-    ) -> Result<Vec<InventoryItem>, AdapterError> {
         let mut page = PageRequest::default();
         let mut items = Vec::new();
         let mut announced = None;
         for _ in 0..MAX_PAGES_WALKED {
-            if page.after.is_some() {
-                pay_next_page()?;
-            }
             let answer = self.items_page(customer_numbers, &page).await?;
             let total = *announced.get_or_insert(answer.total_count);
             items.extend(answer.items);

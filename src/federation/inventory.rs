@@ -1,32 +1,28 @@
 //! Installed inventory over the regional systems: the caller's customer numbers split by the
 //! online system that holds their country's inventory (US Inventory OnLine, the EU Services
-//! Assistant), fetched concurrently through the cache, merged into one list, filtered, sorted and
-//! paged; and lookups by serial number, batched per request.
+//! Assistant), what a listing's filter keeps, and lookups by serial number, batched per request.
+//! Listing the items page by page is [`super::inventory_listing`].
 //!
 //! Countries whose inventory system is `inquiry-only` have no online inventory: their customer
 //! numbers are reported as left out, and asking for one directly points to `submitInquiry`.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
-use std::time::Duration;
 
 use chrono::NaiveDate;
-use futures::future::{BoxFuture, join_all};
+use futures::future::BoxFuture;
 use supportgraph_adapters::AdapterError;
 use supportgraph_adapters::model::{InventoryItem, ProductKind, Region, UserProfile};
 use supportgraph_adapters::ports::InventoryBackend;
 
 use super::batcher::{Batcher, Ticket};
-use super::call_budget::CallBudget;
-use super::fan_out::{RegionFailure, backend_of, cached_call};
 use super::loader::{InstanceLoader, Lookup};
 use super::scope::{Exclusion, ExclusionReason, ToolScope};
-use crate::cache::{Cache, CacheKey, Namespace};
 use crate::countries::{CountryDirectory, InventorySource, InventorySystem, Tool};
 use crate::error::GatewayError;
 
 /// What a system without a configured backend fails with.
-const NOT_CONFIGURED: &str = "no such inventory system is configured";
+pub(super) const NOT_CONFIGURED: &str = "no such inventory system is configured";
 
 /// The caller's customer numbers per online inventory system.
 #[derive(Debug, Clone, Default)]
@@ -46,7 +42,7 @@ pub fn region_of(system: InventorySource) -> Region {
 }
 
 /// The system's name, for budgets, caches and errors.
-fn instance(system: InventorySource) -> &'static str {
+pub(super) fn instance(system: InventorySource) -> &'static str {
     match system {
         InventorySource::UsInventoryOnline => supportgraph_adapters::us_inventory::INSTANCE,
         InventorySource::EuServicesAssistant => supportgraph_adapters::eu_services::INSTANCE,
@@ -145,73 +141,7 @@ pub fn inventory_scope(
     Ok(scope)
 }
 
-/// Every item of the scope, merged; the systems that failed are reported, not fatal.
-pub async fn fetch_inventory(
-    backends: &BTreeMap<InventorySource, Arc<dyn InventoryBackend>>,
-    cache: &Cache,
-    ttl: Duration,
-    scope: &InventoryScope,
-    budget: &CallBudget,
-) -> (Vec<InventoryItem>, Vec<RegionFailure>) {
-    let calls = scope
-        .by_system
-        .iter()
-        .map(|(system, customers)| async move {
-            let name = instance(*system);
-            let result = match backend_of(backends, system, name, NOT_CONFIGURED) {
-                Ok(backend) => {
-                    let key = CacheKey::new(
-                        name,
-                        "inventory_items",
-                        "",
-                        customers.clone(),
-                        customers
-                            .iter()
-                            .map(|c| Namespace::new("inventory", c.clone()))
-                            .collect(),
-                        ttl,
-                    );
-                    // The first page is paid for by the cache's reservation, every further page
-                    // from the request's budget as it is asked for.
-                    let pay = || budget.take(name);
-                    let walk = backend.items_paying(customers, &pay);
-                    cached_call(cache, &key, budget, name, walk).await
-                }
-                Err(missing) => Err(missing),
-            };
-            (*system, result)
-        });
-    let mut items = Vec::new();
-    let mut failures = Vec::new();
-    for (system, result) in join_all(calls).await {
-        match result {
-            Ok(found) => items.extend(found),
-            Err(error) => failures.push(RegionFailure {
-                region: region_of(system),
-                error,
-            }),
-        }
-    }
-    (items, failures)
-}
-
-/// Where an item stands in a listing: country, location, serial number, customer number.
-pub type ItemSortKey = (String, String, String, String);
-
-/// The order items are listed in (see [`ItemSortKey`]).
-pub fn sort_key(item: &InventoryItem) -> ItemSortKey {
-    (
-        item.country.clone(),
-        item.location
-            .as_ref()
-            .map(|l| l.name.clone())
-            .unwrap_or_default(),
-        item.serial_number.clone(),
-        item.customer_number.clone(),
-    )
-}
-
-/// Which of the merged items a listing keeps: every condition that is set must hold.
+/// Which items a listing keeps: every condition that is set must hold.
 #[derive(Debug, Clone, Default)]
 pub struct ItemFilter {
     /// Text the location's name or city contains, in any case.
@@ -230,78 +160,59 @@ pub struct ItemFilter {
     pub lease_within_days: Option<i64>,
 }
 
-/// One page of a filtered, sorted listing.
-#[derive(Debug, Clone, Default)]
-pub struct ItemPage {
-    /// At most `first` items, in [`sort_key`] order.
-    pub items: Vec<InventoryItem>,
-    /// Whether more items follow the last one.
-    pub has_next_page: bool,
-    /// Items matching the filter.
-    pub total_count: u64,
-}
+impl ItemFilter {
+    /// Whether any condition is set.
+    pub fn is_set(&self) -> bool {
+        let Self {
+            location,
+            kind,
+            machine_type,
+            model,
+            serial_number,
+            maintenance_within_days,
+            lease_within_days,
+        } = self;
+        location.is_some()
+            || kind.is_some()
+            || machine_type.is_some()
+            || model.is_some()
+            || serial_number.is_some()
+            || maintenance_within_days.is_some()
+            || lease_within_days.is_some()
+    }
 
-/// The page of `first` items after `after` among those `filter` keeps, sorted; `today` is the
-/// day the "ending within" conditions count from.
-pub fn page(
-    items: Vec<InventoryItem>,
-    filter: &ItemFilter,
-    after: Option<&ItemSortKey>,
-    first: usize,
-    today: NaiveDate,
-) -> ItemPage {
-    let within = |day: NaiveDate, horizon: Option<i64>| {
-        horizon.is_none_or(|n| day >= today && day <= today + chrono::Duration::days(n))
-    };
-    let location = filter.location.as_deref().map(str::to_lowercase);
-    let mut matching: Vec<InventoryItem> = items
-        .into_iter()
-        .filter(|i| {
-            location.as_deref().is_none_or(|text| {
-                i.location.as_ref().is_some_and(|l| {
-                    l.name.to_lowercase().contains(text) || l.city.to_lowercase().contains(text)
-                })
+    /// Whether `item` meets every condition that is set; `today` is the day the "ending
+    /// within" conditions count from.
+    pub fn keeps(&self, item: &InventoryItem, today: NaiveDate) -> bool {
+        let ends_within =
+            |day: NaiveDate, days: i64| day >= today && day <= today + chrono::Duration::days(days);
+        let at_location = |text: &str| {
+            let text = text.to_lowercase();
+            item.location.as_ref().is_some_and(|l| {
+                l.name.to_lowercase().contains(&text) || l.city.to_lowercase().contains(&text)
             })
-        })
-        .filter(|i| filter.kind.is_none_or(|k| k == i.kind))
-        .filter(|i| {
-            filter
+        };
+        self.location.as_deref().is_none_or(at_location)
+            && self.kind.is_none_or(|k| k == item.kind)
+            && self
                 .machine_type
                 .as_deref()
-                .is_none_or(|t| t == i.machine_type)
-        })
-        .filter(|i| filter.model.as_deref().is_none_or(|m| m == i.model))
-        .filter(|i| {
-            filter
+                .is_none_or(|t| t == item.machine_type)
+            && self.model.as_deref().is_none_or(|m| m == item.model)
+            && self
                 .serial_number
                 .as_deref()
-                .is_none_or(|s| s == i.serial_number)
-        })
-        .filter(|i| {
-            filter.maintenance_within_days.is_none()
-                || i.maintenance
+                .is_none_or(|s| s == item.serial_number)
+            && self.maintenance_within_days.is_none_or(|days| {
+                item.maintenance
                     .as_ref()
-                    .is_some_and(|m| within(m.ends_on, filter.maintenance_within_days))
-        })
-        .filter(|i| {
-            filter.lease_within_days.is_none()
-                || i.lease
+                    .is_some_and(|m| ends_within(m.ends_on, days))
+            })
+            && self.lease_within_days.is_none_or(|days| {
+                item.lease
                     .as_ref()
-                    .is_some_and(|l| within(l.ends_on, filter.lease_within_days))
-        })
-        .collect();
-    matching.sort_by_key(sort_key);
-    let total_count = matching.len() as u64;
-    let mut remaining: Vec<InventoryItem> = matching
-        .into_iter()
-        .filter(|i| after.is_none_or(|after| sort_key(i) > *after))
-        .collect();
-    let has_next_page = remaining.len() > first;
-    remaining.truncate(first);
-    ItemPage {
-        items: remaining,
-        has_next_page,
-        total_count,
+                    .is_some_and(|l| ends_within(l.ends_on, days))
+            })
     }
 }
 

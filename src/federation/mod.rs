@@ -7,13 +7,15 @@
 //! request's lookups into batch calls.
 //!
 //! Per tool: [`orders`] fans out to the order-status instances, merges their pages and looks
-//! orders up by number; [`inventory`] splits the caller's customer numbers by inventory system,
-//! merges, filters and pages their items, and looks items up by serial number.
+//! orders up by number; [`inventory`] splits the caller's customer numbers by inventory system
+//! and looks items up by serial number; [`inventory_listing`] lists their items system by
+//! system, asking each system only for the pages a connection page needs.
 
 pub mod batcher;
 pub mod call_budget;
 pub mod fan_out;
 pub mod inventory;
+pub mod inventory_listing;
 pub mod loader;
 pub mod orders;
 pub mod scope;

@@ -329,35 +329,3 @@ async fn a_failing_system_leaves_the_other_intact() {
     .await;
     one_system_broken("us-inventory-online", failing, "EU_SERVICES_ASSISTANT", 16).await;
 }
-
-/// Inventory-system calls made so far.
-fn inventory_calls(app: &TestApp) -> u64 {
-    let stats = app.sandbox.stats();
-    ["us-inventory-online", "eu-services-assistant"]
-        .iter()
-        .map(|i| stats.instances[*i].calls)
-        .sum()
-}
-
-#[tokio::test]
-async fn a_large_installed_base_is_walked_page_by_page_within_the_request_budget() {
-    // Atlas: 2,400 US items (pages of 1,000) and 2,048 German machines (pages of 500).
-    let app = spawn_app().await;
-    let before = inventory_calls(&app);
-    let answer = app
-        .graphql_as("atlas-morgan", INVENTORY, json!({ "first": 1 }))
-        .await;
-    assert_eq!(answer.assert_ok()["inventory"]["totalCount"], 2_400 + 2_048);
-    assert_eq!(inventory_calls(&app) - before, 3 + 5, "every page once");
-
-    // Each page past the first is paid from the budget: a budget too small to walk them all
-    // stops the walk instead of letting it run on.
-    let tight = crate::helpers::spawn_app_with(|s| s.limits.max_backend_calls = 6).await;
-    let before = inventory_calls(&tight);
-    let answer = tight
-        .graphql_as("atlas-morgan", INVENTORY, json!({ "first": 1 }))
-        .await;
-    assert!(!answer.error_codes().is_empty(), "{}", answer.body);
-    let made = inventory_calls(&tight) - before;
-    assert!(made <= 6, "{made} pages for a budget of 6 calls (8 needed)");
-}

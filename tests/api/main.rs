@@ -21,6 +21,7 @@ mod identifiers;
 mod ids;
 mod introspection;
 mod inventory;
+mod inventory_paging;
 mod inventory_requests;
 mod lifecycle;
 mod orders;

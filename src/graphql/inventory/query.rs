@@ -19,8 +19,11 @@ use crate::countries::InventorySource;
 use crate::error::GatewayError;
 use crate::federation::call_budget::CallBudget;
 use crate::federation::inventory::{
-    InventoryBatcher, InventoryTicket, ItemFilter, ItemSortKey, SerialRef, fetch_inventory,
-    inventory_scope, page, region_of, sort_key, with_customer_countries,
+    InventoryBatcher, InventoryTicket, ItemFilter, SerialRef, inventory_scope, region_of,
+    with_customer_countries,
+};
+use crate::federation::inventory_listing::{
+    ListingPosition, ListingRequest, ListingSources, list_inventory,
 };
 use crate::graphql::common::connection::{PageInfo, page_size};
 use crate::graphql::common::cursor::{invalid, open, seal};
@@ -32,8 +35,9 @@ use crate::graphql::common::input::{customer_filter, customer_filter_not_empty, 
 /// The longest horizon of the "ending within N days" filters.
 const MAX_DAYS: i32 = 3650;
 
-/// What every inventory cursor starts with.
-const CURSOR_PREFIX: &str = "inv1:";
+/// What every inventory cursor starts with (`inv1:` cursors held a sort key, before the
+/// listing was paged at the systems).
+const CURSOR_PREFIX: &str = "inv2:";
 
 /// Which items to list.
 #[derive(InputObject, Default)]
@@ -99,16 +103,14 @@ fn check_filter(
     Ok((customer_numbers, items))
 }
 
-fn encode_cursor(key: &ItemSortKey) -> String {
-    let text = serde_json::to_string(&[&key.0, &key.1, &key.2, &key.3])
-        .expect("four strings always serialise");
+fn encode_cursor(position: &ListingPosition) -> String {
+    let text = serde_json::to_string(position).expect("a position always serialises");
     seal(CURSOR_PREFIX, &text)
 }
 
-fn decode_cursor(cursor: &str) -> Result<ItemSortKey, GatewayError> {
+fn decode_cursor(cursor: &str) -> Result<ListingPosition, GatewayError> {
     let json = open(cursor, CURSOR_PREFIX)?;
-    let [a, b, c, d]: [String; 4] = serde_json::from_str(&json).map_err(|_| invalid())?;
-    Ok((a, b, c, d))
+    serde_json::from_str(&json).map_err(|_| invalid())
 }
 
 /// Finds an item the caller may see: its system and the item, `NOT_FOUND` when there is none.
@@ -168,9 +170,12 @@ pub struct InventoryQuery;
 #[Object]
 impl InventoryQuery {
     /// Your company's installed hardware and software, over US Inventory OnLine and the
-    /// European Services Assistant, merged. Countries without an online inventory are listed in
+    /// European Services Assistant, in one list: system by system (US Inventory OnLine first),
+    /// each in its system's own order. Countries without an online inventory are listed in
     /// `excludedCustomers`; ask about them with `submitInquiry` (category INVENTORY). A system
-    /// that cannot answer leaves its items out and adds a `BACKEND_UNAVAILABLE` error.
+    /// that cannot answer leaves its items out and adds a `BACKEND_UNAVAILABLE` error. With a
+    /// filter other than `customerNumbers` or `serialNumber`, `totalCount` reads every page of a
+    /// large inventory: leave it out where you do not need it.
     async fn inventory(
         &self,
         ctx: &Context<'_>,
@@ -182,35 +187,50 @@ impl InventoryQuery {
         let caller = ctx.data::<Caller>()?;
         caller.principal()?;
         let first = page_size(first, app)? as usize;
-        let after_key = after.as_deref().map(decode_cursor).transpose()?;
+        let after_position = after.as_deref().map(decode_cursor).transpose()?;
         let (customer_numbers, item_filter) = check_filter(filter.unwrap_or_default())?;
 
         let profile = caller.profile(&app.profiles).await?;
         let scope = inventory_scope(profile, &app.countries, customer_numbers.as_deref())?;
-        let ttl = Duration::from_secs(app.settings.cache.inventory_ttl_seconds);
-        let budget = ctx.data::<Arc<CallBudget>>()?;
-        let (mut items, failures) =
-            fetch_inventory(&app.inventory_backends, &app.cache, ttl, &scope, budget).await;
-        with_customer_countries(&mut items, profile);
-        report_failures(ctx, &failures);
-        if failures.len() == scope.by_system.len() {
+        let sources = ListingSources {
+            backends: &app.inventory_backends,
+            cache: &app.cache,
+            ttl: Duration::from_secs(app.settings.cache.inventory_ttl_seconds),
+            budget: ctx.data::<Arc<CallBudget>>()?,
+        };
+        let request = ListingRequest {
+            scope: &scope,
+            filter: &item_filter,
+            after: after_position.as_ref(),
+            first,
+            count: ctx.look_ahead().field("totalCount").exists(),
+            today: Utc::now().date_naive(),
+        };
+        let listing = list_inventory(&sources, &request).await?;
+        report_failures(ctx, &listing.failures);
+        if listing.failures.len() == scope.by_system.len() {
             return Ok(None);
         }
-
-        let today = Utc::now().date_naive();
-        let page = page(items, &item_filter, after_key.as_ref(), first, today);
-        let edges: Vec<InventoryEdge> = page
+        let edges: Vec<InventoryEdge> = listing
             .items
             .into_iter()
-            .map(|item| InventoryEdge {
-                cursor: encode_cursor(&sort_key(&item)),
-                node: item.into(),
+            .map(|(position, mut item)| {
+                with_customer_countries(std::slice::from_mut(&mut item), profile);
+                InventoryEdge {
+                    cursor: encode_cursor(&position),
+                    node: item.into(),
+                }
             })
             .collect();
         Ok(Some(InventoryConnection {
-            page_info: PageInfo::of(&edges, |e| &e.cursor, page.has_next_page, after.is_some()),
+            page_info: PageInfo::of(
+                &edges,
+                |e| &e.cursor,
+                listing.has_next_page,
+                after.is_some(),
+            ),
             edges,
-            total_count: page.total_count,
+            total_count: listing.total_count.unwrap_or_default(),
             excluded_customers: excluded_customers(scope.excluded),
         }))
     }

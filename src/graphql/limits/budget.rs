@@ -7,9 +7,9 @@
 //! number share one batch call per instance per 100 keys (see `federation::loader`), a mutation
 //! costs what it reads plus its write, and the caller's registration profile one call. Nested
 //! fields are read from the same answers and cost nothing. `inventory` counts one page per
-//! system; a larger installed base is walked page by page, each further page paid from the
-//! request's budget as it is asked for ([`crate::federation::call_budget`]), so a walk past the
-//! budget stops there. An `order` that is not found asks
+//! system; a connection page that spans two pages of a system, or a filtered `totalCount` that
+//! reads every page, pays each further page from the request's budget as it is asked for
+//! ([`crate::federation::call_budget`]), so a walk past the budget stops there. An `order` that is not found asks
 //! once more, in the regions of the caller's customer numbers they are not authorised for, to
 //! say so: that round is counted too.
 //!
