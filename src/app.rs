@@ -4,7 +4,9 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use supportgraph_adapters::model::Region;
-use supportgraph_adapters::ports::{InventoryBackend, OrderBackend, RegistrationBackend};
+use supportgraph_adapters::ports::{
+    InventoryBackend, MailBackend, OrderBackend, RegistrationBackend,
+};
 use supportgraph_adapters::sandbox::identity::SandboxIdentityProvider;
 
 use crate::auth::{ProfileCache, TokenVerifier};
@@ -36,6 +38,9 @@ pub struct App {
     pub registration: Arc<dyn RegistrationBackend>,
     /// Registration profiles and tool authorisations, read through the cache, briefly per user.
     pub profiles: ProfileCache,
+    /// The outgoing mail service: every e-mail a tool sends (acknowledgments, notifications,
+    /// reports) goes here, once per idempotency key.
+    pub mail: Arc<dyn MailBackend>,
     /// Verifies bearer tokens against the identity provider's key set.
     pub tokens: TokenVerifier,
     /// Limits anonymous order lookups per client address and, across addresses, failed lookups
@@ -49,6 +54,11 @@ pub struct App {
     /// What a document may ask for before it runs: depth, complexity, introspection, root
     /// fields, mutations, estimated backend calls.
     pub document_limits: DocumentLimits,
+    /// Live order status: the change feeds' pollers fanning out to `orderStatusChanged`
+    /// subscribers, and what each principal may hold on `/graphql/ws`.
+    pub live: crate::live::Live,
+    /// Signs and checks the short-lived links downloads and e-mails carry instead of a token.
+    pub links: crate::links::LinkSigner,
     /// The sandbox identity provider and the demo user whose token GraphiQL pre-fills; `None`
     /// in production or when `graphiql.prefill_demo_token` is off.
     pub demo_identity: Option<DemoIdentity>,

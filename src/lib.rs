@@ -18,6 +18,10 @@
 //! - [`limits`] — rate limits per user (weighted by the estimate) and for guests, shared through
 //!   Redis when configured.
 //! - [`error`] — [`error::GatewayError`] and the `extensions.code` values.
+//! - [`live`] — live order status: one poller per region fanning the order-status change feeds
+//!   out to `orderStatusChanged` subscribers (`/graphql/ws`), and the subscription limits.
+//! - [`links`] — signed links: short-lived URLs that work without the bearer token.
+//! - [`exports`] — streaming CSV, XLSX and printable-HTML writers for every tool's downloads.
 //! - [`telemetry`] — logging.
 //!
 //! Backend wire formats live in the `supportgraph-adapters` crate, never here.
@@ -28,11 +32,14 @@ pub mod cache;
 pub mod carriers;
 pub mod countries;
 pub mod error;
+pub mod exports;
 pub mod federation;
 pub mod graphql;
 pub mod hashing;
 pub mod http;
 pub mod limits;
+pub mod links;
+pub mod live;
 pub mod settings;
 pub mod startup;
 pub mod telemetry;

@@ -20,15 +20,18 @@
 //! - [`registration`] — profiles, customer numbers and tool authorisations (JSON).
 //! - [`us_inventory`] — US Inventory OnLine (JSON in US conventions, paged by token).
 //! - [`eu_services`] — the European Services Assistant (XML grouped by location, paged by offset).
+//! - [`mail`] — the outgoing mail service every tool sends e-mail through (JSON, once per
+//!   idempotency key).
 //! - `inventory_adapter` — the inventory port written once for both inventory adapters: each
 //!   reads its own cursors and fetches its own pages, lookups and change requests.
 //! - [`sandbox`] — deterministic demo data, the simulator server with latency and fault
-//!   injection, and what every simulator shares.
+//!   injection, and what every simulator shares (the outbox of the e-mail they "send" among it).
 
 pub mod client;
 pub mod error;
 pub mod eu_services;
 mod inventory_adapter;
+pub mod mail;
 pub mod model;
 pub mod order_status;
 pub mod ports;

@@ -47,6 +47,24 @@ pub trait OrderBackend: Send + Sync {
     /// are simply absent.
     async fn orders_by_number(&self, order_numbers: &[String]) -> Result<Vec<Order>, AdapterError>;
 
+    /// The instance's status changes after position `since`, oldest first, at most
+    /// [`MAX_FEED_CHANGES`](crate::model::MAX_FEED_CHANGES); with `since` absent, none and the
+    /// current position ("from now"). The feed is the whole instance's, every customer number
+    /// together: whoever passes a change on checks who may see it. Retried: it only reads.
+    async fn status_changes(
+        &self,
+        since: Option<u64>,
+    ) -> Result<crate::model::ChangeFeed, AdapterError>;
+
+    /// Records `email` as a watcher of `order_number`, whom the instance e-mails each time the
+    /// order's status changes; watching again is answered with the watch unchanged (`created`
+    /// false). A business refusal is `Ok(Err(..))`. Changes state: never retried.
+    async fn watch_order(
+        &self,
+        order_number: &str,
+        email: &crate::model::EmailAddress,
+    ) -> Result<Result<crate::model::OrderWatch, crate::model::WatchRefusal>, AdapterError>;
+
     /// Where this instance's circuit breakers stand, one per operation called so far (none for
     /// an implementation without breakers).
     fn breakers(&self) -> Vec<BreakerReport> {
@@ -73,6 +91,42 @@ pub trait RegistrationBackend: Send + Sync {
         customer_number: &str,
         justification: &str,
     ) -> Result<Result<ToolAuthorization, AuthorizationRefusal>, AdapterError>;
+
+    /// The user's saved preference documents of `kind` (at most
+    /// [`MAX_PREFERENCES_PER_KIND`](crate::model::MAX_PREFERENCES_PER_KIND)), by name ignoring
+    /// case; none is an empty list. Kept by the registration system, so every gateway instance
+    /// sees the same ones. Retried: it only reads.
+    async fn list_preferences(
+        &self,
+        user_id: &str,
+        kind: crate::model::PreferenceKind,
+    ) -> Result<Vec<crate::model::PreferenceDoc>, AdapterError>;
+
+    /// Creates (`write.expected_version` is `None`) or replaces (`Some(version)`) the user's
+    /// document `write.id`, answering it as stored, with its new version. A business refusal is
+    /// `Ok(Err(..))`: the version changed since (`VersionConflict`), the name is another
+    /// document's (`NameTaken`), the user keeps the most documents of the kind (`TooMany`), the
+    /// document to replace is gone (`NotFound`). A write that breaks the rules of
+    /// [`PreferenceWrite::check`](crate::model::PreferenceWrite::check) is refused unsent.
+    ///
+    /// Idempotent, so retried: the caller chooses the ID, and a write whose name and body the
+    /// document already has is answered with it unchanged — a create or a change sent twice
+    /// stores once.
+    async fn put_preference(
+        &self,
+        user_id: &str,
+        write: &crate::model::PreferenceWrite,
+    ) -> Result<Result<crate::model::PreferenceDoc, crate::model::PreferenceRefusal>, AdapterError>;
+
+    /// Deletes the user's document `id` of `kind`; `Ok(Err(NotFound))` when there is none of that
+    /// kind. Idempotent, so retried — `NotFound` may then mean an earlier attempt of this very
+    /// call deleted it: either way, the document is gone.
+    async fn delete_preference(
+        &self,
+        user_id: &str,
+        kind: crate::model::PreferenceKind,
+        id: &str,
+    ) -> Result<Result<(), crate::model::PreferenceRefusal>, AdapterError>;
 
     /// Where this backend's circuit breakers stand, one per operation called so far.
     fn breakers(&self) -> Vec<BreakerReport> {
@@ -154,6 +208,39 @@ pub trait InventoryBackend: Send + Sync {
     ) -> Result<Result<InventoryRequest, InventoryRefusal>, AdapterError>;
 
     /// Where this system's circuit breakers stand, one per operation called so far.
+    fn breakers(&self) -> Vec<BreakerReport> {
+        Vec::new()
+    }
+}
+
+/// The vendor's outgoing mail service: one global instance that sends the e-mail of every tool
+/// (acknowledgments, notifications, reports).
+#[async_trait]
+pub trait MailBackend: Send + Sync {
+    /// The instance's name, e.g. `mail`.
+    fn instance(&self) -> &str;
+
+    /// Sends `message`, answering the service's receipt. An implementation over HTTP checks the
+    /// message ([`MailMessage::check`](crate::model::MailMessage::check): recipients, subject,
+    /// body and attachments within their limits) and the key
+    /// ([`check_idempotency_key`](crate::model::check_idempotency_key)) first, and refuses a
+    /// message that fails with [`AdapterError::InvalidRequest`], unsent.
+    ///
+    /// Changes state, made safe to repeat by `idempotency_key`: the service sends one message
+    /// per key and answers a repeat with the first one's receipt. That is why, unlike a plain
+    /// POST, a send is retried like a read (on transport failures, timeouts and 5xx, with the
+    /// same key, within the instance's timeout and retry budget): a transient failure does not
+    /// lose an acknowledgment, and a retry of a message that did go out sends nothing twice. A
+    /// caller uses one key per message, derived from what the message is about (e.g.
+    /// `ack-INQ-000042`), so its own retries reuse it too; a key reused for a different message is
+    /// answered 409, an [`AdapterError::Status`].
+    async fn send(
+        &self,
+        message: &crate::model::MailMessage,
+        idempotency_key: &str,
+    ) -> Result<crate::model::MailReceipt, AdapterError>;
+
+    /// Where this service's circuit breakers stand, one per operation called so far.
     fn breakers(&self) -> Vec<BreakerReport> {
         Vec::new()
     }

@@ -59,9 +59,8 @@ impl CallBudget {
         })
     }
 
-    /// Calls left.
-    #[cfg(test)]
-    fn left(&self) -> u32 {
+    /// Calls left (the request's calls made so far are the budget less this).
+    pub fn left(&self) -> u32 {
         self.left.load(Ordering::Acquire)
     }
 }
@@ -93,11 +92,20 @@ impl Drop for Reservation<'_> {
     }
 }
 
+/// What a call refused for a spent budget says.
+const SPENT: &str = "the request's backend-call budget is spent";
+
 fn spent(backend: &str) -> AdapterError {
     AdapterError::InvalidRequest {
         backend: backend.to_owned(),
-        detail: "the request's backend-call budget is spent: the estimate missed a call".to_owned(),
+        detail: SPENT.to_owned(),
     }
+}
+
+/// Whether `error` is a call refused because the request's budget was spent (not made, not
+/// the backend's fault): a walk over pages stops there with what it has.
+pub fn is_spent(error: &AdapterError) -> bool {
+    matches!(error, AdapterError::InvalidRequest { detail, .. } if detail == SPENT)
 }
 
 #[cfg(test)]

@@ -21,8 +21,13 @@
 //! the systems announce (one page of each); filtered, every page of every system is walked and
 //! counted — bounded, like everything else, by the request's budget of backend calls.
 //!
-//! A system that fails leaves its items out and is reported (partial data, per DESIGN.md §6); a
-//! cursor whose page its system refuses is the caller's error, `BAD_USER_INPUT`.
+//! **Failures.** A system that fails before yielding anything leaves its items out and is
+//! reported (partial data, per DESIGN.md §6); one that fails part-way stops the page there, so
+//! the next page continues with it instead of skipping its items. A count that fails leaves the
+//! items and makes the total unknown. A cursor whose own page its system refuses is the caller's
+//! error, `BAD_USER_INPUT`; so is a cursor whose listing digest (customer numbers and filter)
+//! does not match. A position also carries its item's serial number, so items that moved on a
+//! page since are found again.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -35,7 +40,7 @@ use supportgraph_adapters::AdapterError;
 use supportgraph_adapters::model::{InventoryItem, InventoryPage, PageCursor, PageRequest};
 use supportgraph_adapters::ports::{InventoryBackend, MAX_PAGES_WALKED};
 
-use super::call_budget::CallBudget;
+use super::call_budget::{CallBudget, is_spent};
 use super::fan_out::{RegionFailure, backend_of, cached_call};
 use super::inventory::{InventoryScope, ItemFilter, NOT_CONFIGURED, instance, region_of};
 use crate::cache::{Cache, CacheKey, Namespace};
@@ -52,8 +57,10 @@ pub struct ListingPosition {
     pub page: Option<PageCursor>,
     /// The item's index on that page.
     pub index: usize,
-    /// Which customer numbers the system was asked for (a digest): a page cursor means nothing
-    /// for others.
+    /// The item's serial number: where to continue if items moved on the page since.
+    pub serial: String,
+    /// Which customer numbers the system was asked for, and the filter (a digest): a page
+    /// cursor means nothing for others.
     pub listing: String,
 }
 
@@ -92,17 +99,21 @@ pub struct Listing {
     pub items: Vec<(ListingPosition, InventoryItem)>,
     /// Whether more items follow the last one.
     pub has_next_page: bool,
-    /// How many items the whole listing holds, when asked for.
+    /// How many items the whole listing holds: `None` when not asked for, or when a system
+    /// could not be counted.
     pub total_count: Option<u64>,
-    /// The systems that could not answer (each once).
+    /// The systems that could not answer the listing (each once).
     pub failures: Vec<RegionFailure>,
+    /// The systems that answered the listing but could not be counted (each once).
+    pub count_failures: Vec<RegionFailure>,
 }
 
-/// The digest of the customer numbers a system is asked for, as positions carry it.
-fn listing_digest(customers: &[String]) -> String {
+/// The digest of the customer numbers a system is asked for and the filter, as positions carry
+/// it.
+fn listing_digest(customers: &[String], filter: &str) -> String {
     let mut sorted = customers.to_vec();
     sorted.sort();
-    short_sha256_hex(sorted.join(","), 8)
+    short_sha256_hex(format!("{}|{filter}", sorted.join(",")), 8)
 }
 
 /// The error of a cursor that does not fit the listing it is used with.
@@ -182,71 +193,268 @@ struct SystemPart<'a> {
     listing: String,
 }
 
+/// Where a walk over one system starts.
+#[derive(Default)]
+struct Start {
+    /// The page to start on (`None`: the first).
+    page: Option<PageCursor>,
+    /// The position continued after, on that page: the walk starts after it.
+    after: Option<(usize, String)>,
+}
+
+impl Start {
+    /// The first index to visit on the start page: after the item continued after — found by
+    /// its serial number if items moved on the page since, or right at its old index if it is
+    /// gone (the next item moved into its place).
+    fn first_index(&self, items: &[InventoryItem]) -> usize {
+        let Some((index, serial)) = &self.after else {
+            return 0;
+        };
+        if items
+            .get(*index)
+            .is_some_and(|i| &i.serial_number == serial)
+        {
+            return index + 1;
+        }
+        items
+            .iter()
+            .position(|i| &i.serial_number == serial)
+            .map_or(*index, |found| found + 1)
+    }
+}
+
 /// What walking one system gave.
 #[derive(Default)]
 struct Walked {
+    /// The items kept, with their positions (when collecting).
     items: Vec<(ListingPosition, InventoryItem)>,
+    /// How many items matched.
+    matched: u64,
     /// Whether the walk stopped with items left unvisited.
     stopped_early: bool,
-    /// The total the system announced.
-    announced: u64,
+    /// The total the system announced, once a page answered.
+    announced: Option<u64>,
+    /// What stopped the walk short, and whether it was the very first page asked.
+    error: Option<(AdapterError, bool)>,
 }
 
-/// Walks `part`'s pages from `start` (skipping the items before `skip` on the first page),
-/// keeping the items `keep` accepts until `wanted` are kept.
-async fn walk(
-    sources: &ListingSources<'_>,
-    part: &SystemPart<'_>,
-    serial: Option<&str>,
-    start: Option<PageCursor>,
-    skip: usize,
-    wanted: usize,
-    keep: &(dyn Fn(&InventoryItem) -> bool + Sync),
-) -> Result<Walked, AdapterError> {
-    let mut walked = Walked::default();
-    let mut at = start;
-    let mut skip = skip;
-    for _ in 0..MAX_PAGES_WALKED {
-        let page = sources
-            .page(part.system, part.customers, serial, at.as_ref())
-            .await?;
-        walked.announced = page.total_count;
-        let count = page.items.len();
-        for (index, item) in page.items.into_iter().enumerate().skip(skip) {
-            if walked.items.len() == wanted {
+/// One walk's rules: which system, which items to keep, how many.
+struct Walk<'a> {
+    sources: &'a ListingSources<'a>,
+    part: &'a SystemPart<'a>,
+    serial: Option<&'a str>,
+    keep: &'a (dyn Fn(&InventoryItem) -> bool + Sync),
+    /// Stop once this many items matched.
+    wanted: u64,
+    /// Keep the matching items (else only count them).
+    collect: bool,
+}
+
+impl Walk<'_> {
+    /// Walks the system's pages from `start` until `wanted` items matched or the pages end; a
+    /// failure ends the walk with what it had.
+    async fn run(&self, start: Start) -> Walked {
+        let mut walked = Walked::default();
+        let mut at = start.page.clone();
+        for page_number in 0..MAX_PAGES_WALKED {
+            let first_page = page_number == 0;
+            let page = match (self.sources)
+                .page(
+                    self.part.system,
+                    self.part.customers,
+                    self.serial,
+                    at.as_ref(),
+                )
+                .await
+            {
+                Ok(page) => page,
+                Err(error) => {
+                    walked.error = Some((error, first_page));
+                    return walked;
+                }
+            };
+            walked.announced = Some(page.total_count);
+            let skip = if first_page {
+                start.first_index(&page.items)
+            } else {
+                0
+            };
+            let count = page.items.len();
+            for (index, item) in page.items.into_iter().enumerate().skip(skip) {
+                if walked.matched == self.wanted {
+                    walked.stopped_early = true;
+                    return walked;
+                }
+                if (self.keep)(&item) {
+                    walked.matched += 1;
+                    if self.collect {
+                        let position = ListingPosition {
+                            system: self.part.system,
+                            page: at.clone(),
+                            index,
+                            serial: item.serial_number.clone(),
+                            listing: self.part.listing.clone(),
+                        };
+                        walked.items.push((position, item));
+                    }
+                }
+            }
+            let Some(next) = page.next else {
+                return walked;
+            };
+            if walked.matched == self.wanted {
                 walked.stopped_early = true;
-                return Ok(walked);
+                return walked;
             }
-            if keep(&item) {
-                let position = ListingPosition {
-                    system: part.system,
-                    page: at.clone(),
-                    index,
-                    listing: part.listing.clone(),
-                };
-                walked.items.push((position, item));
+            if at.as_ref() == Some(&next) || count == 0 {
+                let detail =
+                    format!("the page after {next} announced itself, or no items, as next");
+                walked.error = Some((self.broken(detail), false));
+                return walked;
             }
+            at = Some(next);
         }
-        let Some(next) = page.next else {
-            return Ok(walked);
-        };
-        if walked.items.len() == wanted {
-            walked.stopped_early = true;
-            return Ok(walked);
-        }
-        if at.as_ref() == Some(&next) || count == 0 {
-            return Err(AdapterError::Decode {
-                backend: instance(part.system).to_owned(),
-                detail: format!("the page after {next} announced itself, or no items, as next"),
-            });
-        }
-        at = Some(next);
-        skip = 0;
+        let detail = format!("more than {MAX_PAGES_WALKED} pages");
+        walked.error = Some((self.broken(detail), false));
+        walked
     }
-    Err(AdapterError::Decode {
-        backend: instance(part.system).to_owned(),
-        detail: format!("more than {MAX_PAGES_WALKED} pages"),
-    })
+
+    fn broken(&self, detail: String) -> AdapterError {
+        AdapterError::Decode {
+            backend: instance(self.part.system).to_owned(),
+            detail,
+        }
+    }
+}
+
+/// The refusal of a listing that could read no matching item within the request's budget.
+fn nothing_within_budget() -> GatewayError {
+    GatewayError::bad_input(
+        "filter",
+        "no item matched within the pages one request may read; narrow the filter (for example by customerNumbers)",
+    )
+}
+
+/// The parts of the scope, in listing order, each with its digest.
+fn parts<'a>(request: &'a ListingRequest<'a>) -> Vec<SystemPart<'a>> {
+    let filter = format!("{:?}", request.filter);
+    request
+        .scope
+        .by_system
+        .iter()
+        .map(|(system, customers)| SystemPart {
+            system: *system,
+            customers,
+            listing: listing_digest(customers, &filter),
+        })
+        .collect()
+}
+
+/// Collects the page's items from `start` on, system by system. A system that fails on the
+/// first page of a walk from its beginning is left out and reported (the rest of the listing
+/// still arrives, as DESIGN.md §6 wants); a system that fails where a cursor continues it, or
+/// after its first page, stops the listing there with a next page, so its remaining items are
+/// never skipped. A spent budget stops the listing where it is, without an error, once it has
+/// items.
+async fn collect(
+    sources: &ListingSources<'_>,
+    request: &ListingRequest<'_>,
+    parts: &[SystemPart<'_>],
+    start: usize,
+    keep: &(dyn Fn(&InventoryItem) -> bool + Sync),
+) -> Result<(Listing, Option<u64>), GatewayError> {
+    let mut listing = Listing::default();
+    let mut announced = None;
+    let wanted = request.first + 1;
+    for (at, part) in parts.iter().enumerate().skip(start) {
+        let from = match request.after {
+            Some(after) if at == start => Start {
+                page: after.page.clone(),
+                after: Some((after.index, after.serial.clone())),
+            },
+            _ => Start::default(),
+        };
+        let resumed = from.after.is_some();
+        let walk = Walk {
+            sources,
+            part,
+            serial: request.filter.serial_number.as_deref(),
+            keep,
+            wanted: (wanted - listing.items.len()) as u64,
+            collect: true,
+        };
+        let walked = walk.run(from).await;
+        if at == start {
+            announced = walked.announced;
+        }
+        listing.items.extend(walked.items);
+        match walked.error {
+            None if walked.stopped_early => break,
+            None => {}
+            // The cursor's own page, refused by its system: the cursor is not one it issued.
+            Some((AdapterError::Status { status: 400, .. }, true)) if resumed => {
+                return Err(foreign_cursor());
+            }
+            Some((error, _)) if is_spent(&error) => {
+                if listing.items.is_empty() {
+                    return Err(nothing_within_budget());
+                }
+                listing.has_next_page = true;
+                return Ok((listing, announced));
+            }
+            Some((error, first_page)) => {
+                listing.failures.push(RegionFailure {
+                    region: region_of(part.system),
+                    error,
+                });
+                if resumed || !first_page {
+                    // Items of this system follow: the next page continues here (the same
+                    // cursor, when this page has no items), never past them.
+                    listing.has_next_page = true;
+                    return Ok((listing, announced));
+                }
+            }
+        }
+        if listing.items.len() == wanted {
+            break;
+        }
+    }
+    listing.has_next_page = listing.items.len() > request.first;
+    listing.items.truncate(request.first);
+    Ok((listing, announced))
+}
+
+/// The number of items of `parts` that match, each system counted apart; a system that cannot
+/// be counted fails the count (it is reported, the listing's items stay).
+async fn count(
+    sources: &ListingSources<'_>,
+    request: &ListingRequest<'_>,
+    parts: &[&SystemPart<'_>],
+    keep: &(dyn Fn(&InventoryItem) -> bool + Sync),
+) -> Vec<(InventorySource, Result<u64, AdapterError>)> {
+    let filtered = request.filter.is_set();
+    let keep_all = |_: &InventoryItem| true;
+    let counting: &(dyn Fn(&InventoryItem) -> bool + Sync) =
+        if filtered { keep } else { &keep_all };
+    let counts = parts.iter().map(|part| async move {
+        let walk = Walk {
+            sources,
+            part,
+            serial: request.filter.serial_number.as_deref(),
+            keep: counting,
+            // Unfiltered, the first page's announced total is the count.
+            wanted: if filtered { u64::MAX } else { 0 },
+            collect: false,
+        };
+        let walked = walk.run(Start::default()).await;
+        let total = match (walked.error, filtered) {
+            (Some((error, _)), _) => Err(error),
+            (None, true) => Ok(walked.matched),
+            (None, false) => Ok(walked.announced.unwrap_or_default()),
+        };
+        (part.system, total)
+    });
+    join_all(counts).await
 }
 
 /// Builds one page of the listing (see the module's docs).
@@ -254,19 +462,9 @@ pub async fn list_inventory(
     sources: &ListingSources<'_>,
     request: &ListingRequest<'_>,
 ) -> Result<Listing, GatewayError> {
-    let serial = request.filter.serial_number.as_deref();
     let today = request.today;
     let keep = |item: &InventoryItem| request.filter.keeps(item, today);
-    let parts: Vec<SystemPart> = request
-        .scope
-        .by_system
-        .iter()
-        .map(|(system, customers)| SystemPart {
-            system: *system,
-            customers,
-            listing: listing_digest(customers),
-        })
-        .collect();
+    let parts = parts(request);
     let start = match request.after {
         None => 0,
         Some(after) => parts
@@ -274,104 +472,43 @@ pub async fn list_inventory(
             .position(|p| p.system == after.system && p.listing == after.listing)
             .ok_or_else(foreign_cursor)?,
     };
-
-    let collect = async {
-        let mut listing = Listing::default();
-        let mut announced = None;
-        let wanted = request.first + 1;
-        for (at, part) in parts.iter().enumerate().skip(start) {
-            let (page, skip) = match request.after {
-                Some(after) if at == start => (after.page.clone(), after.index + 1),
-                _ => (None, 0),
-            };
-            let resumed = page.is_some();
-            let left = wanted - listing.items.len();
-            match walk(sources, part, serial, page, skip, left, &keep).await {
-                Ok(walked) => {
-                    if at == start {
-                        announced = Some(walked.announced);
-                    }
-                    listing.items.extend(walked.items);
-                    if walked.stopped_early {
-                        break;
-                    }
-                }
-                Err(
-                    AdapterError::Status { status: 400, .. } | AdapterError::InvalidRequest { .. },
-                ) if resumed => {
-                    return Err(foreign_cursor());
-                }
-                Err(error) => listing.failures.push(RegionFailure {
-                    region: region_of(part.system),
-                    error,
-                }),
-            }
-            if listing.items.len() == wanted {
-                break;
-            }
-        }
-        listing.has_next_page = listing.items.len() > request.first;
-        listing.items.truncate(request.first);
-        Ok((listing, announced))
-    };
-    let count = async {
-        if !request.count {
-            return Vec::new();
-        }
-        // Unfiltered, one page of each system announces its total: the listing's own first
-        // system announces it to the listing, every other is asked for its first page (which
-        // the listing may ask for too: the cache shares one call between them).
-        let filtered = request.filter.is_set();
-        let counted_parts = parts
-            .iter()
-            .enumerate()
-            .filter(|(at, _)| filtered || *at != start)
-            .map(|(_, part)| part);
-        let counts = counted_parts.map(|part| async move {
-            let keep_all = |_: &InventoryItem| true;
-            let counting: &(dyn Fn(&InventoryItem) -> bool + Sync) =
-                if filtered { &keep } else { &keep_all };
-            let wanted = if filtered { usize::MAX } else { 0 };
-            let walked = walk(sources, part, serial, None, 0, wanted, counting).await;
-            let total = walked.map(|w| {
-                if filtered {
-                    w.items.len() as u64
-                } else {
-                    w.announced
-                }
-            });
-            (part.system, total)
-        });
-        join_all(counts).await
-    };
-    let (collected, counted) = futures::join!(collect, count);
+    let filtered = request.filter.is_set();
+    // Unfiltered, the other systems' totals are one page each and asked for alongside the
+    // listing; filtered, every page is read, after the listing took what it needs of the budget.
+    let others: Vec<&SystemPart> = parts
+        .iter()
+        .enumerate()
+        .filter(|(at, _)| request.count && !filtered && *at != start)
+        .map(|(_, part)| part)
+        .collect();
+    let (collected, mut counted) = futures::join!(
+        collect(sources, request, &parts, start, &keep),
+        count(sources, request, &others, &keep),
+    );
     let (mut listing, announced) = collected?;
-    if request.count {
-        // Filtered, every system was walked and counted; unfiltered, the first system's total
-        // is the one it announced to the listing.
-        let mut total = if request.filter.is_set() {
-            0
-        } else {
-            announced.unwrap_or_default()
-        };
-        for (system, counted) in counted {
-            match counted {
-                Ok(count) => total += count,
-                Err(error)
-                    if !listing
-                        .failures
-                        .iter()
-                        .any(|f| f.region == region_of(system)) =>
-                {
-                    listing.failures.push(RegionFailure {
-                        region: region_of(system),
-                        error,
-                    });
+    if !request.count {
+        return Ok(listing);
+    }
+    if filtered {
+        let all: Vec<&SystemPart> = parts.iter().collect();
+        counted = count(sources, request, &all, &keep).await;
+    }
+    // Unfiltered, the listing's first system announced its own total (if it answered: if not,
+    // its failure is reported already, and there is no total).
+    let mut total = if filtered { Some(0) } else { announced };
+    for (system, counted) in counted {
+        match counted {
+            Ok(n) => total = total.map(|t| t.saturating_add(n)),
+            Err(error) => {
+                total = None;
+                let region = region_of(system);
+                let known = listing.failures.iter().chain(&listing.count_failures);
+                if !known.into_iter().any(|f| f.region == region) {
+                    listing.count_failures.push(RegionFailure { region, error });
                 }
-                Err(_) => {}
             }
         }
-        listing.total_count = Some(total);
     }
+    listing.total_count = total;
     Ok(listing)
 }

@@ -18,4 +18,5 @@ pub mod inventory;
 pub mod inventory_listing;
 pub mod loader;
 pub mod orders;
+pub mod orders_walk;
 pub mod scope;

@@ -1,10 +1,12 @@
 //! Worldwide orders: one concurrent call per region holding the caller's customer numbers, merged
-//! into one listing (newest first) with keyset paging that is stable across regions; and lookups
-//! by order number, batched per request.
+//! into one listing in the search's sort with keyset paging that is stable across regions; and
+//! lookups by order number, batched per request.
 //!
-//! Each region is asked for `first + 1` orders after the cursor's key; the merged list's first
-//! `first` orders are the page, and a surplus means there is a next page. Because every region
-//! sorts by the same total key ([`OrderSortKey`]), no order is skipped or repeated between pages.
+//! Each region is asked for `first + 1` orders after the cursor's key, with every filter (each
+//! instance answers them all, and its adapter checks that each order it returns matches and comes
+//! in order); the merged list's first `first` orders are the page, and a surplus means there is a
+//! next page. Because every region sorts by the same total key ([`OrderSortKey`]), no order is
+//! skipped or repeated between pages, whatever the sort.
 //!
 //! [`OrderSortKey`]: supportgraph_adapters::model::OrderSortKey
 
@@ -49,8 +51,8 @@ pub struct WorldwidePage {
 /// change to their orders bumps.
 fn page_key(region: Region, query: &OrderQuery, ttl: Duration) -> CacheKey {
     let arguments = format!(
-        "statuses={:?};from={:?};to={:?};after={:?};limit={}",
-        query.statuses, query.ordered_from, query.ordered_to, query.after, query.limit
+        "filters={:?};sort={:?};after={:?};limit={}",
+        query.filters, query.sort, query.after, query.limit
     );
     CacheKey::new(
         instance(region),
@@ -109,7 +111,8 @@ pub async fn list_worldwide(
             Err(error) => page.failures.push(RegionFailure { region, error }),
         }
     }
-    page.orders.sort_by_key(Order::sort_key);
+    page.orders
+        .sort_by_key(|order| order.sort_key(template.sort));
     page.has_next_page = page.orders.len() > first as usize;
     page.orders.truncate(first as usize);
     page

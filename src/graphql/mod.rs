@@ -12,20 +12,23 @@
 //! - [`request_data`]: the per-request data (caller, budget, lookup batchers) every request
 //!   carries; [`errors`]: async-graphql's own errors in the gateway's shape.
 //!
-//! A new tool adds its folder and its merged objects to [`Query`] and [`Mutation`] below.
+//! A new tool adds its folder and its merged objects to [`Query`], [`Mutation`] and
+//! [`Subscription`] below. Subscriptions are served over the websocket at `/graphql/ws` only
+//! (`http::ws`); over HTTP they are refused.
 
 mod access;
 pub mod common;
 pub mod errors;
 mod inventory;
 pub mod limits;
-mod orders;
+pub(crate) mod orders;
 mod request;
 
 use std::sync::Arc;
 
-use async_graphql::{EmptySubscription, MergedObject, Schema, SchemaBuilder};
+use async_graphql::{MergedObject, MergedSubscription, Schema, SchemaBuilder};
 
+pub use orders::RequestOrigin;
 pub use request::request_data;
 
 use crate::app::App;
@@ -35,6 +38,8 @@ use crate::app::App;
 pub struct Query(
     access::MeQuery,
     orders::OrdersQuery,
+    orders::ReportsQuery,
+    orders::ExportQuery,
     common::node::NodeQuery,
     orders::GuestQuery,
     inventory::InventoryQuery,
@@ -42,13 +47,27 @@ pub struct Query(
 
 /// Every mutation.
 #[derive(MergedObject, Default)]
-pub struct Mutation(access::AuthorizationMutation, inventory::InventoryMutation);
+pub struct Mutation(
+    access::AuthorizationMutation,
+    inventory::InventoryMutation,
+    orders::WatchMutation,
+    orders::ReportsMutation,
+    orders::EmailReportMutation,
+);
+
+/// Every subscription (served at `/graphql/ws`).
+#[derive(MergedSubscription, Default)]
+pub struct Subscription(orders::OrdersSubscription);
 
 /// The executable schema.
-pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;
+pub type AppSchema = Schema<Query, Mutation, Subscription>;
 
-fn builder() -> SchemaBuilder<Query, Mutation, EmptySubscription> {
-    Schema::build(Query::default(), Mutation::default(), EmptySubscription)
+fn builder() -> SchemaBuilder<Query, Mutation, Subscription> {
+    Schema::build(
+        Query::default(),
+        Mutation::default(),
+        Subscription::default(),
+    )
 }
 
 /// The schema bound to a running gateway, with its limits.

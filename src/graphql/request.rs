@@ -17,8 +17,14 @@ use crate::federation::call_budget::CallBudget;
 use crate::federation::inventory::{InventoryBatcher, InventoryLoader};
 use crate::federation::orders::{ExplainBatcher, OrderBatcher, OrderLoader};
 
-/// `request` with everything its resolvers need for `caller`, within `estimate`.
-pub fn request_data(app: &App, request: Request, caller: Caller, estimate: Estimate) -> Request {
+/// `request` with everything its resolvers need for `caller`, within `estimate`; and its
+/// budget, to read what the request spent once it has run.
+pub fn request_data(
+    app: &App,
+    request: Request,
+    caller: Caller,
+    estimate: Estimate,
+) -> (Request, Arc<CallBudget>) {
     let budget = Arc::new(CallBudget::new(app.settings.limits.max_backend_calls));
     let orders = || OrderLoader::new(app.order_backends.clone(), budget.clone());
     let order_lookups = OrderBatcher::new(orders(), estimate.order_lookups as usize);
@@ -30,11 +36,12 @@ pub fn request_data(app: &App, request: Request, caller: Caller, estimate: Estim
         InventoryLoader::new(app.inventory_backends.clone(), budget.clone()),
         estimate.item_lookups as usize,
     );
-    request
+    let request = request
         .data(caller)
         .data(order_lookups)
         .data(explanations)
         .data(item_lookups)
         .data(estimate)
-        .data(budget)
+        .data(budget.clone());
+    (request, budget)
 }

@@ -161,8 +161,29 @@ pub async fn graphql_handler(
             .insert(header::ALLOW, HeaderValue::from_static("POST"));
         return response;
     }
-    let request = request_data(&state.app, request, caller, estimate);
+    let principal = caller.principal().ok().map(|p| p.user_id.clone());
+    // Where links point when no `links.public_base_url` is configured (the sandbox): this
+    // request's own host, if it is a plain host name or address with a port.
+    if let Some(host) = headers.get(header::HOST).and_then(|h| h.to_str().ok())
+        && !host.is_empty()
+        && host.len() <= 255
+        && host
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b':' | b'[' | b']'))
+    {
+        request = request.data(crate::graphql::RequestOrigin(format!("http://{host}")));
+    }
+    let (request, budget) = request_data(&state.app, request, caller, estimate);
     let mut response = state.schema.execute(request).await;
+    // A walk over pages may make more calls than the estimate paid for up front: the principal
+    // pays the difference now, so such requests weigh what they cost the backends.
+    let made = state.app.settings.limits.max_backend_calls - budget.left();
+    if let Some(principal) = principal
+        && made > estimate.backend_calls.max(1)
+    {
+        let extra = made - estimate.backend_calls.max(1);
+        state.app.rate_limits.charge(&principal, extra).await;
+    }
     if let Some(too_large) = response_cap::exceeded(&response.errors) {
         return not_executed(format, too_large);
     }
@@ -229,7 +250,7 @@ fn parse_post(kind: RequestBody, body: &[u8]) -> Result<async_graphql::Request, 
 
 /// The client a request counts against: the peer, or — when the peer is a trusted proxy — the
 /// right-most address in `X-Forwarded-For` that is not itself a trusted proxy.
-fn client_address(peer: IpAddr, headers: &HeaderMap, trusted: &[IpAddr]) -> IpAddr {
+pub(super) fn client_address(peer: IpAddr, headers: &HeaderMap, trusted: &[IpAddr]) -> IpAddr {
     if !trusted.contains(&peer) {
         return peer;
     }

@@ -1,13 +1,15 @@
-//! The HTTP surface: `/graphql` (GET and POST, GraphQL over HTTP), `/graphiql` and its assets,
-//! `/healthz`, `/readyz`, and the middleware every request passes: tracing, CORS, compression,
+//! The HTTP surface: `/graphql` (GET and POST, GraphQL over HTTP), `/graphql/ws` (subscriptions
+//! over a websocket), `/graphiql` and its assets, `/healthz`, `/readyz`, and the middleware every request passes: tracing, CORS, compression,
 //! a panic guard, the deadline and the body limit.
 
 pub mod cors;
+mod exports;
 mod graphiql;
 mod graphql;
 mod health;
 pub mod negotiation;
 pub mod persisted;
+mod ws;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -50,6 +52,8 @@ pub fn router(state: HttpState) -> Router {
             "/graphql",
             get(graphql::graphql_handler).post(graphql::graphql_handler),
         )
+        .route("/graphql/ws", get(ws::graphql_ws))
+        .route("/exports/{file}", get(exports::export_orders))
         .route("/graphiql", get(graphiql::page))
         .route("/graphiql/assets/{*path}", get(graphiql::asset))
         .route("/healthz", get(health::healthz))

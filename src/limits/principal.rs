@@ -43,7 +43,8 @@ const MILLI: u64 = 1000;
 /// Takes `ARGV[3]` thousandths from the bucket at `KEYS[1]`, holding at most `ARGV[1]` and
 /// refilled by `ARGV[2]` a millisecond: `{1, 0}` when taken, `{0, milliseconds to wait}` when not.
 /// `ARGV[4]` is the key's TTL in milliseconds: the time an empty bucket takes to fill, after which
-/// a missing key and a full bucket are the same.
+/// a missing key and a full bucket are the same. With `ARGV[5]` = `1` (a charge after the fact)
+/// what is there is taken when it is less than the cost, and the answer is `{1, 0}`.
 const TAKE: &str = r"
 if redis.replicate_commands then redis.replicate_commands() end
 local capacity = tonumber(ARGV[1])
@@ -62,7 +63,10 @@ else
   now = at
 end
 if milli < cost then
-  return {0, math.ceil((cost - milli) / rate)}
+  if ARGV[5] ~= '1' then
+    return {0, math.ceil((cost - milli) / rate)}
+  end
+  cost = milli
 end
 redis.call('HSET', KEYS[1], 'milli', milli - cost, 'at', now)
 redis.call('PEXPIRE', KEYS[1], ARGV[4])
@@ -117,6 +121,22 @@ impl PrincipalLimiter {
     /// budget refuses such requests anyway). Never fails for want of Redis: see the module docs.
     pub async fn check(&self, principal: &str, cost: u32) -> Result<(), GatewayError> {
         let cost = (u64::from(cost) * MILLI).clamp(MILLI, self.capacity);
+        self.take(principal, cost, false).await
+    }
+
+    /// Charges `units` more to `principal`'s bucket after a request made more backend calls than
+    /// its estimate paid for (a walk over pages): taken whatever is there, down to empty, never
+    /// refused — the request has run; the principal's next ones wait for the refill.
+    pub async fn charge(&self, principal: &str, units: u32) {
+        if units == 0 {
+            return;
+        }
+        let cost = (u64::from(units) * MILLI).min(self.capacity);
+        // A partial take never refuses.
+        let _ = self.take(principal, cost, true).await;
+    }
+
+    async fn take(&self, principal: &str, cost: u64, partial: bool) -> Result<(), GatewayError> {
         if let Some(redis) = &self.redis {
             let mut eval = redis::cmd("EVAL");
             eval.arg(TAKE)
@@ -125,7 +145,8 @@ impl PrincipalLimiter {
                 .arg(self.capacity)
                 .arg(self.rate)
                 .arg(cost)
-                .arg(fill_ms(self.capacity, self.rate));
+                .arg(fill_ms(self.capacity, self.rate))
+                .arg(if partial { "1" } else { "0" });
             match redis.run::<Vec<i64>>(eval).await.as_deref() {
                 Some([1, _]) => return Ok(()),
                 Some([_, wait_ms]) => {
@@ -139,10 +160,10 @@ impl PrincipalLimiter {
                 None => {}
             }
         }
-        self.check_local(principal, cost)
+        self.take_local(principal, cost, partial)
     }
 
-    fn check_local(&self, principal: &str, cost: u64) -> Result<(), GatewayError> {
+    fn take_local(&self, principal: &str, cost: u64, partial: bool) -> Result<(), GatewayError> {
         let now = self.epoch.elapsed().as_millis() as u64;
         let bucket = self.local.get_with(principal.to_owned(), || {
             Arc::new(Mutex::new(Bucket {
@@ -153,7 +174,7 @@ impl PrincipalLimiter {
         let mut bucket = bucket
             .lock()
             .expect("a bucket is never poisoned: no code panics holding it");
-        take(&mut bucket, now, self.capacity, self.rate, cost)
+        take(&mut bucket, now, self.capacity, self.rate, cost, partial)
             .map_err(|wait_ms| rate_limited(Duration::from_millis(wait_ms)))
     }
 }
@@ -163,17 +184,26 @@ fn fill_ms(capacity: u64, rate: u64) -> u64 {
     capacity.div_ceil(rate) + 1000
 }
 
-/// The bucket refilled up to `now`, less `cost` — or the milliseconds until `cost` is there.
-/// The same arithmetic as [`TAKE`].
-fn take(bucket: &mut Bucket, now: u64, capacity: u64, rate: u64, cost: u64) -> Result<(), u64> {
+/// The bucket refilled up to `now`, less `cost` — or the milliseconds until `cost` is there;
+/// `partial` takes what is there instead of refusing. The same arithmetic as [`TAKE`].
+fn take(
+    bucket: &mut Bucket,
+    now: u64,
+    capacity: u64,
+    rate: u64,
+    cost: u64,
+    partial: bool,
+) -> Result<(), u64> {
     let now = now.max(bucket.at);
     let milli = bucket
         .milli
         .saturating_add((now - bucket.at).saturating_mul(rate))
         .min(capacity);
-    if milli < cost {
-        return Err((cost - milli).div_ceil(rate));
-    }
+    let cost = match milli < cost {
+        true if partial => milli,
+        true => return Err((cost - milli).div_ceil(rate)),
+        false => cost,
+    };
     *bucket = Bucket {
         milli: milli - cost,
         at: now,
@@ -198,12 +228,24 @@ mod tests {
     fn a_bucket_refills_by_the_rate_up_to_its_capacity() {
         // 5 units, 2 a second: 2 thousandths a millisecond.
         let mut bucket = Bucket { milli: 0, at: 0 };
-        assert_eq!(take(&mut bucket, 0, 5000, 2, 1000), Err(500));
-        assert_eq!(take(&mut bucket, 499, 5000, 2, 1000), Err(1));
-        assert_eq!(take(&mut bucket, 500, 5000, 2, 1000), Ok(()));
+        assert_eq!(take(&mut bucket, 0, 5000, 2, 1000, false), Err(500));
+        assert_eq!(take(&mut bucket, 499, 5000, 2, 1000, false), Err(1));
+        assert_eq!(take(&mut bucket, 500, 5000, 2, 1000, false), Ok(()));
         assert_eq!(bucket.milli, 0);
-        assert_eq!(take(&mut bucket, 1_000_000, 5000, 2, 5000), Ok(()));
+        assert_eq!(take(&mut bucket, 1_000_000, 5000, 2, 5000, false), Ok(()));
         assert_eq!(bucket.milli, 0, "never more than the capacity");
+    }
+
+    #[tokio::test]
+    async fn a_charge_after_the_fact_empties_the_bucket_but_never_refuses() {
+        let limiter = PrincipalLimiter::new(&limits(5, 1), "test", None);
+        assert!(limiter.check("alice", 2).await.is_ok());
+        limiter.charge("alice", 10).await;
+        assert!(
+            limiter.check("alice", 1).await.is_err(),
+            "the bucket is empty"
+        );
+        assert!(limiter.check("bob", 5).await.is_ok(), "others keep theirs");
     }
 
     #[test]
@@ -212,9 +254,9 @@ mod tests {
             milli: 1000,
             at: 10_000,
         };
-        assert_eq!(take(&mut bucket, 5_000, 5000, 1, 1000), Ok(()));
+        assert_eq!(take(&mut bucket, 5_000, 5000, 1, 1000, false), Ok(()));
         assert_eq!(bucket.at, 10_000);
-        assert_eq!(take(&mut bucket, 5_000, 5000, 1, 1000), Err(1000));
+        assert_eq!(take(&mut bucket, 5_000, 5000, 1, 1000, false), Err(1000));
     }
 
     #[tokio::test]

@@ -7,6 +7,8 @@
 //! The sections live in [`sections`], and the checks that go beyond types (a value that parses
 //! but cannot work) in `validate.rs`.
 
+mod links;
+mod live;
 mod sections;
 mod validate;
 
@@ -16,6 +18,8 @@ use figment::Figment;
 use figment::providers::{Env, Format, Toml};
 use serde::Deserialize;
 
+pub use links::{LinksSettings, SecretString};
+pub use live::LiveSettings;
 pub use sections::*;
 
 /// The largest `graphql.max_page_size` accepted: backends answer at most 500 items per call, and
@@ -74,6 +78,10 @@ pub struct Settings {
     pub persisted_documents: PersistedDocumentsSettings,
     /// What one request, and one principal over time, may cost the backends.
     pub limits: LimitsSettings,
+    /// Signed links: short-lived URLs that work without the bearer token.
+    pub links: LinksSettings,
+    /// Live order status over websockets: feed polling and subscription limits.
+    pub live: LiveSettings,
 }
 
 /// The settings could not be loaded; the message names the offending key.

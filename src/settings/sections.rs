@@ -109,7 +109,8 @@ pub struct RedisSettings {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ResilienceSettings {
-    /// Most retries of one idempotent (read) call; writes are never retried.
+    /// Most retries of one idempotent call: a read, or a write the backend performs once however
+    /// often it arrives (a mail send, with its idempotency key); other writes are never retried.
     pub max_retries: u32,
     /// Retries allowed as a share of calls (0.2 = at most 20 % extra calls).
     pub retry_ratio: f64,
@@ -247,6 +248,8 @@ pub struct BackendsSettings {
     pub us_inventory: BackendSettings,
     /// The European Services Assistant.
     pub eu_services_assistant: BackendSettings,
+    /// The outgoing mail service every tool sends e-mail through.
+    pub mail: BackendSettings,
 }
 
 /// A backend with one instance per region.

@@ -35,6 +35,7 @@ impl Settings {
                 "backends.eu_services_assistant.timeout_ms",
                 self.backends.eu_services_assistant.timeout_ms,
             ),
+            ("backends.mail.timeout_ms", self.backends.mail.timeout_ms),
         ] {
             if timeout == 0 || timeout >= deadline {
                 return Err(rejected(
@@ -145,6 +146,7 @@ impl Settings {
             ));
         }
         self.validate_http()?;
+        self.live.validate()?;
         for (instance, spec) in &self.sandbox.faults {
             validate_fault(instance, spec)
                 .map_err(|e| rejected("sandbox.faults", e.to_string()))?;
@@ -186,13 +188,14 @@ impl Settings {
                     "backends.eu_services_assistant.base_url",
                     &b.eu_services_assistant.base_url,
                 ),
+                ("backends.mail.base_url", &b.mail.base_url),
             ] {
                 if url.is_none() {
                     return Err(rejected(key, "is required when sandbox.embedded is false"));
                 }
             }
         }
-        Ok(())
+        self.validate_links()
     }
 }
 
@@ -219,6 +222,51 @@ impl Settings {
                 "graphql.max_introspection_depth",
                 "max_introspection_depth, max_introspection_lists and max_introspection_cost must be at least 1",
             ));
+        }
+        Ok(())
+    }
+}
+
+impl Settings {
+    /// Signed links: the key's form and length, the production profile's need for a shared key,
+    /// the lifetime's bounds, the public base URL's shape.
+    fn validate_links(&self) -> Result<(), SettingsError> {
+        let links = &self.links;
+        match (&links.signing_key, self.profile) {
+            (Some(key), _) => {
+                crate::links::LinkKey::decode(key.expose())
+                    .map_err(|e| rejected("links.signing_key", e.to_string()))?;
+            }
+            (None, Profile::Production) => {
+                return Err(rejected(
+                    "links.signing_key",
+                    crate::links::LinkKeyError::Missing.to_string(),
+                ));
+            }
+            (None, Profile::Sandbox) => {}
+        }
+        if !crate::links::LIFETIME_SECONDS.contains(&links.lifetime_seconds) {
+            let (min, max) = (
+                crate::links::LIFETIME_SECONDS.start(),
+                crate::links::LIFETIME_SECONDS.end(),
+            );
+            return Err(rejected(
+                "links.lifetime_seconds",
+                format!("must be between {min} and {max}"),
+            ));
+        }
+        if let Some(base) = &links.public_base_url {
+            let scheme_ok = match self.profile {
+                Profile::Production => base.scheme() == "https",
+                Profile::Sandbox => matches!(base.scheme(), "http" | "https"),
+            };
+            if !scheme_ok || !base.has_host() || base.query().is_some() || base.fragment().is_some()
+            {
+                return Err(rejected(
+                    "links.public_base_url",
+                    "must be an absolute http(s) URL without query or fragment (https in the production profile)",
+                ));
+            }
         }
         Ok(())
     }

@@ -1,6 +1,6 @@
 //! Wiring the backends: one function per kind of backend (order status, inventory,
-//! registration), each used for every instance of that kind, over one pooled HTTP client with
-//! the configured resilience. An instance without a configured URL is served by the embedded
+//! registration, mail), each used for every instance of that kind, over one pooled HTTP client
+//! with the configured resilience. An instance without a configured URL is served by the embedded
 //! sandbox when there is one.
 
 use std::collections::BTreeMap;
@@ -9,9 +9,12 @@ use std::time::Duration;
 
 use supportgraph_adapters::client::{BackendClient, BackendEndpoint};
 use supportgraph_adapters::eu_services::{self, HttpEuServices};
+use supportgraph_adapters::mail::{self, HttpMailBackend};
 use supportgraph_adapters::model::{InventorySource, Region};
 use supportgraph_adapters::order_status::{self, HttpOrderBackend};
-use supportgraph_adapters::ports::{InventoryBackend, OrderBackend, RegistrationBackend};
+use supportgraph_adapters::ports::{
+    InventoryBackend, MailBackend, OrderBackend, RegistrationBackend,
+};
 use supportgraph_adapters::registration::{self, HttpRegistrationBackend};
 use supportgraph_adapters::resilience::{BreakerConfig, ResilienceConfig};
 use supportgraph_adapters::sandbox::SandboxHandle;
@@ -33,6 +36,7 @@ pub(super) struct Backends {
     pub orders: BTreeMap<Region, Arc<dyn OrderBackend>>,
     pub inventory: BTreeMap<InventorySource, Arc<dyn InventoryBackend>>,
     pub registration: Arc<dyn RegistrationBackend>,
+    pub mail: Arc<dyn MailBackend>,
 }
 
 impl<'a> Wiring<'a> {
@@ -59,6 +63,7 @@ impl<'a> Wiring<'a> {
             orders: self.order_status(settings)?,
             inventory: self.inventory(settings)?,
             registration: self.registration(settings)?,
+            mail: self.mail(settings)?,
         })
     }
 
@@ -141,6 +146,18 @@ impl<'a> Wiring<'a> {
             config.timeout_ms,
         )?;
         Ok(Arc::new(HttpRegistrationBackend::new(client)))
+    }
+
+    /// The outgoing mail service.
+    fn mail(&self, settings: &Settings) -> Result<Arc<dyn MailBackend>, StartupError> {
+        let config = &settings.backends.mail;
+        let client = self.client(
+            "backends.mail.base_url",
+            mail::INSTANCE,
+            config.base_url.as_ref(),
+            config.timeout_ms,
+        )?;
+        Ok(Arc::new(HttpMailBackend::new(client)))
     }
 }
 

@@ -63,6 +63,9 @@ pub enum StartupError {
     /// The HTTP client could not be built.
     #[error("could not build the HTTP client: {0}")]
     HttpClient(String),
+    /// Signed links cannot be made: no usable `links.signing_key`.
+    #[error("links.signing_key: {0}")]
+    Links(#[from] crate::links::LinkKeyError),
     /// The token verifier's own key-set client (which follows no redirects) could not be built.
     #[error(
         "auth: {0}; refusing to start rather than fetch keys with a client that follows redirects"
@@ -146,7 +149,12 @@ impl Application {
         let rate_limits =
             PrincipalLimiter::new(&settings.limits, cache.prefix(), cache.shared_tier());
         let guest_limiter = GuestLimiter::new(&settings.guest, cache.prefix(), cache.shared_tier());
+        // Polls nothing until someone subscribes (see crate::live).
+        let live = crate::live::Live::new(backends.orders.clone(), &settings.live);
+        let links = crate::links::LinkSigner::from_settings(&settings.links, settings.profile)?;
         let app = Arc::new(App {
+            links,
+            live,
             document_limits: DocumentLimits::from(&settings),
             persisted,
             demo_identity,
@@ -157,6 +165,7 @@ impl Application {
                 Duration::from_secs(settings.cache.profile_ttl_seconds),
             ),
             registration: backends.registration,
+            mail: backends.mail,
             cache,
             idempotency,
             guest_limiter,

@@ -1,5 +1,6 @@
 //! Real clients against a real gateway: GraphiQL in Chromium, the `graphql-http` conformance
-//! audit, Apollo Client's normalised cache and persisted queries, and Python `gql`. The clients
+//! audit, Apollo Client's normalised cache and persisted queries, the `graphql-ws` subscription
+//! client, and Python `gql`. The clients
 //! are the scripts in `tests/clients/` (Node ones pinned in its `package-lock.json`, Python ones in
 //! its `requirements.txt`); each test spawns a gateway, runs one script with `GATEWAY_URL` (and
 //! `GATEWAY_TOKEN`) and passes when the script exits 0.
@@ -13,6 +14,7 @@ use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::time::Duration;
 
+use supportgraph_adapters::model::Region;
 use tokio::process::Command;
 
 use crate::helpers::{GLOBEX_USER, spawn_app};
@@ -176,4 +178,30 @@ async fn python_gql_fetches_the_schema_by_introspection_and_runs_a_query() {
         &[("GATEWAY_URL", &app.address), ("GATEWAY_TOKEN", &token)],
     )
     .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_graphql_ws_client_signs_in_through_connection_init_and_receives_a_change() {
+    if !prerequisites_present(Needs::Node).await {
+        return;
+    }
+    let live = crate::live::spawn_live(|_| {}).await;
+    let (order, _) = crate::live::first_open(&live, Region::Emea, "4900301");
+    let token = live.test.token(GLOBEX_USER);
+    // Once the script's subscription is registered (and the pollers hold their place), the order
+    // moves; a script that never subscribes fails on its own, with its output.
+    let advance = async {
+        let mut subscribers = live.app.live.hub.watch_subscribers();
+        let subscribed = tokio::time::timeout(SCRIPT_TIMEOUT, subscribers.wait_for(|n| *n == 1));
+        if subscribed.await.is_ok_and(|r| r.is_ok()) {
+            live.wait_until_listening(1).await;
+            live.advance(Region::Emea, &order).await;
+        }
+    };
+    let env = [
+        ("GATEWAY_URL", live.test.address.as_str()),
+        ("GATEWAY_TOKEN", token.as_str()),
+        ("ORDER_NUMBER", order.as_str()),
+    ];
+    tokio::join!(run_script("graphql-ws.mjs", &env), advance);
 }

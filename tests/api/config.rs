@@ -56,8 +56,25 @@ fn the_production_profile_refuses_the_embedded_sandbox_and_needs_a_jwks_url() {
 
 #[test]
 fn the_example_production_file_loads_with_real_backends_and_no_sandbox() {
-    let settings = Settings::load_without_env(Some(std::path::Path::new("config/production.toml")))
-        .expect("the example production settings load");
+    // The signing key comes from the environment in production; without one the file alone
+    // is refused, naming the key.
+    let refused = Settings::load_without_env(Some(std::path::Path::new("config/production.toml")))
+        .expect_err("no signing key");
+    assert!(
+        refused.to_string().contains("links.signing_key"),
+        "{refused}"
+    );
+    let with_key = std::fs::read_to_string("config/production.toml")
+        .expect("the file")
+        .replace(
+            "[links]\n",
+            "[links]\nsigning_key = \"c3VwcG9ydGdyYXBoLXRlc3Qtc2lnbmluZy1rZXktMzItYnl0ZXMh\"\n",
+        );
+    let dir = tempfile::tempdir().expect("a temp dir");
+    let path = dir.path().join("production.toml");
+    std::fs::write(&path, with_key).expect("written");
+    let settings =
+        Settings::load_without_env(Some(&path)).expect("the example production settings load");
     assert!(!settings.sandbox.embedded);
     assert!(settings.auth.jwks_url.is_some());
     assert!(settings.backends.order_status.emea.is_some());

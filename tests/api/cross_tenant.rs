@@ -171,6 +171,12 @@ fn rows(b: &Victim, own_order: &str) -> Vec<Row> {
             variables: json!({ "c": b.customer_number }),
             expected: "NOT_COMPANY_CUSTOMER",
         },
+        Row {
+            field: "watchOrder(orderNumber)",
+            query: "mutation($n: String!) { watchOrder(input: { orderNumber: $n, email: \"ops@globex.example\" }) { watch { id } order { id } userErrors { code } } }",
+            variables: json!({ "n": b.order_number }),
+            expected: "NOT_FOUND",
+        },
     ]
 }
 
@@ -217,7 +223,8 @@ async fn company_a_never_sees_company_b_data_through_any_id_or_customer_number()
             data.as_object()
                 .is_none_or(|d| d.values().all(|v| v.is_null()
                     || v.get("authorization").is_some_and(Value::is_null)
-                    || v.get("request").is_some_and(Value::is_null))),
+                    || v.get("request").is_some_and(Value::is_null)
+                    || v.get("watch").is_some_and(Value::is_null))),
             "{}: no data: {body}",
             row.field
         );

@@ -9,6 +9,8 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde_json::{Value, json};
 
+use supportgraph_adapters::sandbox::FaultSpec;
+
 use crate::helpers::{TestApp, spawn_app, spawn_app_with};
 
 const ATLAS: &str = "atlas-morgan";
@@ -155,17 +157,67 @@ async fn a_filtered_total_walks_every_page_once_and_stops_at_the_budget() {
     }
     assert_eq!(matching, total);
 
-    // A budget too small to count every page stops the walk there, with an error.
+    // A budget too small to count every page leaves the items and makes the total unknown,
+    // saying why on `totalCount`'s field.
     let tight = spawn_app_with(|s| s.limits.max_backend_calls = 6).await;
     let before = inventory_calls(&tight);
     let answer = tight
         .graphql_as(ATLAS, COUNTED, json!({ "filter": filter, "first": 3 }))
         .await;
-    assert!(!answer.error_codes().is_empty(), "{}", answer.body);
     let made = inventory_calls(&tight) - before;
     assert!(
         made <= 6,
         "{made} pages for a budget of 6 calls ({PAGES} needed)"
+    );
+    assert_eq!(answer.error_codes(), ["BAD_USER_INPUT"], "{}", answer.body);
+    assert_eq!(answer.body["errors"][0]["path"], json!(["inventory"]));
+    let inventory = &answer.body["data"]["inventory"];
+    assert!(inventory["totalCount"].is_null(), "{}", answer.body);
+    assert_eq!(nodes(inventory).len(), 3, "the items still arrive");
+}
+
+#[tokio::test]
+async fn a_system_failing_part_way_stops_the_page_there_and_paging_resumes_after() {
+    let app = spawn_app_with(|s| s.cache.inventory_ttl_seconds = 0).await;
+    let (first, _) = page(&app, LISTING, json!({ "first": 100 })).await;
+    let cursor = first["pageInfo"]["endCursor"].clone();
+    let failing = FaultSpec {
+        error_rate: 1.0,
+        ..FaultSpec::default()
+    };
+    app.sandbox
+        .set_fault("us-inventory-online", failing)
+        .expect("a fault");
+    let answer = app
+        .graphql_as(ATLAS, LISTING, json!({ "first": 100, "after": cursor }))
+        .await;
+    assert_eq!(
+        answer.error_codes(),
+        ["BACKEND_UNAVAILABLE"],
+        "{}",
+        answer.body
+    );
+    let stopped = &answer.body["data"]["inventory"];
+    assert_eq!(nodes(stopped).len(), 0, "no European item jumps the queue");
+    assert_eq!(stopped["pageInfo"]["hasNextPage"], true);
+
+    app.sandbox
+        .set_fault("us-inventory-online", FaultSpec::default())
+        .expect("healed");
+    let (resumed, _) = page(&app, LISTING, json!({ "first": 100, "after": cursor })).await;
+    let items = nodes(&resumed);
+    assert_eq!(items.len(), 100);
+    assert!(items.iter().all(|i| i["source"] == "US_INVENTORY_ONLINE"));
+    let first_items = nodes(&first);
+    let before: HashSet<&str> = first_items
+        .iter()
+        .map(|i| i["serialNumber"].as_str().unwrap_or_default())
+        .collect();
+    assert!(
+        items
+            .iter()
+            .all(|i| !before.contains(i["serialNumber"].as_str().unwrap_or_default())),
+        "continues after the first page"
     );
 }
 

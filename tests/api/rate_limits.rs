@@ -331,3 +331,24 @@ async fn a_redis_that_is_down_fails_no_request_and_the_limits_hold_in_process() 
         .await
         .assert_refused();
 }
+
+#[tokio::test]
+async fn a_request_that_walks_pages_pays_for_every_call_it_made() {
+    // 20 units; an inventory count over Atlas's pages (no cache) makes about ten calls, while
+    // its estimate, paid up front, is three.
+    let app = spawn_app_with(|s| {
+        small_bucket(s, 20);
+        s.cache.inventory_ttl_seconds = 0;
+    })
+    .await;
+    let counted = "{ inventory(first: 3, filter: { kind: SOFTWARE }) { totalCount } }";
+    let answer = app.graphql_as("atlas-morgan", counted, json!({})).await;
+    assert!(answer.assert_ok()["inventory"]["totalCount"].as_u64() > Some(0));
+    let (answered, refusal, elapsed) = until_refused(&[&app], "atlas-morgan", 40).await;
+    refusal.assert_refused();
+    // Paid up front only, 17 units would be left; paid for what it made, at most 12.
+    assert!(
+        answered <= most_answers(12, elapsed),
+        "{answered} answers after the walk"
+    );
+}

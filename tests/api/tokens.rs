@@ -339,6 +339,10 @@ async fn a_production_gateway_refuses_the_sandbox_development_key_even_from_its_
     b.order_status.ap = Some(standalone.base_url("order-status/ap"));
     b.us_inventory.base_url = Some(standalone.base_url("us-inventory-online"));
     b.eu_services_assistant.base_url = Some(standalone.base_url("eu-services-assistant"));
+    b.mail.base_url = Some(standalone.base_url("mail"));
+    settings.links.signing_key = Some(supportgraph::settings::SecretString::new(
+        "c3VwcG9ydGdyYXBoLXRlc3Qtc2lnbmluZy1rZXktMzItYnl0ZXMh",
+    ));
     let application = Application::build(settings).await.expect("builds");
     let address = format!("http://127.0.0.1:{}/graphql", application.port());
     tokio::spawn(application.run_until_stopped());

@@ -16,9 +16,15 @@
 //!
 //! - this file: the client, its endpoint, and the calls adapters make (GET and POST, JSON or raw);
 //! - `send`: one call's attempts through its breaker, retries and deadline;
+//! - `keyed`: POSTs with an `Idempotency-Key`, which the backend performs once per key, so they
+//!   are retried like reads;
+//! - `put_delete`: PUT and DELETE of a resource the caller names, retried like reads where
+//!   the backend's contract makes them idempotent;
 //! - `checks`: refusing what must not be sent, and naming what a backend got wrong.
 
 mod checks;
+mod keyed;
+mod put_delete;
 mod send;
 
 use std::future::Future;
@@ -40,6 +46,8 @@ use crate::resilience::{
 /// servers and proxies (longer ones are answered 414, or dropped). The gateway's longest
 /// legitimate URL — a batch of 100 order numbers — is under 2 KiB.
 pub const MAX_URL_BYTES: usize = 8 * 1024;
+
+pub use keyed::IDEMPOTENCY_KEY;
 
 /// Where a backend instance lives and how long to wait for it.
 #[derive(Debug, Clone)]

@@ -11,6 +11,11 @@
 //! tracking numbers (which never go into a backend URL) admit a space or a slash, so no identifier
 //! can smuggle a second value into a batch or climb out of a path segment.
 //!
+//! E-mail addresses ([`EmailAddress`]) have a shape as well as a character set, so they have
+//! their own check, in `ids/email.rs`: no comma, space, control character or anything outside
+//! ASCII either, but the slash and other signs RFC 5322 admits (an address only ever travels in
+//! a JSON body, never in a URL).
+//!
 //! Text written by people (change details, justifications) is not an identifier: its rule is
 //! [`FreeText`](super::FreeText), in the `text` module with [`clip`] (re-exported here, where
 //! callers have always found it).
@@ -21,6 +26,9 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 
 pub use super::text::{Clipped, LOGGED_CHARS, clip};
+
+mod email;
+pub use email::{AddressProblem, EmailAddress, InvalidEmailAddress, MAX_EMAIL_ADDRESS};
 
 /// What is wrong with a text that was meant to be an identifier.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

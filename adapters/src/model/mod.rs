@@ -7,27 +7,49 @@
 
 pub mod ids;
 mod inventory;
+mod mail;
 mod money;
 mod order;
+mod order_feed;
+mod order_search;
 mod page;
+mod preferences;
 mod region;
 mod text;
 mod tool;
 mod user;
 
 pub use ids::{
-    CustomerNumber, InvalidIdentifier, OrderNumber, PageCursor, SerialNumber, TrackingNumber,
+    CustomerNumber, EmailAddress, InvalidEmailAddress, InvalidIdentifier, OrderNumber, PageCursor,
+    SerialNumber, TrackingNumber,
 };
 pub use inventory::{
     ConfigurationFeature, InventoryChange, InventoryItem, InventoryLocation, InventoryRefusal,
     InventoryRequest, InventorySource, Lease, MAX_CHANGE_DETAILS, Maintenance, ServiceLevel,
 };
+pub use mail::{
+    InvalidMail, MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS, MAX_BODY_CHARS, MAX_FILENAME_CHARS,
+    MAX_IDEMPOTENCY_KEY, MAX_RECIPIENTS, MAX_SUBJECT_CHARS, MailAttachment, MailMessage,
+    MailReceipt, check_content_type, check_idempotency_key,
+};
 pub use money::Money;
 pub use order::{
-    Order, OrderLine, OrderPage, OrderQuery, OrderSortKey, OrderStatus, ProductKind, Shipment,
-    StatusChange,
+    Order, OrderLine, OrderPage, OrderParty, OrderStatus, ProductKind, Shipment, StatusChange,
+};
+pub use order_feed::{
+    ChangeFeed, MAX_FEED_CHANGES, MAX_WATCHERS_PER_ORDER, OrderChange, OrderWatch, WatchRefusal,
+};
+pub use order_search::{
+    DelayCondition, OrderFilters, OrderQuery, OrderSort, OrderSortField, OrderSortKey,
+    ProductFilter, SortDirection, SortValue,
 };
 pub use page::{InventoryPage, PageRequest};
+pub use preferences::{
+    InvalidPreference, MAX_PREFERENCE_BODY_BYTES, MAX_PREFERENCE_NAME, MAX_PREFERENCES_PER_KIND,
+    MAX_USER_ID_BYTES, NameProblem, PreferenceBody, PreferenceDoc, PreferenceKind,
+    PreferenceRefusal, PreferenceWrite, UnknownPreferenceKind, check_preference_body,
+    check_preference_id, check_preference_name, check_user_id, preference_name_key,
+};
 pub use region::Region;
 pub use text::{FreeText, InvalidText};
 pub use tool::{

@@ -1,12 +1,11 @@
 //! Orders, their lines, status timeline and shipments, as every order-status instance reports them.
 
 use serde::{Deserialize, Serialize};
-use std::cmp::Ordering;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use rust_decimal::Decimal;
 
-use super::{Money, Region};
+use super::{Address, Money, Region};
 
 /// Where an order is in its life.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -102,9 +101,40 @@ pub struct Order {
     pub shipments: Vec<Shipment>,
     /// ISO 4217 currency of the order's prices.
     pub currency: String,
+    /// Where the order is delivered, when the backend says.
+    pub ship_to: Option<OrderParty>,
+    /// Who is invoiced, when the backend says.
+    pub bill_to: Option<OrderParty>,
+    /// The day delivery is expected (promised), when known.
+    pub expected_delivery: Option<NaiveDate>,
+}
+
+/// A named party of an order at an address (ship-to, bill-to).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrderParty {
+    /// The company or person.
+    pub name: String,
+    /// Where.
+    pub address: Address,
 }
 
 impl Order {
+    /// The day the last product was delivered, once every product has been (the latest of the
+    /// shipments' delivery days); `None` before.
+    pub fn delivered_on(&self) -> Option<NaiveDate> {
+        if self.status != OrderStatus::Delivered {
+            return None;
+        }
+        self.shipments.iter().filter_map(|s| s.delivered_on).max()
+    }
+
+    /// Whether the order is late on `today`: its expected delivery day has passed and it has
+    /// been neither delivered nor cancelled.
+    pub fn is_delayed(&self, today: NaiveDate) -> bool {
+        !matches!(self.status, OrderStatus::Delivered | OrderStatus::Cancelled)
+            && self.expected_delivery.is_some_and(|day| day < today)
+    }
+
     /// The order's value: the sum of quantity times unit price over every line, or `None` when
     /// it does not fit in a [`Decimal`] (about 7.9 × 10²⁸), as with a backend sending absurd
     /// prices. The adapters refuse such orders when they decode them, so every order the gateway
@@ -135,65 +165,12 @@ impl Order {
             Money::new(amount, self.currency.clone())
         })
     }
-
-    /// The key orders are listed by: newest order date first, then order number descending.
-    pub fn sort_key(&self) -> OrderSortKey {
-        OrderSortKey {
-            order_date: self.order_date,
-            order_number: self.order_number.clone(),
-        }
-    }
-}
-
-/// The position of an order in the worldwide listing order, used for keyset paging.
-///
-/// Orders list newest first; ties on the date are broken by order number, descending. Order
-/// numbers are unique worldwide, so the key is a total order across every region.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub struct OrderSortKey {
-    /// Day the order was placed.
-    pub order_date: NaiveDate,
-    /// The order number.
-    pub order_number: String,
-}
-
-impl Ord for OrderSortKey {
-    /// `Less` means "listed earlier": a newer date, or a higher order number on the same date.
-    fn cmp(&self, other: &Self) -> Ordering {
-        other
-            .order_date
-            .cmp(&self.order_date)
-            .then_with(|| other.order_number.cmp(&self.order_number))
-    }
-}
-
-impl PartialOrd for OrderSortKey {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-/// What to list from one order-status instance.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-pub struct OrderQuery {
-    /// Only orders of these customer numbers; never empty when sent to a backend.
-    pub customer_numbers: Vec<String>,
-    /// Only orders in one of these statuses; empty means any.
-    pub statuses: Vec<OrderStatus>,
-    /// Only orders placed on or after this day.
-    pub ordered_from: Option<NaiveDate>,
-    /// Only orders placed on or before this day.
-    pub ordered_to: Option<NaiveDate>,
-    /// Only orders listed after this key (keyset paging).
-    pub after: Option<OrderSortKey>,
-    /// At most this many orders.
-    pub limit: u32,
 }
 
 /// One page of orders from one order-status instance.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OrderPage {
-    /// The orders, in listing order ([`OrderSortKey`]).
+    /// The orders, in listing order ([`OrderSortKey`](super::OrderSortKey)).
     pub orders: Vec<Order>,
     /// How many orders match the query's filters, ignoring `after` and `limit`.
     pub total_count: u64,
@@ -227,6 +204,9 @@ mod tests {
                 .collect(),
             shipments: Vec::new(),
             currency: "EUR".into(),
+            ship_to: None,
+            bill_to: None,
+            expected_delivery: None,
         }
     }
 

@@ -2,10 +2,14 @@
 
 use async_trait::async_trait;
 
-use super::wire::{WireOrder, WireOrderBatch, WireOrderList, WireStatus, format_after_key};
+use super::search_params::to_params;
+use super::wire::{WireOrder, WireOrderBatch, WireOrderList};
 use crate::AdapterError;
 use crate::client::BackendClient;
-use crate::model::{CustomerNumber, Order, OrderNumber, OrderPage, OrderQuery, Region};
+use crate::model::{
+    ChangeFeed, CustomerNumber, EmailAddress, Order, OrderNumber, OrderPage, OrderQuery,
+    OrderWatch, Region, WatchRefusal,
+};
 use crate::ports::OrderBackend;
 use crate::resilience::BreakerReport;
 
@@ -20,6 +24,11 @@ impl HttpOrderBackend {
     /// An adapter for the instance of `region` reached through `client`.
     pub fn new(client: BackendClient, region: Region) -> Self {
         Self { client, region }
+    }
+
+    /// The client, for the live half of the contract (`live`).
+    pub(super) fn client(&self) -> &BackendClient {
+        &self.client
     }
 
     fn to_model(&self, orders: Vec<WireOrder>) -> Result<Vec<Order>, AdapterError> {
@@ -62,23 +71,14 @@ impl OrderBackend for HttpOrderBackend {
             self.client
                 .check::<OrderNumber>("order number of afterKey", [&after.order_number])?;
         }
-        let mut params = vec![
-            ("customers", join(&query.customer_numbers)),
-            ("limit", query.limit.to_string()),
-        ];
-        if !query.statuses.is_empty() {
-            let codes = query.statuses.iter().map(|s| WireStatus::from(*s).code());
-            params.push(("status", join(codes)));
+        if let Some(after) = &query.after
+            && after.sort != query.sort
+        {
+            return Err(self
+                .client
+                .refuse("afterKey", "a key of another sort than the listing's"));
         }
-        if let Some(from) = query.ordered_from {
-            params.push(("from", from.to_string()));
-        }
-        if let Some(to) = query.ordered_to {
-            params.push(("to", to.to_string()));
-        }
-        if let Some(after) = &query.after {
-            params.push(("afterKey", format_after_key(after)));
-        }
+        let params = to_params(query);
         let list: WireOrderList = self
             .client
             .get_json("list_orders", "v1/orders", &params)
@@ -94,6 +94,25 @@ impl OrderBackend for HttpOrderBackend {
                 query.limit,
                 orders.len()
             )));
+        }
+        // Every order must match the search and come in the sort's order after the key: an
+        // answer that does not would make the merge skip or repeat orders.
+        let mut previous = query.after.clone();
+        for order in &orders {
+            if !query.filters.matches(order) {
+                return Err(self.client.contract_violation(format!(
+                    "order {} does not match the search",
+                    order.order_number
+                )));
+            }
+            let key = order.sort_key(query.sort);
+            if previous.as_ref().is_some_and(|p| *p >= key) {
+                return Err(self.client.contract_violation(format!(
+                    "order {} is out of the sort's order",
+                    order.order_number
+                )));
+            }
+            previous = Some(key);
         }
         Ok(OrderPage {
             orders,
@@ -116,5 +135,17 @@ impl OrderBackend for HttpOrderBackend {
             )
             .await?;
         self.to_model(batch.orders)
+    }
+
+    async fn status_changes(&self, since: Option<u64>) -> Result<ChangeFeed, AdapterError> {
+        super::live::status_changes(self, since).await
+    }
+
+    async fn watch_order(
+        &self,
+        order_number: &str,
+        email: &EmailAddress,
+    ) -> Result<Result<OrderWatch, WatchRefusal>, AdapterError> {
+        super::live::watch_order(self, order_number, email).await
     }
 }

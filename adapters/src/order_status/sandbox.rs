@@ -1,36 +1,33 @@
 //! The order-status simulator: deterministic orders for every demo customer number of one region,
 //! served with the same contract as the real instances.
+//!
+//! The orders start as the seed makes them and then live: `POST admin/orders/{orderNo}/advance`
+//! (for demos and tests) moves one a step along its life, which the change feed reports and its
+//! watchers are e-mailed about through the sandbox's [`Outbox`] (see `live`). So the records sit
+//! behind a lock, read by the listings and written by an advance.
 
-use std::collections::HashSet;
-use std::sync::Arc;
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::{Json, Router};
-use chrono::NaiveDate;
 use serde::Deserialize;
 
-use super::wire::{
-    MAX_LIMIT, WireOrder, WireOrderBatch, WireOrderList, WireStatus, parse_after_key,
-};
-use crate::model::{OrderSortKey, Region};
+use super::search_params::from_params;
+use super::wire::{MAX_LIMIT, WireOrder, WireOrderBatch, WireOrderList};
+use crate::model::{Order, Region};
 use crate::ports::LOOKUP_BATCH;
-use crate::sandbox::SeededRng;
 use crate::sandbox::demo;
 use crate::sandbox::respond::split;
+use crate::sandbox::{Outbox, SeededRng};
 
+mod live;
 mod orders;
 
-fn key_of(order: &WireOrder) -> OrderSortKey {
-    OrderSortKey {
-        order_date: order.order_date,
-        order_number: order.order_no.clone(),
-    }
-}
-
-/// Every demo order held by `region`'s instance, in listing order.
+/// Every demo order held by `region`'s instance, newest first.
 pub fn generate(seed: u64, region: Region) -> Vec<WireOrder> {
     let mut orders: Vec<WireOrder> = demo::accounts()
         .iter()
@@ -42,17 +39,79 @@ pub fn generate(seed: u64, region: Region) -> Vec<WireOrder> {
                 .collect::<Vec<_>>()
         })
         .collect();
-    orders.sort_by_key(key_of);
+    orders.sort_by(|a, b| {
+        b.order_date
+            .cmp(&a.order_date)
+            .then_with(|| b.order_no.cmp(&a.order_no))
+    });
     orders
 }
 
-/// The instance's routes, serving `region`'s demo orders.
-pub fn router(seed: u64, region: Region) -> Router {
-    let orders = Arc::new(generate(seed, region));
+/// One instance's orders, on the wire and in the model (which the search reads), with what the
+/// live half keeps: the change feed and the watchers.
+struct Book {
+    records: Vec<(WireOrder, Order)>,
+    /// Positions in `records` by order number.
+    index: HashMap<String, usize>,
+    live: live::LiveState,
+}
+
+/// One running instance: its region, its book, and the outbox its watchers' e-mail goes to.
+struct Instance {
+    region: Region,
+    seed: u64,
+    book: RwLock<Book>,
+    outbox: Arc<Outbox>,
+}
+
+impl Instance {
+    /// The book, for reading. A handler never panics holding the lock, so a poisoned lock still
+    /// holds consistent records.
+    fn read(&self) -> RwLockReadGuard<'_, Book> {
+        self.book.read().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// The book, for a change.
+    fn write(&self) -> RwLockWriteGuard<'_, Book> {
+        self.book.write().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+/// The instance's routes, serving `region`'s demo orders; watchers' e-mail goes to `outbox`.
+pub fn router(seed: u64, region: Region, outbox: Arc<Outbox>) -> Router {
     Router::new()
         .route("/v1/orders", get(list_orders))
         .route("/v1/orders/batch", get(orders_by_number))
-        .with_state(orders)
+        .route("/v1/orders/changes", get(live::changes))
+        .route("/v1/orders/{order_no}/watchers", post(live::watch))
+        .route("/admin/orders/{order_no}/advance", post(live::advance))
+        .with_state(Arc::new(instance(seed, region, outbox)))
+}
+
+/// `region`'s instance as the seed makes it, before anything moved.
+fn instance(seed: u64, region: Region, outbox: Arc<Outbox>) -> Instance {
+    let records: Vec<(WireOrder, Order)> = generate(seed, region)
+        .into_iter()
+        .filter_map(|wire| {
+            let model = wire.clone().into_model(region).ok()?;
+            Some((wire, model))
+        })
+        .collect();
+    let index = records
+        .iter()
+        .enumerate()
+        .map(|(at, (wire, _))| (wire.order_no.clone(), at))
+        .collect();
+    Instance {
+        region,
+        seed,
+        book: RwLock::new(Book {
+            records,
+            index,
+            live: live::LiveState::default(),
+        }),
+        outbox,
+    }
 }
 
 fn bad_request(message: String) -> Response {
@@ -60,59 +119,40 @@ fn bad_request(message: String) -> Response {
     (StatusCode::BAD_REQUEST, body).into_response()
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct ListParams {
-    customers: String,
-    limit: u32,
-    after_key: Option<String>,
-    status: Option<String>,
-    from: Option<NaiveDate>,
-    to: Option<NaiveDate>,
-}
-
 async fn list_orders(
-    State(orders): State<Arc<Vec<WireOrder>>>,
-    params: Result<Query<ListParams>, axum::extract::rejection::QueryRejection>,
+    State(instance): State<Arc<Instance>>,
+    Query(params): Query<HashMap<String, String>>,
 ) -> Response {
-    let Ok(Query(params)) = params else {
-        return bad_request("customers and limit are required; dates are YYYY-MM-DD".into());
+    let query = match from_params(&params) {
+        Ok(query) => query,
+        Err(message) => return bad_request(message),
     };
-    let customers: HashSet<&str> = split(&params.customers).collect();
-    if customers.is_empty() {
+    if query.customer_numbers.is_empty() {
         return bad_request("customers must name at least one customer number".into());
     }
-    if params.limit == 0 || params.limit > MAX_LIMIT {
+    if query.limit == 0 || query.limit > MAX_LIMIT {
         return bad_request(format!("limit must be between 1 and {MAX_LIMIT}"));
     }
-    let after = match params.after_key.as_deref().map(parse_after_key) {
-        Some(None) => return bad_request("afterKey must be YYYY-MM-DD~ORDERNO".into()),
-        Some(Some(key)) => Some(key),
-        None => None,
-    };
-    let mut statuses = Vec::new();
-    for code in split(params.status.as_deref().unwrap_or("")) {
-        match WireStatus::from_code(code) {
-            Some(s) => statuses.push(s),
-            None => return bad_request(format!("unknown status code {code}")),
-        }
-    }
-    let matching: Vec<&WireOrder> = orders
+    let customers: HashSet<&str> = query.customer_numbers.iter().map(String::as_str).collect();
+    let book = instance.read();
+    let mut matching: Vec<(crate::model::OrderSortKey, &WireOrder)> = book
+        .records
         .iter()
-        .filter(|o| customers.contains(o.cust_no.as_str()))
-        .filter(|o| statuses.is_empty() || statuses.contains(&o.status_code))
-        .filter(|o| params.from.is_none_or(|from| o.order_date >= from))
-        .filter(|o| params.to.is_none_or(|to| o.order_date <= to))
+        .filter(|(_, o)| customers.contains(o.customer_number.as_str()))
+        .filter(|(_, o)| query.filters.matches(o))
+        .map(|(wire, o)| (o.sort_key(query.sort), wire))
         .collect();
+    matching.sort_by(|a, b| a.0.cmp(&b.0));
+    let total_count = matching.len() as u64;
     let page = matching
-        .iter()
-        .filter(|o| after.as_ref().is_none_or(|after| key_of(o) > *after))
-        .take(params.limit as usize)
-        .map(|o| (*o).clone())
+        .into_iter()
+        .filter(|(key, _)| query.after.as_ref().is_none_or(|after| key > after))
+        .take(query.limit as usize)
+        .map(|(_, wire)| wire.clone())
         .collect();
     Json(WireOrderList {
         orders: page,
-        total_count: matching.len() as u64,
+        total_count,
     })
     .into_response()
 }
@@ -123,7 +163,7 @@ struct BatchParams {
 }
 
 async fn orders_by_number(
-    State(orders): State<Arc<Vec<WireOrder>>>,
+    State(instance): State<Arc<Instance>>,
     params: Result<Query<BatchParams>, axum::extract::rejection::QueryRejection>,
 ) -> Response {
     let Ok(Query(params)) = params else {
@@ -133,10 +173,17 @@ async fn orders_by_number(
     if ids.is_empty() || ids.len() > LOOKUP_BATCH {
         return bad_request(format!("ids must name 1 to {LOOKUP_BATCH} order numbers"));
     }
-    let found = orders
+    let book = instance.read();
+    // In listing order (newest first), as the batch always answered.
+    let mut positions: Vec<usize> = ids
         .iter()
-        .filter(|o| ids.contains(o.order_no.as_str()))
-        .cloned()
+        .filter_map(|id| book.index.get(*id).copied())
+        .collect();
+    positions.sort_unstable();
+    let found = positions
+        .into_iter()
+        .filter_map(|at| book.records.get(at))
+        .map(|(o, _)| o.clone())
         .collect();
     Json(WireOrderBatch { orders: found }).into_response()
 }

@@ -5,7 +5,8 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use crate::model::{
-    Money, Order, OrderLine, OrderSortKey, OrderStatus, ProductKind, Region, Shipment, StatusChange,
+    Address, Money, Order, OrderChange, OrderLine, OrderParty, OrderStatus, ProductKind, Region,
+    Shipment, StatusChange,
 };
 
 /// The backend's status codes.
@@ -162,6 +163,45 @@ pub struct WireOrder {
     pub lines: Vec<WireLine>,
     /// Shipments.
     pub shipments: Vec<WireShipment>,
+    /// Where it is delivered (absent from older records).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ship_to: Option<WireParty>,
+    /// Who is invoiced (absent from older records).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bill_to: Option<WireParty>,
+    /// The promised delivery day, `YYYY-MM-DD` (absent when none was promised).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expected_delivery_date: Option<NaiveDate>,
+}
+
+/// A named party at an address.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct WireParty {
+    /// Company or person.
+    pub name: String,
+    /// Street and number.
+    pub street: String,
+    /// City.
+    pub city: String,
+    /// Postal code.
+    pub postal_code: String,
+    /// ISO country.
+    pub country: String,
+}
+
+impl From<WireParty> for OrderParty {
+    fn from(p: WireParty) -> Self {
+        Self {
+            name: p.name,
+            address: Address {
+                street: p.street,
+                city: p.city,
+                postal_code: p.postal_code,
+                country: p.country,
+            },
+        }
+    }
 }
 
 /// The answer to a list call.
@@ -184,18 +224,62 @@ pub struct WireOrderBatch {
 /// The most orders one list call may ask for (`limit`).
 pub const MAX_LIMIT: u32 = 500;
 
-/// Formats a keyset position as the `afterKey` parameter: `YYYY-MM-DD~ORDERNO`.
-pub fn format_after_key(key: &OrderSortKey) -> String {
-    format!("{}~{}", key.order_date, key.order_number)
+/// One entry of the change feed (`GET v1/orders/changes`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct WireChange {
+    /// Its position in the instance's feed.
+    pub seq: u64,
+    /// The order that changed.
+    pub order_no: String,
+    /// Its customer number.
+    pub cust_no: String,
+    /// The status it entered.
+    pub status_code: WireStatus,
+    /// When, RFC 3339.
+    pub at: DateTime<Utc>,
 }
 
-/// Parses an `afterKey` parameter.
-pub fn parse_after_key(text: &str) -> Option<OrderSortKey> {
-    let (date, number) = text.split_once('~')?;
-    Some(OrderSortKey {
-        order_date: NaiveDate::parse_from_str(date, "%Y-%m-%d").ok()?,
-        order_number: number.to_owned(),
-    })
+impl WireChange {
+    /// The change as `region`'s instance recorded it.
+    pub fn into_model(self, region: Region) -> OrderChange {
+        OrderChange {
+            seq: self.seq,
+            region,
+            order_number: self.order_no,
+            customer_number: self.cust_no,
+            status: self.status_code.into(),
+            at: self.at,
+        }
+    }
+}
+
+/// The answer to a feed call.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct WireChangeFeed {
+    /// The changes after `since`, oldest first.
+    pub changes: Vec<WireChange>,
+    /// The position to ask from next time.
+    pub next: u64,
+}
+
+/// The body of `POST v1/orders/{orderNo}/watchers`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct WireWatchRequest {
+    /// Who to e-mail.
+    pub email: String,
+}
+
+/// The answer to a watcher's registration (201 when added, 200 when already watching).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct WireWatch {
+    /// The order watched.
+    pub order_no: String,
+    /// Who is e-mailed.
+    pub email: String,
+    /// Whether this call added the watcher.
+    pub created: bool,
 }
 
 impl WireOrder {
@@ -253,6 +337,9 @@ impl WireOrder {
                 })
                 .collect(),
             currency,
+            ship_to: self.ship_to.map(OrderParty::from),
+            bill_to: self.bill_to.map(OrderParty::from),
+            expected_delivery: self.expected_delivery_date,
         };
         // Computed once here so that an absurd price or quantity refuses the answer instead of
         // overflowing (and panicking) wherever the total is read later.

@@ -1,9 +1,13 @@
 //! The registration wire format and its translation into [`crate::model`].
 
+use std::borrow::Cow;
+
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::model::{
-    Address, AuthorizationStatus, CustomerAccount, Tool, ToolAuthorization, UserProfile,
+    Address, AuthorizationStatus, CustomerAccount, PreferenceBody, PreferenceDoc, PreferenceKind,
+    PreferenceWrite, Tool, ToolAuthorization, UserProfile,
 };
 
 /// The company block of a profile.
@@ -126,6 +130,71 @@ impl From<WireUser> for UserProfile {
                 })
                 .collect(),
             authorizations: u.tool_authorizations.into_iter().map(Into::into).collect(),
+        }
+    }
+}
+
+/// A stored preference document, as a listing and a PUT answer it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct WirePreference {
+    /// The caller's UUID for it.
+    pub id: String,
+    /// `order-report`, ...
+    pub kind: PreferenceKind,
+    /// The user's name for it.
+    pub name: String,
+    /// A JSON object the backend stores without reading.
+    pub body: PreferenceBody,
+    /// 1 when created, one more at every change.
+    pub version: u64,
+    /// When it was last written, RFC 3339.
+    pub updated_at: DateTime<Utc>,
+}
+
+/// The answer to `GET v1/users/{userId}/preferences?kind=...`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct WirePreferenceList {
+    /// The user's documents of the kind asked for.
+    pub preferences: Vec<WirePreference>,
+}
+
+/// The body of `PUT v1/users/{userId}/preferences/{id}`: the ID is the path's, the version to
+/// replace the `If-Match` header's.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct WirePreferenceWrite<'a> {
+    /// `order-report`, ...
+    pub kind: PreferenceKind,
+    /// The user's name for it.
+    pub name: Cow<'a, str>,
+    /// A JSON object the backend stores without reading.
+    pub body: Cow<'a, PreferenceBody>,
+}
+
+impl<'a> From<&'a PreferenceWrite> for WirePreferenceWrite<'a> {
+    fn from(write: &'a PreferenceWrite) -> Self {
+        Self {
+            kind: write.kind,
+            name: Cow::Borrowed(&write.name),
+            body: Cow::Borrowed(&write.body),
+        }
+    }
+}
+
+/// The entity tag of a version, as `If-Match` carries it: `"3"`, quotes included.
+pub fn entity_tag(version: u64) -> String {
+    format!("\"{version}\"")
+}
+
+impl From<WirePreference> for PreferenceDoc {
+    fn from(p: WirePreference) -> Self {
+        Self {
+            id: p.id,
+            kind: p.kind,
+            name: p.name,
+            body: p.body,
+            version: p.version,
+            updated_at: p.updated_at,
         }
     }
 }

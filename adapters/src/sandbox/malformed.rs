@@ -143,6 +143,12 @@ const ALL: &[Malformed] = &[
         XML,
         "eu_services/malformed_wrong_root.xml"
     ),
+    malformed!(
+        "mail",
+        "blank-message-id",
+        JSON,
+        "mail/malformed_blank_message_id.json"
+    ),
 ];
 
 /// The backend an instance belongs to: `order-status/emea` → `order-status`.

@@ -8,7 +8,8 @@
 //!
 //! Each backend's simulator lives with its backend (`<backend>/sandbox.rs`); here are what they
 //! share: the demo cast ([`demo`]), the seeded generator, the server that mounts every instance
-//! under its name, fault injection, the documented malformed payloads, and the small helpers of
+//! under its name, fault injection, the documented malformed payloads, the [`Outbox`] of every
+//! e-mail a simulator "sent", and the small helpers of
 //! every handler (`respond`: comma-separated lists, JSON refusals, listing and serial-lookup
 //! queries, change details, page windows, request numbers).
 
@@ -16,10 +17,12 @@ pub mod demo;
 mod faults;
 pub mod identity;
 mod malformed;
+mod outbox;
 pub(crate) mod respond;
 mod rng;
 mod server;
 
 pub use faults::{FaultSpec, InstanceStats, SandboxStats};
+pub use outbox::{KeyReused, OUTBOX_ATTACHMENT_BYTES, OUTBOX_CAPACITY, Outbox, OutboxMessage};
 pub use rng::SeededRng;
 pub use server::{INSTANCES, SandboxConfig, SandboxError, SandboxHandle, start, validate_fault};

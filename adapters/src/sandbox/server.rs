@@ -13,13 +13,13 @@ use url::Url;
 use super::faults::{FaultTable, InstanceFaults, inject};
 use super::identity::{self, IdentityConfig, IdentityError, SandboxIdentityProvider};
 use super::malformed;
-use super::{FaultSpec, SandboxStats};
+use super::{FaultSpec, Outbox, OutboxMessage, SandboxStats};
 use crate::model::Region;
 use crate::registration::sandbox::RegistrationState;
-use crate::{eu_services, order_status, registration, us_inventory};
+use crate::{eu_services, mail, order_status, registration, us_inventory};
 
 /// Every simulated backend instance, by the name used in fault configuration and errors.
-pub const INSTANCES: [&str; 7] = [
+pub const INSTANCES: [&str; 8] = [
     order_status::instance_name(Region::Americas),
     order_status::instance_name(Region::Emea),
     order_status::instance_name(Region::Ap),
@@ -27,6 +27,7 @@ pub const INSTANCES: [&str; 7] = [
     IDENTITY,
     us_inventory::INSTANCE,
     eu_services::INSTANCE,
+    mail::INSTANCE,
 ];
 
 /// The identity provider's instance name (the one simulated service that is not a backend).
@@ -89,6 +90,7 @@ pub struct SandboxHandle {
     addr: SocketAddr,
     faults: Arc<FaultTable>,
     identity: Arc<SandboxIdentityProvider>,
+    outbox: Arc<Outbox>,
     server: JoinHandle<()>,
 }
 
@@ -124,6 +126,17 @@ impl SandboxHandle {
         self.base_url(IDENTITY)
             .join(".well-known/jwks.json")
             .expect("a relative path always joins")
+    }
+
+    /// Every e-mail the simulators "sent" (through the mail service, or on their own), oldest
+    /// first.
+    pub fn outbox(&self) -> Vec<OutboxMessage> {
+        self.outbox.messages()
+    }
+
+    /// Empties the outbox, idempotency keys included.
+    pub fn clear_outbox(&self) {
+        self.outbox.clear();
     }
 
     /// Changes the faults injected into one instance from now on.
@@ -173,6 +186,7 @@ struct Simulators {
     seed: u64,
     registration: Arc<RegistrationState>,
     identity: Arc<SandboxIdentityProvider>,
+    outbox: Arc<Outbox>,
 }
 
 fn instance_router(name: &'static str, table: &Arc<FaultTable>, sims: &Simulators) -> Router {
@@ -180,10 +194,11 @@ fn instance_router(name: &'static str, table: &Arc<FaultTable>, sims: &Simulator
         .into_iter()
         .find(|r| order_status::instance_name(*r) == name);
     let routes = match (order_region, name) {
-        (Some(region), _) => order_status::sandbox::router(sims.seed, region),
+        (Some(region), _) => order_status::sandbox::router(sims.seed, region, sims.outbox.clone()),
         (None, IDENTITY) => identity::router(sims.identity.clone()),
         (None, us_inventory::INSTANCE) => us_inventory::sandbox::router(sims.seed),
         (None, eu_services::INSTANCE) => eu_services::sandbox::router(sims.seed),
+        (None, mail::INSTANCE) => mail::sandbox::router(sims.outbox.clone()),
         _ => registration::sandbox::router(sims.registration.clone()),
     };
     let state = InstanceFaults {
@@ -203,6 +218,7 @@ pub async fn start(config: SandboxConfig, addr: SocketAddr) -> Result<SandboxHan
         seed: config.seed,
         registration: Arc::new(RegistrationState::new(config.auto_approve_after)),
         identity: Arc::new(SandboxIdentityProvider::new(&config.identity)?),
+        outbox: Arc::new(Outbox::new()),
     };
     let router = INSTANCES.iter().fold(Router::new(), |router, name| {
         router.nest(&format!("/{name}"), instance_router(name, &table, &sims))
@@ -223,6 +239,7 @@ pub async fn start(config: SandboxConfig, addr: SocketAddr) -> Result<SandboxHan
         addr,
         faults: table,
         identity: sims.identity,
+        outbox: sims.outbox,
         server,
     })
 }

@@ -1,6 +1,6 @@
-//! No payload can panic an adapter. Every decoder (order-status, US Inventory OnLine and
-//! registration JSON, the Services Assistant's XML) is served, over real HTTP, arbitrary valid
-//! documents and its documented fixtures with numbers, strings, attributes and fields mutated;
+//! No payload can panic an adapter. Every decoder (order-status, US Inventory OnLine,
+//! registration and mail JSON, the Services Assistant's XML) is served, over real HTTP, arbitrary
+//! valid documents and its documented fixtures with numbers, strings, attributes and fields mutated;
 //! each call must come back `Ok` or `Err`, and every order that decodes must have a total.
 //!
 //! The documents go through the adapters' public calls, so the whole path a backend answer takes
@@ -205,6 +205,7 @@ fn order_status_decoding_never_panics_on_arbitrary_json() {
         if let Ok(orders) = stub.ask(StatusCode::OK, body, backend.orders_by_number(&numbers)) {
             assert_totals(&orders);
         }
+        let _ = stub.ask(StatusCode::OK, body, backend.status_changes(Some(41)));
     });
 }
 
@@ -248,6 +249,32 @@ fn registration_decoding_never_panics_on_arbitrary_json() {
 }
 
 #[test]
+fn registration_preference_decoding_never_panics_on_arbitrary_json() {
+    use supportgraph_adapters::model::{PreferenceBody, PreferenceKind, PreferenceWrite};
+
+    let stub = Stub::start();
+    let backend = HttpRegistrationBackend::new(stub.client("registration"));
+    let kind = PreferenceKind::OrderReport;
+    let id = "0f8c5a3e-6d1b-4c2a-9e57-3b8d2f1a7c40";
+    let write = PreferenceWrite {
+        id: id.into(),
+        kind,
+        name: "Late EMEA hardware".into(),
+        body: PreferenceBody::new(),
+        expected_version: Some(3),
+    };
+    never_panics(json_documents("registration"), |body| {
+        let list = backend.list_preferences("globex-avery", kind);
+        let _ = stub.ask(StatusCode::OK, body, list);
+        for status in [StatusCode::OK, StatusCode::CONFLICT] {
+            let _ = stub.ask(status, body, backend.put_preference("globex-avery", &write));
+        }
+        let delete = backend.delete_preference("globex-avery", kind, id);
+        let _ = stub.ask(StatusCode::NOT_FOUND, body, delete);
+    });
+}
+
+#[test]
 fn eu_services_decoding_never_panics_on_arbitrary_xml() {
     let seeds: Vec<Element> = fixtures("eu_services", "xml")
         .iter()
@@ -284,6 +311,31 @@ fn eu_services_decoding_never_panics_on_arbitrary_xml() {
             let change =
                 backend.request_change("4900301", "70101001", InventoryChange::Moved, "nach Köln");
             let _ = stub.ask(status, body, change);
+        }
+    });
+}
+
+#[test]
+fn mail_decoding_never_panics_on_arbitrary_json() {
+    use supportgraph_adapters::mail::HttpMailBackend;
+    use supportgraph_adapters::model::MailMessage;
+    use supportgraph_adapters::ports::MailBackend;
+
+    let stub = Stub::start();
+    let backend = HttpMailBackend::new(stub.client("mail"));
+    let message = MailMessage {
+        to: vec!["avery.stone@globex.example".parse().expect("valid")],
+        subject: "Your inquiry INQ-000042 was received".into(),
+        text_body: String::new(),
+        attachments: Vec::new(),
+    };
+    never_panics(json_documents("mail"), |body| {
+        for status in [
+            StatusCode::ACCEPTED,
+            StatusCode::CONFLICT,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ] {
+            let _ = stub.ask(status, body, backend.send(&message, "ack-INQ-000042"));
         }
     });
 }

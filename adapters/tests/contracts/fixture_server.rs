@@ -1,5 +1,6 @@
 //! The fixture server: answers every request with fixtures, in turn, and records what it was sent
-//! — the URI and the body — so a test can compare both with the documented contract.
+//! — the method, the URI, the headers and the body — so a test can compare them with the
+//! documented contract.
 
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
@@ -8,15 +9,19 @@ use std::time::Duration;
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{OriginalUri, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, Method, StatusCode};
 use axum::response::IntoResponse;
 use supportgraph_adapters::client::{BackendClient, BackendEndpoint};
 
 /// One request the server received.
 #[derive(Debug, Clone)]
 pub struct Seen {
+    /// The method, e.g. `PUT`.
+    pub method: Method,
     /// Path and query.
     pub uri: String,
+    /// The headers.
+    pub headers: HeaderMap,
     /// The body, as text (empty for a GET).
     pub body: String,
 }
@@ -37,6 +42,18 @@ impl FixtureServer {
     /// The `n`th request's body.
     pub fn body(&self, n: usize) -> String {
         self.request(n).body
+    }
+
+    /// The `n`th request's method.
+    pub fn method(&self, n: usize) -> Method {
+        self.request(n).method
+    }
+
+    /// The `n`th request's header `name`, if it was sent (and is text).
+    pub fn header(&self, n: usize, name: &str) -> Option<String> {
+        let request = self.request(n);
+        let value = request.headers.get(name)?.to_str().ok()?;
+        Some(value.to_owned())
     }
 
     /// How many requests arrived.
@@ -71,12 +88,16 @@ pub async fn serve_each(answers: Vec<(StatusCode, String)>, delay: Duration) -> 
     let state: Fixture = (seen.clone(), Arc::new(answers), delay);
     let app = Router::new().fallback(
         |State((seen, answers, delay)): State<Fixture>,
+         method: Method,
          OriginalUri(uri): OriginalUri,
+         headers: HeaderMap,
          body: Bytes| async move {
             let turn = {
                 let mut seen = seen.lock().expect("lock");
                 seen.push(Seen {
+                    method,
                     uri: uri.to_string(),
+                    headers,
                     body: String::from_utf8_lossy(&body).into_owned(),
                 });
                 seen.len() - 1

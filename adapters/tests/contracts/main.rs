@@ -6,8 +6,12 @@
 mod eu_services;
 mod fixture_server;
 mod identifiers;
+mod mail;
 mod malformed;
 mod order_status;
+mod order_status_live;
 mod paging;
+mod preferences;
+mod preferences_sending;
 mod registration;
 mod us_inventory;

@@ -8,7 +8,9 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use supportgraph_adapters::AdapterError;
 use supportgraph_adapters::client::{BackendClient, BackendEndpoint};
-use supportgraph_adapters::model::{OrderQuery, OrderSortKey, OrderStatus, ProductKind, Region};
+use supportgraph_adapters::model::{
+    OrderFilters, OrderQuery, OrderSort, OrderSortKey, OrderStatus, ProductKind, Region, SortValue,
+};
 use supportgraph_adapters::order_status::HttpOrderBackend;
 use supportgraph_adapters::ports::OrderBackend;
 
@@ -28,11 +30,15 @@ pub async fn order_backend(
 pub fn query() -> OrderQuery {
     OrderQuery {
         customer_numbers: vec!["4400201".into(), "4400202".into()],
-        statuses: vec![OrderStatus::Delivered, OrderStatus::Received],
-        ordered_from: NaiveDate::from_ymd_opt(2026, 1, 1),
-        ordered_to: None,
+        filters: OrderFilters {
+            statuses: vec![OrderStatus::Delivered, OrderStatus::Received],
+            ordered_from: NaiveDate::from_ymd_opt(2026, 1, 1),
+            ..OrderFilters::default()
+        },
+        sort: OrderSort::default(),
         after: Some(OrderSortKey {
-            order_date: NaiveDate::from_ymd_opt(2026, 10, 3).expect("date"),
+            sort: OrderSort::default(),
+            value: SortValue::OrderDate(NaiveDate::from_ymd_opt(2026, 10, 3).expect("date")),
             order_number: "244002010020".into(),
         }),
         limit: 21,

@@ -1,10 +1,14 @@
 //! The simulators and the adapters together, over real HTTP: the demo data translates cleanly,
 //! large inventories come page by page, the documented request bodies are what the simulators
-//! read, and a malformed payload served by name is refused for that instance only.
+//! read, a malformed payload served by name is refused for that instance only, and the mail
+//! simulator keeps what it is sent in the outbox, once per idempotency key.
+//! The registration simulator keeps preference documents that every adapter pointed at it sees.
 
 mod inventory;
+mod mail;
 mod malformed;
 mod paging;
+mod preferences;
 mod request_bodies;
 
 use std::time::Duration;

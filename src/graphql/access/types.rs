@@ -7,7 +7,7 @@ use async_graphql::{Context, Enum, ID, Object, Result, SimpleObject};
 use supportgraph_adapters::model::UserProfile;
 
 use crate::app::App;
-use crate::graphql::common::domain::Region;
+use crate::graphql::common::domain::{Address, Region};
 use crate::graphql::common::global_id::GlobalId;
 
 /// A self-service tool.
@@ -105,19 +105,6 @@ impl ToolAccess {
     }
 }
 
-/// A postal address.
-#[derive(SimpleObject)]
-pub struct Address {
-    /// Street and number.
-    pub street: String,
-    /// City.
-    pub city: String,
-    /// Postal code.
-    pub postal_code: String,
-    /// ISO 3166-1 alpha-2 country.
-    pub country: String,
-}
-
 /// Your company.
 #[derive(SimpleObject)]
 pub struct Company {
@@ -195,6 +182,15 @@ impl Me {
 /// The signed-in user, their company and what they may use.
 #[Object]
 impl Me {
+    /// Your order reports: the standard ones (open, shipped in the last 30 days, delayed),
+    /// then the ones you saved, by name.
+    async fn order_reports(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<Vec<crate::graphql::orders::OrderReport>> {
+        Ok(crate::graphql::orders::all_reports(ctx).await?)
+    }
+
     /// Opaque global ID; `node(id:)` fetches it again (only for you).
     pub async fn id(&self) -> ID {
         let id = GlobalId::User {
@@ -231,12 +227,7 @@ impl Me {
                 id: ID(p.company_id.clone()),
                 name: p.company_name.clone(),
             },
-            address: Address {
-                street: p.address.street.clone(),
-                city: p.address.city.clone(),
-                postal_code: p.address.postal_code.clone(),
-                country: p.address.country.clone(),
-            },
+            address: Address::from(&p.address),
         }
     }
 

@@ -23,6 +23,27 @@ pub enum UserErrorCode {
     InvalidRequest,
     /// The item is held by another inventory system: use the other mutation.
     WrongSystem,
+    /// Nothing of that kind exists among what you may see (an order of another company is not
+    /// found either).
+    NotFound,
+    /// The e-mail address cannot be written to.
+    InvalidEmail,
+    /// The order is delivered or cancelled: nothing more will happen to it.
+    OrderClosed,
+    /// The name is empty, too long, or has characters a name cannot hold.
+    InvalidName,
+    /// Another of your reports has this name (names are compared ignoring case).
+    NameTaken,
+    /// You keep the most reports allowed; delete one first.
+    TooManyReports,
+    /// The columns are empty or name one twice.
+    InvalidColumns,
+    /// The report changed since you read it; read it again.
+    Conflict,
+    /// More recipients than allowed.
+    TooManyRecipients,
+    /// The export is larger than an e-mail may carry.
+    TooLarge,
 }
 
 /// A business rule refused the mutation.

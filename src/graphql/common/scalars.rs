@@ -6,7 +6,8 @@ use chrono::NaiveDate;
 use supportgraph_adapters::model;
 
 /// A calendar date, ISO 8601 (`YYYY-MM-DD`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(transparent)]
 pub struct Date(pub NaiveDate);
 
 /// A calendar date, ISO 8601 (`YYYY-MM-DD`).

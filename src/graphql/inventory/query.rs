@@ -8,7 +8,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use async_graphql::{Context, InputObject, Object, Result};
+use async_graphql::{Context, ErrorExtensions, InputObject, Object, Result};
 use chrono::Utc;
 use supportgraph_adapters::model::{self, CustomerNumber, SerialNumber};
 
@@ -17,7 +17,7 @@ use crate::app::App;
 use crate::auth::Caller;
 use crate::countries::InventorySource;
 use crate::error::GatewayError;
-use crate::federation::call_budget::CallBudget;
+use crate::federation::call_budget::{CallBudget, is_spent};
 use crate::federation::inventory::{
     InventoryBatcher, InventoryTicket, ItemFilter, SerialRef, inventory_scope, region_of,
     with_customer_countries,
@@ -91,8 +91,17 @@ fn check_filter(
         .as_deref()
         .map(|serial| identifier("filter.serialNumber", serial))
         .transpose()?;
+    let location = match filter.location.as_deref().map(str::trim) {
+        Some("") => {
+            return Err(GatewayError::bad_input(
+                "filter.location",
+                "name some text, or leave the filter out",
+            ));
+        }
+        other => other.map(str::to_owned),
+    };
     let items = ItemFilter {
-        location: filter.location,
+        location,
         kind: filter.kind.map(model::ProductKind::from),
         machine_type: filter.machine_type,
         model: filter.model,
@@ -208,6 +217,17 @@ impl InventoryQuery {
         };
         let listing = list_inventory(&sources, &request).await?;
         report_failures(ctx, &listing.failures);
+        for failure in &listing.count_failures {
+            if is_spent(&failure.error) {
+                let error = GatewayError::bad_input(
+                    "totalCount",
+                    "counting every matching item takes more backend calls than one request may make; leave totalCount out or narrow the filter",
+                );
+                ctx.add_error(ctx.set_error_path(error.extend().into_server_error(ctx.item.pos)));
+            } else {
+                report_failures(ctx, std::slice::from_ref(failure));
+            }
+        }
         if listing.failures.len() == scope.by_system.len() {
             return Ok(None);
         }
@@ -230,7 +250,7 @@ impl InventoryQuery {
                 after.is_some(),
             ),
             edges,
-            total_count: listing.total_count.unwrap_or_default(),
+            total_count: listing.total_count,
             excluded_customers: excluded_customers(scope.excluded),
         }))
     }

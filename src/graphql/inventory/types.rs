@@ -187,8 +187,10 @@ pub struct InventoryConnection {
     pub edges: Vec<InventoryEdge>,
     /// Paging information.
     pub page_info: PageInfo,
-    /// Items matching the filter over every system that answered.
-    pub total_count: u64,
+    /// Items matching the filter over every system that answered the listing; null when a
+    /// system could not be counted (an error with this path says why). With a filter other than
+    /// `customerNumbers` or `serialNumber`, counting reads every page.
+    pub total_count: Option<u64>,
     /// Your customer numbers left out, and why.
     pub excluded_customers: Vec<ExcludedCustomer>,
 }

@@ -65,8 +65,23 @@ pub fn root_field_cost(name: &str) -> Option<RootCost> {
         "inventoryItem" => RootCost::Lookup(LookupKind::InventoryItem),
         "node" => RootCost::Lookup(LookupKind::Node),
         "requestToolAuthorization" => RootCost::Calls(1),
+        // The saved reports, then the report's rows.
+        "orderReport" => RootCost::Calls(1 + ORDER_INSTANCES),
+        "saveOrderReport" | "deleteOrderReport" => RootCost::Calls(1),
+        // The report is read (a saved one), the link signed.
+        "orderExport" => RootCost::Calls(1),
+        // The report, every page of its orders (each region, page by page, paid as it goes),
+        // and the message.
+        "emailOrderReport" => RootCost::Calls(2 + ORDER_INSTANCES),
+        // The report is read, then written.
+        "renameOrderReport" => RootCost::Calls(2),
         // The item is looked up, then the change is sent.
         "requestInventoryUpdate" | "requestServiceChange" => RootCost::Calls(2),
+        // The order is looked up in every region at once, then the watcher is recorded.
+        "watchOrder" => RootCost::Calls(ORDER_INSTANCES + 1),
+        // The caller's profile when subscribing; the changes come from the live hub's polls,
+        // which no request pays for (see `crate::live`).
+        "orderStatusChanged" => RootCost::Calls(0),
         _ => return None,
     })
 }
@@ -136,7 +151,7 @@ mod tests {
                 continue;
             };
             let name = ty.node.name.node.as_str();
-            if name != "Query" && name != "Mutation" {
+            if !matches!(name, "Query" | "Mutation" | "Subscription") {
                 continue;
             }
             let TypeKind::Object(object) = &ty.node.kind else {

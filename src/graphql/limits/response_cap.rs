@@ -12,9 +12,9 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use async_graphql::extensions::{
-    Extension, ExtensionContext, ExtensionFactory, NextResolve, ResolveInfo,
+    Extension, ExtensionContext, ExtensionFactory, NextExecute, NextResolve, ResolveInfo,
 };
-use async_graphql::{ServerError, ServerResult, Value};
+use async_graphql::{Response, ServerError, ServerResult, Value};
 
 use crate::error::{ErrorCode, GatewayError};
 
@@ -52,6 +52,20 @@ impl RunningTotal {
 
 #[async_trait::async_trait]
 impl Extension for RunningTotal {
+    /// Each execution is one answer: a query's or mutation's only one, or one of a
+    /// subscription's events, each of which gets the whole cap (the extension lives as long as
+    /// the subscription).
+    async fn execute(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        operation_name: Option<&str>,
+        next: NextExecute<'_>,
+    ) -> Response {
+        self.bytes.store(0, Ordering::Relaxed);
+        self.exceeded.store(false, Ordering::Relaxed);
+        next.run(ctx, operation_name).await
+    }
+
     async fn resolve(
         &self,
         ctx: &ExtensionContext<'_>,

@@ -9,13 +9,12 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use async_graphql::{Context, InputObject, Object, Result};
-use supportgraph_adapters::model::{
-    OrderNumber, OrderQuery, OrderStatus as ModelStatus, Region, UserProfile,
-};
+use async_graphql::{Context, Object, Result};
+use supportgraph_adapters::model::{OrderNumber, OrderQuery, Region, UserProfile};
 
 use super::cursor;
-use super::types::{Order, OrderConnection, OrderEdge, OrderStatus};
+use super::filter::{OrderFilter, OrderSearch, OrderSortInput, check_search};
+use super::types::{Order, OrderConnection, OrderEdge};
 use crate::app::App;
 use crate::auth::Caller;
 use crate::countries::Tool;
@@ -28,55 +27,7 @@ use crate::federation::scope::{ToolScope, refusal};
 use crate::graphql::common::connection::{PageInfo, page_size};
 use crate::graphql::common::exclusions::excluded_customers;
 use crate::graphql::common::failures::{report_failures, unavailable};
-use crate::graphql::common::input::{customer_filter, customer_filter_not_empty, identifier};
-use crate::graphql::common::scalars::Date;
-
-/// The most values accepted in one list-valued filter.
-const MAX_FILTER_VALUES: usize = 50;
-
-/// Which orders to list.
-#[derive(InputObject, Default)]
-pub struct OrderFilter {
-    /// Only orders in one of these statuses.
-    pub statuses: Option<Vec<OrderStatus>>,
-    /// Only orders of these customer numbers (each must be your company's).
-    pub customer_numbers: Option<Vec<String>>,
-    /// Only orders placed on or after this day.
-    pub ordered_from: Option<Date>,
-    /// Only orders placed on or before this day.
-    pub ordered_to: Option<Date>,
-}
-
-/// Checks the filter; its customer numbers, each checked by its type and trimmed.
-fn check_filter(filter: &OrderFilter) -> Result<Option<Vec<String>>, GatewayError> {
-    if let (Some(from), Some(to)) = (filter.ordered_from, filter.ordered_to)
-        && from.0 > to.0
-    {
-        return Err(GatewayError::bad_input(
-            "filter.orderedFrom",
-            "orderedFrom must not be after orderedTo",
-        ));
-    }
-    customer_filter_not_empty(filter.customer_numbers.as_ref())?;
-    for (field, len) in [
-        (
-            "filter.statuses",
-            filter.statuses.as_ref().map_or(0, Vec::len),
-        ),
-        (
-            "filter.customerNumbers",
-            filter.customer_numbers.as_ref().map_or(0, Vec::len),
-        ),
-    ] {
-        if len > MAX_FILTER_VALUES {
-            return Err(GatewayError::bad_input(
-                field,
-                format!("at most {MAX_FILTER_VALUES} values"),
-            ));
-        }
-    }
-    customer_filter(filter.customer_numbers.as_deref())
-}
+use crate::graphql::common::input::identifier;
 
 /// The caller's scope for Order Status; refused when nothing is left to query.
 async fn order_scope(
@@ -101,69 +52,25 @@ pub struct OrdersQuery;
 
 #[Object]
 impl OrdersQuery {
-    /// Your company's orders worldwide, newest first: every region holding your customer numbers
-    /// is asked at once and the answers merged. A region that cannot answer leaves its orders out
-    /// and adds a `BACKEND_UNAVAILABLE` error; the rest still arrives.
+    /// Your company's orders worldwide, newest first unless sorted otherwise: every region
+    /// holding your customer numbers is asked at once and the answers merged, in one order
+    /// whatever the sort, so paging never skips or repeats an order. A region that cannot answer
+    /// leaves its orders out and adds a `BACKEND_UNAVAILABLE` error; the rest still arrives.
     async fn orders(
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "Which orders to list.")] filter: Option<OrderFilter>,
+        #[graphql(desc = "How to sort them (newest first unless given).")] sort: Option<
+            OrderSortInput,
+        >,
         #[graphql(desc = "Page size, 1 to the configured maximum (100 by default).")] first: Option<
             i32,
         >,
         #[graphql(desc = "Cursor of the order to continue after (`pageInfo.endCursor`).")]
         after: Option<String>,
     ) -> Result<Option<OrderConnection>> {
-        let app = ctx.data::<Arc<App>>()?;
-        ctx.data::<Caller>()?.principal()?;
-        let first = page_size(first, app)?;
-        let after_key = after.as_deref().map(cursor::decode_order).transpose()?;
-        let filter = filter.unwrap_or_default();
-        let customer_numbers = check_filter(&filter)?;
-
-        let scope = order_scope(ctx, app, customer_numbers.as_deref()).await?;
-        let template = OrderQuery {
-            statuses: filter
-                .statuses
-                .unwrap_or_default()
-                .into_iter()
-                .map(ModelStatus::from)
-                .collect(),
-            ordered_from: filter.ordered_from.map(|d| d.0),
-            ordered_to: filter.ordered_to.map(|d| d.0),
-            after: after_key,
-            ..OrderQuery::default()
-        };
-        let ttl = Duration::from_secs(app.settings.cache.orders_ttl_seconds);
-        let budget = ctx.data::<Arc<CallBudget>>()?;
-        let page = list_worldwide(
-            &app.order_backends,
-            &app.cache,
-            ttl,
-            &scope.by_region,
-            &template,
-            first,
-            budget,
-        )
-        .await;
-        report_failures(ctx, &page.failures);
-        if page.failures.len() == scope.by_region.len() {
-            return Ok(None);
-        }
-        let edges: Vec<OrderEdge> = page
-            .orders
-            .into_iter()
-            .map(|order| OrderEdge {
-                cursor: cursor::encode_order(&order.sort_key()),
-                node: Order(order),
-            })
-            .collect();
-        Ok(Some(OrderConnection {
-            page_info: PageInfo::of(&edges, |e| &e.cursor, page.has_next_page, after.is_some()),
-            edges,
-            total_count: page.total_count,
-            excluded_customers: excluded_customers(scope.excluded),
-        }))
+        let search = check_search(&filter.unwrap_or_default(), sort)?;
+        search_orders(ctx, search, first, after).await
     }
 
     /// One of your company's orders by its order number. `NOT_FOUND` when none of your customer
@@ -190,6 +97,61 @@ impl OrdersQuery {
             OrderLookup::Unavailable(failures) => Err(unavailable(ctx, &failures)),
         }
     }
+}
+
+/// One page of the orders a checked search finds, over every region of the caller's scope:
+/// what `orders` and a report's `rows` answer.
+pub async fn search_orders(
+    ctx: &Context<'_>,
+    search: OrderSearch,
+    first: Option<i32>,
+    after: Option<String>,
+) -> Result<Option<OrderConnection>> {
+    let app = ctx.data::<Arc<App>>()?;
+    ctx.data::<Caller>()?.principal()?;
+    let first = page_size(first, app)?;
+    let after_key = after
+        .as_deref()
+        .map(|cursor| cursor::decode_order(cursor, search.sort))
+        .transpose()?;
+
+    let scope = order_scope(ctx, app, search.customer_numbers.as_deref()).await?;
+    let template = OrderQuery {
+        filters: search.filters,
+        sort: search.sort,
+        after: after_key,
+        ..OrderQuery::default()
+    };
+    let ttl = Duration::from_secs(app.settings.cache.orders_ttl_seconds);
+    let budget = ctx.data::<Arc<CallBudget>>()?;
+    let page = list_worldwide(
+        &app.order_backends,
+        &app.cache,
+        ttl,
+        &scope.by_region,
+        &template,
+        first,
+        budget,
+    )
+    .await;
+    report_failures(ctx, &page.failures);
+    if page.failures.len() == scope.by_region.len() {
+        return Ok(None);
+    }
+    let edges: Vec<OrderEdge> = page
+        .orders
+        .into_iter()
+        .map(|order| OrderEdge {
+            cursor: cursor::encode_order(&order.sort_key(template.sort)),
+            node: Order(order),
+        })
+        .collect();
+    Ok(Some(OrderConnection {
+        page_info: PageInfo::of(&edges, |e| &e.cursor, page.has_next_page, after.is_some()),
+        edges,
+        total_count: page.total_count,
+        excluded_customers: excluded_customers(scope.excluded),
+    }))
 }
 
 /// An order not found among the authorised customer numbers may belong to one of the caller's

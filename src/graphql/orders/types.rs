@@ -1,17 +1,18 @@
 //! The `Order` type and everything hanging off it, and the connection that lists orders.
 
 use async_graphql::{Enum, ID, Object, SimpleObject};
+use chrono::Utc;
 use supportgraph_adapters::model;
 
 use super::tracking::Shipment;
 use crate::graphql::common::connection::PageInfo;
-use crate::graphql::common::domain::{ProductKind, Region};
+use crate::graphql::common::domain::{Address, ProductKind, Region};
 use crate::graphql::common::exclusions::ExcludedCustomer;
 use crate::graphql::common::global_id::GlobalId;
 use crate::graphql::common::scalars::{Date, DateTime, Money};
 
 /// Where an order is in its life.
-#[derive(Enum, Clone, Copy, PartialEq, Eq)]
+#[derive(Enum, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[graphql(remote = "supportgraph_adapters::model::OrderStatus")]
 pub enum OrderStatus {
     /// Received and being checked.
@@ -148,6 +149,55 @@ impl Order {
     /// Shipments so far, each with its carrier tracking link.
     async fn shipments(&self) -> Vec<Shipment> {
         self.0.shipments.iter().cloned().map(Shipment).collect()
+    }
+
+    /// Where the order is delivered, when its order-status system says.
+    async fn ship_to(&self) -> Option<OrderParty> {
+        self.0.ship_to.as_ref().map(OrderParty::from)
+    }
+
+    /// Who is invoiced, when its order-status system says.
+    async fn bill_to(&self) -> Option<OrderParty> {
+        self.0.bill_to.as_ref().map(OrderParty::from)
+    }
+
+    /// The day the first shipment left, once anything has shipped.
+    async fn ship_date(&self) -> Option<Date> {
+        self.0.ship_date().map(Date)
+    }
+
+    /// The day delivery is expected (as promised), when known.
+    async fn expected_delivery_date(&self) -> Option<Date> {
+        self.0.expected_delivery.map(Date)
+    }
+
+    /// The day the last product was delivered, once the whole order has been.
+    async fn delivered_date(&self) -> Option<Date> {
+        self.0.delivered_on().map(Date)
+    }
+
+    /// Whether the order is late: its expected delivery day has passed (in UTC) and it has
+    /// been neither delivered nor cancelled.
+    async fn is_delayed(&self) -> bool {
+        self.0.is_delayed(Utc::now().date_naive())
+    }
+}
+
+/// A named party of an order at an address (ship-to, bill-to).
+#[derive(SimpleObject)]
+pub struct OrderParty {
+    /// The company or person.
+    pub name: String,
+    /// Where.
+    pub address: Address,
+}
+
+impl From<&model::OrderParty> for OrderParty {
+    fn from(p: &model::OrderParty) -> Self {
+        Self {
+            name: p.name.clone(),
+            address: Address::from(&p.address),
+        }
     }
 }
 

@@ -6,7 +6,7 @@ use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
 use rust_decimal::Decimal;
 
 use super::super::wire::{
-    WireEvent, WireLine, WireOrder, WireProductType, WireShipment, WireStatus,
+    WireEvent, WireLine, WireOrder, WireParty, WireProductType, WireShipment, WireStatus,
 };
 use crate::model::Region;
 use crate::sandbox::SeededRng;
@@ -127,11 +127,71 @@ fn tracking_number(rng: &mut SeededRng, carrier: &str) -> String {
     }
 }
 
+/// A shipment of `line_nos` leaving on `day` (not delivered yet), with one of `region`'s carriers
+/// and a tracking number in its format, drawn from `rng`.
+pub(super) fn new_shipment(
+    rng: &mut SeededRng,
+    region: Region,
+    line_nos: Vec<u32>,
+    day: NaiveDate,
+) -> WireShipment {
+    let carrier = *rng.pick(carriers(region));
+    WireShipment {
+        carrier: carrier.to_owned(),
+        tracking_no: tracking_number(rng, carrier),
+        ship_date: day,
+        delivery_date: None,
+        line_nos,
+    }
+}
+
 fn price(usd_cents: i64, currency: &str) -> Decimal {
     match currency {
         "JPY" => Decimal::new(usd_cents * 150 / 100, 0),
         "USD" => Decimal::new(usd_cents, 2),
         _ => Decimal::new(usd_cents * 92 / 100, 2),
+    }
+}
+
+/// A delivery site in each demo country: street, city, postal code.
+fn site(country: &str) -> (&'static str, &'static str, &'static str) {
+    match country {
+        "US" => ("1201 Third Avenue", "Seattle", "98101"),
+        "CA" => ("100 King Street West", "Toronto", "M5X 1A9"),
+        "MX" => ("Paseo de la Reforma 250", "Ciudad de México", "06600"),
+        "BR" => ("Avenida Paulista 1374", "São Paulo", "01310-100"),
+        "DE" => ("Mainzer Landstraße 50", "Frankfurt am Main", "60325"),
+        "ES" => ("Paseo de la Castellana 259", "Madrid", "28046"),
+        "FR" => ("17 avenue de l'Europe", "Bois-Colombes", "92270"),
+        "GB" => ("1 Churchill Place", "London", "E14 5HP"),
+        "IT" => ("Via Monte Rosa 91", "Milano", "20149"),
+        "JP" => ("1-2-3 Marunouchi, Chiyoda-ku", "Tokyo", "100-0005"),
+        "AU" => ("1 Farrer Place", "Sydney", "2000"),
+        "IN" => ("Bagmane Tech Park, C V Raman Nagar", "Bengaluru", "560093"),
+        _ => ("1 Main Street", "Capital City", "00000"),
+    }
+}
+
+/// The company that holds `customer_number`, by its registered name.
+fn company_of(customer_number: &str) -> String {
+    demo::companies()
+        .into_iter()
+        .find(|c| {
+            c.accounts
+                .iter()
+                .any(|a| a.customer_number == customer_number)
+        })
+        .map_or_else(|| "Demo customer".to_owned(), |c| c.name.to_owned())
+}
+
+fn party(name: String, country: &str, street: Option<&str>) -> WireParty {
+    let (default_street, city, postal_code) = site(country);
+    WireParty {
+        name,
+        street: street.unwrap_or(default_street).to_owned(),
+        city: city.to_owned(),
+        postal_code: postal_code.to_owned(),
+        country: country.to_owned(),
     }
 }
 
@@ -268,7 +328,26 @@ pub(super) fn make_order(
         _ => Vec::new(),
     };
 
+    // Drawn last, so every other field keeps the value it had before orders had these.
+    let promised_days = rng.range(4, 9) as i64;
+    let expected_delivery_date =
+        (status != WireStatus::Cancelled).then(|| order_date + Duration::days(promised_days));
+    let company = company_of(account.customer_number);
+    let ship_to = party(
+        format!("{company}, receiving dock"),
+        account.country,
+        rng.chance(0.3).then_some("Loading bay 4"),
+    );
+    let bill_to = party(
+        format!("{company}, accounts payable"),
+        account.country,
+        None,
+    );
+
     WireOrder {
+        ship_to: Some(ship_to),
+        bill_to: Some(bill_to),
+        expected_delivery_date,
         order_no: format!(
             "{}{}{:04}",
             region_digit(region),

@@ -2,7 +2,10 @@
 //! authorisations — which change when a user asks for access and an administrator decides.
 //!
 //! Decisions come from `POST admin/v1/decisions` (the customer administrator's console, for
-//! demos and tests), or automatically after a configured delay.
+//! demos and tests), or automatically after a configured delay. The users' preference documents
+//! are kept by `preferences`.
+
+mod preferences;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -22,6 +25,7 @@ use super::wire::{
 use crate::model::{AuthorizationStatus, MAX_JUSTIFICATION, Tool};
 use crate::sandbox::demo;
 use crate::sandbox::respond::refuse_json;
+use preferences::PreferenceStore;
 
 type Key = (String, Tool, String);
 
@@ -31,11 +35,12 @@ struct Entry {
     requested_at: Option<Instant>,
 }
 
-/// The authorisations, by (user, tool, customer number).
+/// The authorisations, by (user, tool, customer number), and the users' preference documents.
 #[derive(Debug)]
 pub struct RegistrationState {
     entries: Mutex<HashMap<Key, Entry>>,
     auto_approve_after: Option<Duration>,
+    preferences: Arc<PreferenceStore>,
 }
 
 impl RegistrationState {
@@ -55,6 +60,7 @@ impl RegistrationState {
         Self {
             entries: Mutex::new(entries),
             auto_approve_after,
+            preferences: Arc::default(),
         }
     }
 
@@ -76,6 +82,7 @@ impl RegistrationState {
 
 /// The instance's routes.
 pub fn router(state: Arc<RegistrationState>) -> Router {
+    let preferences = preferences::router(state.preferences.clone());
     Router::new()
         .route("/v1/users/{user_id}", get(user))
         .route(
@@ -84,6 +91,7 @@ pub fn router(state: Arc<RegistrationState>) -> Router {
         )
         .route("/admin/v1/decisions", post(decide))
         .with_state(state)
+        .merge(preferences)
 }
 
 fn find_user(user_id: &str) -> Option<(demo::DemoUser, demo::DemoCompany)> {
@@ -212,6 +220,8 @@ struct Decision {
 enum Verdict {
     Approve,
     Deny,
+    /// Withdraws an authorisation already given.
+    Revoke,
 }
 
 async fn decide(
@@ -226,12 +236,16 @@ async fn decide(
     let Some(entry) = entries.get_mut(&key) else {
         return refuse_json(StatusCode::NOT_FOUND, "NO_SUCH_REQUEST");
     };
-    if entry.status != AuthorizationStatus::Pending {
+    let expected = match decision.decision {
+        Verdict::Approve | Verdict::Deny => AuthorizationStatus::Pending,
+        Verdict::Revoke => AuthorizationStatus::Authorized,
+    };
+    if entry.status != expected {
         return refuse_json(StatusCode::CONFLICT, "NOT_PENDING");
     }
     entry.status = match decision.decision {
         Verdict::Approve => AuthorizationStatus::Authorized,
-        Verdict::Deny => AuthorizationStatus::Denied,
+        Verdict::Deny | Verdict::Revoke => AuthorizationStatus::Denied,
     };
     StatusCode::NO_CONTENT.into_response()
 }

@@ -1,0 +1,87 @@
+//! Every order a search finds, page by page, for exports: one worldwide page after another
+//! (each merged across regions like a connection page, keyset-paged by the search's sort), as a
+//! stream, so an export of tens of thousands of orders holds one page at a time.
+//!
+//! Each page has a budget of one call per region (it is one merged page, every region asked
+//! once); a region that fails ends the walk with its error — an export is complete or visibly
+//! broken, never silently short.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use futures::Stream;
+use supportgraph_adapters::AdapterError;
+use supportgraph_adapters::model::{Order, OrderQuery, Region};
+use supportgraph_adapters::ports::OrderBackend;
+
+use super::call_budget::CallBudget;
+use super::orders::list_worldwide;
+use crate::cache::Cache;
+
+/// The orders of one page of a walk (the order-status systems answer at most 500 per call,
+/// and a page asks each region for one more than it keeps).
+pub const WALK_PAGE: u32 = 499;
+
+/// What a walk asks.
+#[derive(Clone)]
+pub struct OrderWalk {
+    /// The order-status instances.
+    pub backends: BTreeMap<Region, Arc<dyn OrderBackend>>,
+    /// The cache pages go through.
+    pub cache: Arc<Cache>,
+    /// How long a page is cached.
+    pub ttl: Duration,
+    /// The caller's customer numbers per region.
+    pub scope: BTreeMap<Region, Vec<String>>,
+    /// The search (its `after` is where the walk starts).
+    pub query: OrderQuery,
+    /// The most orders the walk yields; past it, it fails.
+    pub max_orders: usize,
+}
+
+/// Why a walk stopped short.
+#[derive(Debug, thiserror::Error)]
+pub enum WalkError {
+    /// A region could not answer a page.
+    #[error("{0}")]
+    Region(AdapterError),
+    /// The search finds more orders than one export may hold.
+    #[error("the search finds more than {0} orders; narrow it")]
+    TooMany(usize),
+}
+
+impl OrderWalk {
+    /// The walk's pages, in the search's sort.
+    pub fn pages(self) -> impl Stream<Item = Result<Vec<Order>, WalkError>> + Send + 'static {
+        futures::stream::unfold(Some((self, 0usize)), |state| async move {
+            let (mut walk, yielded) = state?;
+            let budget = CallBudget::new(walk.scope.len() as u32);
+            let page = list_worldwide(
+                &walk.backends,
+                &walk.cache,
+                walk.ttl,
+                &walk.scope,
+                &walk.query,
+                WALK_PAGE,
+                &budget,
+            )
+            .await;
+            if let Some(failure) = page.failures.into_iter().next() {
+                return Some((Err(WalkError::Region(failure.error)), None));
+            }
+            let yielded = yielded + page.orders.len();
+            if yielded > walk.max_orders {
+                return Some((Err(WalkError::TooMany(walk.max_orders)), None));
+            }
+            let next = match (page.has_next_page, page.orders.last()) {
+                (true, Some(last)) => {
+                    walk.query.after = Some(last.sort_key(walk.query.sort));
+                    Some((walk, yielded))
+                }
+                _ => None,
+            };
+            Some((Ok(page.orders), next))
+        })
+    }
+}

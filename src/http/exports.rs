@@ -1,0 +1,190 @@
+//! `GET /exports/orders.{csv,xlsx,html}`: an order search or report as a spreadsheet or a
+//! printable page, streamed page by page from the order-status systems into the response.
+//!
+//! Authenticated by a bearer token or by a signed link (`orderExport` hands those out; they work
+//! without a token, for a browser download or an e-mail). Either way the caller's authorisation is
+//! checked now, against their registration profile as it is now: a link outlives nothing it was
+//! not still allowed. The search comes as `report=<id>` or `search=<base64url JSON>` (filter,
+//! sort and columns, as `orderExport` writes it); every condition is checked before any backend
+//! is asked. The principal's rate limit is charged one unit per region per page.
+
+use std::sync::Arc;
+
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode, Uri, header};
+use axum::response::{IntoResponse, Response};
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use chrono::Utc;
+use futures::StreamExt;
+
+use super::HttpState;
+use crate::app::App;
+use crate::error::GatewayError;
+use crate::exports::{ExportFormat, export_body};
+use crate::federation::orders_walk::OrderWalk;
+use crate::graphql::orders::columns;
+use crate::graphql::orders::export::order_walk;
+use crate::graphql::orders::export_search::{ExportSearch, resolve_search};
+
+/// The most orders one export holds.
+pub const MAX_EXPORT_ORDERS: usize = 100_000;
+
+fn refuse(status: StatusCode, message: &str) -> Response {
+    let body = serde_json::json!({ "error": message });
+    (status, axum::Json(body)).into_response()
+}
+
+fn format_of(file: &str) -> Option<ExportFormat> {
+    match file {
+        "orders.csv" => Some(ExportFormat::Csv),
+        "orders.xlsx" => Some(ExportFormat::Xlsx),
+        "orders.html" => Some(ExportFormat::Html),
+        _ => None,
+    }
+}
+
+/// Who asks: the signed link's user, or the bearer token's.
+async fn user_of(
+    app: &App,
+    uri: &Uri,
+    headers: &HeaderMap,
+) -> Result<(String, Vec<(String, String)>), Response> {
+    let query = uri.query().unwrap_or("");
+    let signed = url::form_urlencoded::parse(query.as_bytes()).any(|(k, _)| k == "signature");
+    if signed {
+        return match app.links.verify(uri.path(), query, Utc::now()) {
+            Ok(grant) => Ok((grant.user, grant.params)),
+            Err(error) => Err(refuse(
+                StatusCode::FORBIDDEN,
+                &format!("this link cannot be used: {error}"),
+            )),
+        };
+    }
+    let Some(value) = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+    else {
+        return Err(refuse(
+            StatusCode::UNAUTHORIZED,
+            "send a bearer token, or use a signed link from orderExport",
+        ));
+    };
+    match app.tokens.verify_header(value).await {
+        Ok(principal) => {
+            let params = url::form_urlencoded::parse(query.as_bytes())
+                .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                .collect();
+            Ok((principal.user_id, params))
+        }
+        Err(_) => Err(refuse(
+            StatusCode::UNAUTHORIZED,
+            "the bearer token is not valid",
+        )),
+    }
+}
+
+fn gateway_refusal(error: &GatewayError) -> Response {
+    let status = match error {
+        GatewayError::NotFound => StatusCode::NOT_FOUND,
+        GatewayError::Forbidden(_) | GatewayError::FeatureNotAvailable { .. } => {
+            StatusCode::FORBIDDEN
+        }
+        GatewayError::BadUserInput { .. } => StatusCode::BAD_REQUEST,
+        GatewayError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
+        GatewayError::BackendUnavailable { .. } => StatusCode::SERVICE_UNAVAILABLE,
+        _ => StatusCode::INTERNAL_SERVER_ERROR,
+    };
+    refuse(status, &error.message())
+}
+
+/// The export's response.
+pub async fn export_orders(
+    State(state): State<HttpState>,
+    Path(file): Path<String>,
+    uri: Uri,
+    headers: HeaderMap,
+) -> Response {
+    let Some(format) = format_of(&file) else {
+        return refuse(
+            StatusCode::NOT_FOUND,
+            "exports are orders.csv, orders.xlsx and orders.html",
+        );
+    };
+    let app = state.app.clone();
+    let (user_id, params) = match user_of(&app, &uri, &headers).await {
+        Ok(found) => found,
+        Err(response) => return response,
+    };
+    match prepare(&app, &user_id, &params).await {
+        Ok((title, columns, walk)) => {
+            let today = Utc::now().date_naive();
+            let table = columns::table(&title, &columns);
+            let regions = walk.scope.len() as u32;
+            let charged = app.clone();
+            let rows = walk.pages().enumerate().then(move |(at, page)| {
+                let (app, user_id) = (charged.clone(), user_id.clone());
+                async move {
+                    // The first page was paid for before the walk; each later one as it comes.
+                    if at > 0 {
+                        app.rate_limits.charge(&user_id, regions).await;
+                    }
+                    page
+                }
+            });
+            let rows = columns::rows(rows, columns, today);
+            let mut response = export_body(format, table, rows).into_response();
+            response
+                .headers_mut()
+                .extend(format.response_headers("orders"));
+            response
+        }
+        Err(error) => gateway_refusal(&error),
+    }
+}
+
+/// Everything checked, nothing asked yet: the title, columns and walk of the export.
+async fn prepare(
+    app: &Arc<App>,
+    user_id: &str,
+    params: &[(String, String)],
+) -> Result<(String, Vec<columns::OrderReportColumn>, OrderWalk), GatewayError> {
+    let param = |name: &str| {
+        params
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    };
+    let spec = match (param("report"), param("search")) {
+        (Some(id), None) => ExportSearch::Report(id.to_owned()),
+        (None, Some(encoded)) => {
+            let bytes = URL_SAFE_NO_PAD
+                .decode(encoded)
+                .map_err(|_| GatewayError::bad_input("search", "not an export search"))?;
+            let search = serde_json::from_slice(&bytes)
+                .map_err(|_| GatewayError::bad_input("search", "not an export search"))?;
+            ExportSearch::Search(Box::new(search))
+        }
+        _ => {
+            return Err(GatewayError::bad_input(
+                "report",
+                "name a report (report=ID) or a search (search=...), one of them",
+            ));
+        }
+    };
+    let (title, definition) = resolve_search(app, user_id, spec).await?;
+    let profile = app
+        .profiles
+        .get(user_id)
+        .await
+        .map_err(|e| GatewayError::from_adapter(&e, None))?
+        .ok_or_else(|| {
+            GatewayError::Forbidden("your user ID is not registered for the e-tools".into())
+        })?;
+    let walk = order_walk(app, &profile, &definition, MAX_EXPORT_ORDERS)?;
+    // One unit per region for the first page; the walk's later pages are charged as they go.
+    app.rate_limits
+        .check(user_id, walk.scope.len() as u32)
+        .await?;
+    Ok((title, definition.columns, walk))
+}

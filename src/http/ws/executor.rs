@@ -1,0 +1,170 @@
+//! What a `subscribe` message runs through before its subscription starts: the caller of the
+//! connection, the same document limits and per-principal rate limit as `/graphql`, the rule that
+//! only a subscription with one root field is served here, and a subscription slot of the
+//! connection and the principal, held until the subscription ends.
+//!
+//! It is the [`Executor`] async-graphql's websocket engine runs each `subscribe` through, one per
+//! connection, wrapping the schema.
+
+use std::sync::{Arc, OnceLock};
+
+use async_graphql::parser::types::{DocumentOperations, OperationType, Selection};
+use async_graphql::{Data, Executor, Request, Response, ServerError};
+use futures::StreamExt;
+use futures::stream::BoxStream;
+
+use super::init::Session;
+use crate::app::App;
+use crate::auth::Caller;
+use crate::error::{ErrorCode, GatewayError};
+use crate::graphql::limits::admit;
+use crate::graphql::{AppSchema, errors};
+
+/// Runs one connection's subscriptions.
+#[derive(Clone)]
+pub(super) struct SocketExecutor {
+    schema: AppSchema,
+    app: Arc<App>,
+    session: Arc<OnceLock<Session>>,
+}
+
+impl SocketExecutor {
+    /// An executor over `schema` for the connection whose caller `session` will hold.
+    pub(super) fn new(schema: AppSchema, app: Arc<App>, session: Arc<OnceLock<Session>>) -> Self {
+        Self {
+            schema,
+            app,
+            session,
+        }
+    }
+
+    /// The subscription `request` asks for, checked and holding its slot; or why not.
+    async fn open(
+        &self,
+        mut request: Request,
+    ) -> Result<BoxStream<'static, Response>, ServerError> {
+        let session = self.session.get().ok_or_else(|| {
+            GatewayError::Unauthenticated("send connection_init with your token first")
+                .to_server_error()
+        })?;
+        let estimate = admit(&self.app.document_limits, &mut request)?;
+        only_one_subscription(&mut request).map_err(|e| e.to_server_error())?;
+        let slot = session.connection.subscribe().map_err(|refused| {
+            let mut error = ServerError::new(refused.to_string(), None);
+            error
+                .extensions
+                .get_or_insert_with(Default::default)
+                .set("code", ErrorCode::RateLimited.as_str());
+            error
+        })?;
+        let user_id = &session.principal.user_id;
+        self.app
+            .rate_limits
+            .check(user_id, estimate.backend_calls.max(1))
+            .await
+            .map_err(|e| e.to_server_error())?;
+        let caller = Caller::authenticated(session.principal.clone(), session.client_ip);
+        let stream = self.schema.execute_stream(request.data(caller));
+        Ok(stream
+            .map(move |mut response| {
+                // The slot lives as long as the subscription's stream.
+                let _held = &slot;
+                errors::normalise(&mut response);
+                response
+            })
+            .boxed())
+    }
+}
+
+/// Refuses anything but a subscription with exactly one root field (the GraphQL spec's rule; one
+/// slot is one stream): queries and mutations go to `/graphql`.
+fn only_one_subscription(request: &mut Request) -> Result<(), GatewayError> {
+    let name = request.operation_name.clone();
+    let document = request
+        .parsed_query()
+        .map_err(|_| GatewayError::bad_input("query", "the document does not parse"))?;
+    let operation = match (&document.operations, name.as_deref()) {
+        (DocumentOperations::Single(op), _) => Some(op),
+        (DocumentOperations::Multiple(ops), Some(name)) => ops.get(name),
+        (DocumentOperations::Multiple(ops), None) if ops.len() == 1 => ops.values().next(),
+        (DocumentOperations::Multiple(_), None) => None,
+    };
+    let Some(operation) = operation else {
+        return Err(GatewayError::bad_input(
+            "operationName",
+            "name the operation to run (the document holds several, or not this one)",
+        ));
+    };
+    if operation.node.ty != OperationType::Subscription {
+        return Err(GatewayError::bad_input(
+            "query",
+            "only subscriptions are served on /graphql/ws: send queries and mutations to /graphql",
+        ));
+    }
+    let items = &operation.node.selection_set.node.items;
+    let one_field = items.len() == 1 && matches!(items[0].node, Selection::Field(_));
+    if !one_field {
+        return Err(GatewayError::bad_input(
+            "query",
+            "a subscription selects exactly one root field",
+        ));
+    }
+    Ok(())
+}
+
+impl Executor for SocketExecutor {
+    async fn execute(&self, _request: Request) -> Response {
+        let error = GatewayError::bad_input(
+            "query",
+            "only subscriptions are served on /graphql/ws: send queries and mutations to /graphql",
+        );
+        Response::from_errors(vec![error.to_server_error()])
+    }
+
+    fn execute_stream(
+        &self,
+        request: Request,
+        _session_data: Option<Arc<Data>>,
+    ) -> BoxStream<'static, Response> {
+        let executor = self.clone();
+        futures::stream::once(async move { executor.open(request).await })
+            .flat_map(|opened| match opened {
+                Ok(stream) => stream,
+                Err(error) => futures::stream::once(async move {
+                    let mut response = Response::from_errors(vec![error]);
+                    errors::normalise(&mut response);
+                    response
+                })
+                .boxed(),
+            })
+            .boxed()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(query: &str, name: Option<&str>) -> Result<(), GatewayError> {
+        let mut request = Request::new(query);
+        if let Some(name) = name {
+            request = request.operation_name(name);
+        }
+        only_one_subscription(&mut request)
+    }
+
+    #[test]
+    fn only_a_subscription_of_one_field_is_served() {
+        let one = "subscription { orderStatusChanged { status } }";
+        assert!(check(one, None).is_ok());
+        assert!(check("{ me { id } }", None).is_err());
+        assert!(check("mutation { a }", None).is_err());
+        let two =
+            "subscription { a: orderStatusChanged { status } b: orderStatusChanged { status } }";
+        assert!(check(two, None).is_err());
+        let named = "query Q { me { id } } subscription S { orderStatusChanged { status } }";
+        assert!(check(named, Some("S")).is_ok());
+        assert!(check(named, Some("Q")).is_err());
+        assert!(check(named, None).is_err());
+    }
+}
