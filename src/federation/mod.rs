@@ -16,6 +16,7 @@ pub mod call_budget;
 pub mod fan_out;
 pub mod inventory;
 pub mod inventory_listing;
+mod inventory_walk;
 pub mod loader;
 pub mod orders;
 pub mod orders_walk;

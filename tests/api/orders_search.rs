@@ -11,7 +11,16 @@ use serde_json::{Value, json};
 use supportgraph_adapters::model::{Region, Tool};
 use supportgraph_adapters::order_status::sandbox::generate;
 
-use crate::helpers::{GLOBEX_USER, TestApp, authorized_customers, spawn_app};
+use crate::helpers::{GLOBEX_USER, TestApp, authorized_customers, spawn_app_with};
+
+/// A gateway whose rate limit leaves room for paging through everything eight times.
+async fn spawn_app() -> TestApp {
+    spawn_app_with(|s| {
+        s.limits.rate_burst = 100_000;
+        s.limits.rate_per_second = 10_000;
+    })
+    .await
+}
 
 const SEARCH: &str = r#"
 query($filter: OrderFilter, $sort: OrderSortInput, $first: Int, $after: String) {
