@@ -105,9 +105,25 @@
       }
     });
   }
-  var fetchGraphQL = GraphiQL.createFetcher({ url: config.endpoint });
+  // Queries and mutations go over HTTP; subscriptions over graphql-ws at /graphql/ws, whose
+  // connection_init carries the Headers tab's headers (the bearer token). One fetcher per set of
+  // headers, so editing the token starts a new socket with the new one.
+  var wsUrl = (location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host
+    + config.endpoint + '/ws';
+  var fetchers = {};
+  function fetcherFor(headers) {
+    var key = JSON.stringify(headers || {});
+    if (!fetchers[key]) {
+      fetchers[key] = GraphiQL.createFetcher({
+        url: config.endpoint,
+        subscriptionUrl: wsUrl,
+        wsConnectionParams: headers || {},
+      });
+    }
+    return fetchers[key];
+  }
   function fetcher(params, options) {
-    var result = fetchGraphQL(params, options);
+    var result = fetcherFor(options && options.headers)(params, options);
     if (!result || typeof result.then !== 'function') return result;
     return result.then(function (answer) {
       if (answer && answer.data && answer.data.__schema) unwrapDescriptions(answer.data.__schema);

@@ -148,7 +148,14 @@ fn build(
         .tempdir_in(&options.temp_dir)?;
     let mut workbook = Workbook::new();
     workbook.set_tempdir(dir.path())?;
-    workbook.set_properties(&DocProperties::new().set_title(table.title.as_str()));
+    // A fixed creation time: the same rows make the same bytes, so a retried e-mail of a report
+    // (one Idempotency-Key) is the same message, not a "different message with a reused key".
+    let created = ExcelDateTime::from_ymd(2000, 1, 1)?;
+    workbook.set_properties(
+        &DocProperties::new()
+            .set_title(table.title.as_str())
+            .set_creation_datetime(&created),
+    );
     let sheet = workbook.add_worksheet_with_constant_memory()?;
     let mut formats = Formats::default();
     write_header(sheet, table, &formats)?;

@@ -6,7 +6,9 @@
 //! checked now, against their registration profile as it is now: a link outlives nothing it was
 //! not still allowed. The search comes as `report=<id>` or `search=<base64url JSON>` (filter,
 //! sort and columns, as `orderExport` writes it); every condition is checked before any backend
-//! is asked. The principal's rate limit is charged one unit per region per page.
+//! is asked. Each page costs the principal one rate unit per region, and the download waits for
+//! the refill rather than outrunning it; a principal streams at most two exports at once, the
+//! gateway sixteen.
 
 use std::sync::Arc;
 
@@ -29,6 +31,48 @@ use crate::graphql::orders::export_search::{ExportSearch, resolve_search};
 
 /// The most orders one export holds.
 pub const MAX_EXPORT_ORDERS: usize = 100_000;
+
+/// The most exports streaming at once for one principal, and for the whole gateway: an export
+/// holds a writer (for XLSX, a blocking thread and a temporary file) while it streams.
+const EXPORTS_PER_PRINCIPAL: usize = 2;
+const EXPORTS_IN_ALL: usize = 16;
+
+/// Exports streaming now, per principal.
+static RUNNING: std::sync::LazyLock<std::sync::Mutex<std::collections::HashMap<String, usize>>> =
+    std::sync::LazyLock::new(Default::default);
+
+/// One running export's place; given back when dropped.
+struct ExportSlot(String);
+
+impl ExportSlot {
+    /// A place for `principal`'s export, if it and the gateway are under their limits.
+    fn take(principal: &str) -> Option<Self> {
+        let mut running = RUNNING
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let total: usize = running.values().sum();
+        let theirs = running.get(principal).copied().unwrap_or(0);
+        if total >= EXPORTS_IN_ALL || theirs >= EXPORTS_PER_PRINCIPAL {
+            return None;
+        }
+        running.insert(principal.to_owned(), theirs + 1);
+        Some(Self(principal.to_owned()))
+    }
+}
+
+impl Drop for ExportSlot {
+    fn drop(&mut self) {
+        let mut running = RUNNING
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(count) = running.get_mut(&self.0) {
+            *count -= 1;
+            if *count == 0 {
+                running.remove(&self.0);
+            }
+        }
+    }
+}
 
 fn refuse(status: StatusCode, message: &str) -> Response {
     let body = serde_json::json!({ "error": message });
@@ -116,23 +160,24 @@ pub async fn export_orders(
         Ok(found) => found,
         Err(response) => return response,
     };
+    let Some(slot) = ExportSlot::take(&user_id) else {
+        let mut response = refuse(
+            StatusCode::TOO_MANY_REQUESTS,
+            "too many exports are running: wait for one to finish",
+        );
+        crate::limits::set_retry_after(&mut response, 5);
+        return response;
+    };
     match prepare(&app, &user_id, &params).await {
         Ok((title, columns, walk)) => {
             let today = Utc::now().date_naive();
             let table = columns::table(&title, &columns);
-            let regions = walk.scope.len() as u32;
-            let charged = app.clone();
-            let rows = walk.pages().enumerate().then(move |(at, page)| {
-                let (app, user_id) = (charged.clone(), user_id.clone());
-                async move {
-                    // The first page was paid for before the walk; each later one as it comes.
-                    if at > 0 {
-                        app.rate_limits.charge(&user_id, regions).await;
-                    }
-                    page
-                }
+            let rows = walk.pages();
+            let rows = columns::rows(rows, columns, today).map(move |page| {
+                // The slot is held while the file streams, and freed when it ends or is dropped.
+                let _held = &slot;
+                page
             });
-            let rows = columns::rows(rows, columns, today);
             let mut response = export_body(format, table, rows).into_response();
             response
                 .headers_mut()
@@ -181,8 +226,8 @@ async fn prepare(
         .ok_or_else(|| {
             GatewayError::Forbidden("your user ID is not registered for the e-tools".into())
         })?;
-    let walk = order_walk(app, &profile, &definition, MAX_EXPORT_ORDERS)?;
-    // One unit per region for the first page; the walk's later pages are charged as they go.
+    let walk = order_walk(app, user_id, &profile, &definition, MAX_EXPORT_ORDERS)?;
+    // The first page now; the walk paces every later one to the caller's rate.
     app.rate_limits
         .check(user_id, walk.scope.len() as u32)
         .await?;

@@ -311,8 +311,13 @@ mod tests {
     }
 
     #[test]
-    fn the_default_document_names_its_three_operations() {
-        for name in ["query Dashboard", "query Inventory", "query GuestLookup"] {
+    fn the_default_document_names_its_four_operations() {
+        for name in [
+            "query Dashboard",
+            "query Inventory",
+            "query GuestLookup",
+            "subscription LiveStatus",
+        ] {
             assert!(DEFAULT_DOCUMENT.contains(name), "{name}");
         }
         assert!(DEFAULT_DOCUMENT.starts_with('#'));

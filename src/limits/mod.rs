@@ -47,7 +47,8 @@ pub fn too_many_requests(response: &mut Response, error: &GatewayError) {
     }
 }
 
-fn set_retry_after(response: &mut Response, seconds: u64) {
+/// Sets `Retry-After` (seconds) on a refusal.
+pub fn set_retry_after(response: &mut Response, seconds: u64) {
     *response.status_mut() = StatusCode::TOO_MANY_REQUESTS;
     response
         .headers_mut()

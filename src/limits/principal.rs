@@ -124,6 +124,28 @@ impl PrincipalLimiter {
         self.take(principal, cost, false).await
     }
 
+    /// Takes `cost` units from `principal`'s bucket, waiting for the refill when they are not
+    /// there yet: how a long walk (an export's pages) is paced to the principal's rate instead
+    /// of refused half-way. Gives up, refusing, after `patience`.
+    pub async fn pace(
+        &self,
+        principal: &str,
+        cost: u32,
+        patience: Duration,
+    ) -> Result<(), GatewayError> {
+        let started = Instant::now();
+        loop {
+            match self.check(principal, cost).await {
+                Err(GatewayError::RateLimited {
+                    retry_after_seconds,
+                }) if started.elapsed() < patience => {
+                    tokio::time::sleep(Duration::from_secs(retry_after_seconds.clamp(1, 5))).await;
+                }
+                other => return other,
+            }
+        }
+    }
+
     /// Charges `units` more to `principal`'s bucket after a request made more backend calls than
     /// its estimate paid for (a walk over pages): taken whatever is there, down to empty, never
     /// refused — the request has run; the principal's next ones wait for the refill.

@@ -205,3 +205,23 @@ async fn the_graphql_ws_client_signs_in_through_connection_init_and_receives_a_c
     ];
     tokio::join!(run_script("graphql-ws.mjs", &env), advance);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn graphiql_runs_the_live_status_example_over_graphql_ws_in_chromium() {
+    if !prerequisites_present(Needs::NodeAndBrowser).await {
+        return;
+    }
+    let live = crate::live::spawn_live(|_| {}).await;
+    // The order the example document subscribes to.
+    let order = "381005010017".to_owned();
+    let advance = async {
+        let mut subscribers = live.app.live.hub.watch_subscribers();
+        let subscribed = tokio::time::timeout(SCRIPT_TIMEOUT, subscribers.wait_for(|n| *n == 1));
+        if subscribed.await.is_ok_and(|r| r.is_ok()) {
+            live.wait_until_listening(1).await;
+            live.advance(Region::Ap, &order).await;
+        }
+    };
+    let env = [("GATEWAY_URL", live.test.address.as_str())];
+    tokio::join!(run_script("graphiql-live.browser.mjs", &env), advance);
+}

@@ -383,3 +383,18 @@ async fn an_emailed_report_lands_in_the_outbox_with_its_file_once_per_key() {
         "nothing sent for refused input"
     );
 }
+
+#[tokio::test]
+async fn an_export_names_each_column_once() {
+    let app = app().await;
+    let twice = json!({ "columns": ["ORDER_NUMBER", "TOTAL", "ORDER_NUMBER"] });
+    let answer = app
+        .graphql_as(GLOBEX_USER, EXPORT, json!({ "search": twice, "format": "CSV" }))
+        .await;
+    assert_eq!(answer.error_codes(), ["BAD_USER_INPUT"], "{}", answer.body);
+    let none = json!({ "columns": [] });
+    let answer = app
+        .graphql_as(GLOBEX_USER, EXPORT, json!({ "search": none, "format": "CSV" }))
+        .await;
+    assert_eq!(answer.error_codes(), ["BAD_USER_INPUT"], "{}", answer.body);
+}

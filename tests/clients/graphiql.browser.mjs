@@ -150,7 +150,7 @@ try {
     check(false, 'the Documentation Explorer lists Query and its field `orders`', error.message.split('\n')[0]);
   }
 
-  // Run Dashboard from the execute button's operation menu (the document has three operations).
+  // Run Dashboard from the execute button's operation menu (the document has four operations).
   await page.locator('.graphiql-execute-button').click();
   const item = page.getByRole('menuitem', { name: 'Dashboard', exact: true });
   try {

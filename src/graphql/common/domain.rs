@@ -7,6 +7,7 @@ use supportgraph_adapters::model;
 /// Hardware or software.
 #[derive(Enum, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[graphql(remote = "supportgraph_adapters::model::ProductKind")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum ProductKind {
     /// A machine, part or feature.
     Hardware,
@@ -29,6 +30,7 @@ pub enum Region {
 /// Which way a list is sorted.
 #[derive(Enum, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 #[graphql(remote = "supportgraph_adapters::model::SortDirection")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum SortDirection {
     /// Smallest (earliest) first.
     Ascending,

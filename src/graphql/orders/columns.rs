@@ -11,6 +11,7 @@ use crate::exports::{Cell, Column, ColumnKind, Row, Table};
 
 /// A column of an order report.
 #[derive(Enum, Clone, Copy, PartialEq, Eq, Hash, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum OrderReportColumn {
     /// The order number.
     OrderNumber,

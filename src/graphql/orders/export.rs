@@ -31,7 +31,7 @@ use crate::app::App;
 use crate::auth::Caller;
 use crate::error::GatewayError;
 use crate::exports::{ExportFormat, ExportOptions, export_stream};
-use crate::federation::orders_walk::OrderWalk;
+use crate::federation::orders_walk::{OrderWalk, Pace, WalkError};
 use crate::federation::scope::ToolScope;
 use crate::graphql::common::idempotency::IdempotencyKey;
 use crate::graphql::common::outcome::{UserError, UserErrorCode};
@@ -96,9 +96,14 @@ fn refused(
     }
 }
 
-/// The walk over what `profile`'s user may see of a report's search (checked now).
+/// How long a walk's next page may wait for its caller's rate before the walk gives up.
+const PATIENCE: Duration = Duration::from_secs(30);
+
+/// The walk over what `profile`'s user may see of a report's search (checked now), paced by
+/// `user_id`'s rate; pages bypass the cache.
 pub fn order_walk(
-    app: &App,
+    app: &Arc<App>,
+    user_id: &str,
     profile: &UserProfile,
     definition: &ReportDefinition,
     max_orders: usize,
@@ -113,10 +118,15 @@ pub fn order_walk(
     if scope.is_empty() {
         return Err(scope.empty_error(Tool::OrderStatus, &profile.country));
     }
+    let (paced_app, user) = (Arc::clone(app), user_id.to_owned());
+    let pace: Pace = Arc::new(move |calls| {
+        let (app, user) = (Arc::clone(&paced_app), user.clone());
+        Box::pin(async move { app.rate_limits.pace(&user, calls, PATIENCE).await })
+    });
     Ok(OrderWalk {
         backends: app.order_backends.clone(),
         cache: app.cache.clone(),
-        ttl: Duration::from_secs(app.settings.cache.orders_ttl_seconds),
+        ttl: Duration::ZERO,
         scope: scope.by_region,
         query: OrderQuery {
             filters: search.filters,
@@ -124,6 +134,7 @@ pub fn order_walk(
             ..OrderQuery::default()
         },
         max_orders,
+        pace,
     })
 }
 
@@ -137,7 +148,7 @@ async fn walk_for(
     let user_id = caller.principal()?.user_id.clone();
     let (title, definition) = resolve_search(app, &user_id, spec).await?;
     let profile = caller.profile(&app.profiles).await?;
-    let walk = order_walk(app, profile, &definition, max_orders)?;
+    let walk = order_walk(app, &user_id, profile, &definition, max_orders)?;
     Ok((title, definition.columns, walk))
 }
 
@@ -252,7 +263,25 @@ impl EmailReportMutation {
         let mut file = Vec::new();
         let mut stream = export_stream(format, table, rows, ExportOptions::default());
         while let Some(chunk) = stream.next().await {
-            let chunk = chunk.map_err(|e| GatewayError::internal(format!("export: {e}")))?;
+            let chunk = match chunk {
+                Ok(chunk) => chunk,
+                Err(error) => match walk_error(&error) {
+                    Some(WalkError::TooMany(most)) => {
+                        return Ok(refused(
+                            "report",
+                            UserErrorCode::TooLarge,
+                            format!(
+                                "the search finds more than {most} orders; narrow it or download it"
+                            ),
+                        ));
+                    }
+                    Some(WalkError::Region(failure)) => {
+                        return Err(GatewayError::from_adapter(failure, None).into());
+                    }
+                    Some(WalkError::Paced(refused)) => return Err(refused.clone().into()),
+                    None => return Err(GatewayError::internal(format!("export: {error}")).into()),
+                },
+            };
             if file.len() + chunk.len() > MAX_ATTACHMENT_BYTES {
                 return Ok(refused(
                     "report",
@@ -296,6 +325,14 @@ impl EmailReportMutation {
             message_id: Some(receipt.message_id),
             user_errors: Vec::new(),
         })
+    }
+}
+
+/// The walk's error behind an export's, if that is what stopped it.
+fn walk_error(error: &crate::exports::ExportError) -> Option<&WalkError> {
+    match error {
+        crate::exports::ExportError::Upstream(inner) => inner.downcast_ref::<WalkError>(),
+        _ => None,
     }
 }
 

@@ -15,7 +15,7 @@ use crate::exports::ExportFormat;
 
 /// A search with its columns, as a client writes it.
 #[derive(InputObject, Clone, Default, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
+#[serde(default, deny_unknown_fields, rename_all = "camelCase")]
 pub struct OrderSearchInput {
     /// Which orders.
     pub filter: Option<OrderFilter>,
@@ -78,6 +78,20 @@ pub fn one_of(
     }
 }
 
+/// Columns as a client chose them: at least one, each once (so never more than there are).
+pub fn checked_columns(
+    columns: Vec<OrderReportColumn>,
+) -> Result<Vec<OrderReportColumn>, GatewayError> {
+    let mut seen = std::collections::HashSet::new();
+    if columns.is_empty() || !columns.iter().all(|c| seen.insert(*c)) {
+        return Err(GatewayError::bad_input(
+            "columns",
+            "name at least one column, each once",
+        ));
+    }
+    Ok(columns)
+}
+
 /// The title and definition of what `user_id` asks for now; `NOT_FOUND` for a report they do
 /// not have.
 pub async fn resolve_search(
@@ -93,10 +107,10 @@ pub async fn resolve_search(
         ExportSearch::Search(search) => Ok((
             "Orders".to_owned(),
             ReportDefinition {
-                columns: search
-                    .columns
-                    .filter(|c| !c.is_empty())
-                    .unwrap_or_else(|| DEFAULT_COLUMNS.to_vec()),
+                columns: match search.columns {
+                    None => DEFAULT_COLUMNS.to_vec(),
+                    Some(columns) => checked_columns(columns)?,
+                },
                 filter: search.filter.unwrap_or_default(),
                 sort: search.sort,
             },

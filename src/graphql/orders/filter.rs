@@ -26,7 +26,7 @@ const MAX_TEXT: usize = 100;
 
 /// Which orders to list. Every condition set must hold.
 #[derive(InputObject, Default, Clone, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
+#[serde(default, deny_unknown_fields, rename_all = "camelCase")]
 pub struct OrderFilter {
     /// Only orders in one of these statuses.
     pub statuses: Option<Vec<OrderStatus>>,
@@ -58,7 +58,7 @@ pub struct OrderFilter {
 
 /// Conditions one product line of an order must meet together.
 #[derive(InputObject, Default, Clone, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
+#[serde(default, deny_unknown_fields, rename_all = "camelCase")]
 pub struct ProductCondition {
     /// Hardware or software.
     pub kind: Option<ProductKind>,
@@ -73,6 +73,7 @@ pub struct ProductCondition {
 /// What orders can be sorted by.
 #[derive(Enum, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[graphql(remote = "supportgraph_adapters::model::OrderSortField")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum OrderSortField {
     /// The day the order was placed.
     #[default]
@@ -88,7 +89,7 @@ pub enum OrderSortField {
 
 /// How to sort orders; ties are broken by order number in the same direction.
 #[derive(InputObject, Clone, Copy, Default, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
+#[serde(default, deny_unknown_fields, rename_all = "camelCase")]
 pub struct OrderSortInput {
     /// The field.
     pub field: OrderSortField,

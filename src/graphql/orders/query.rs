@@ -19,7 +19,7 @@ use crate::app::App;
 use crate::auth::Caller;
 use crate::countries::Tool;
 use crate::error::GatewayError;
-use crate::federation::call_budget::CallBudget;
+use crate::federation::call_budget::{CallBudget, is_spent};
 use crate::federation::orders::{
     ExplainBatcher, OrderBatcher, OrderLookup, OrderRef, OrderTicket, find_order, list_worldwide,
 };
@@ -134,6 +134,13 @@ pub async fn search_orders(
         budget,
     )
     .await;
+    if page.failures.iter().any(|f| is_spent(&f.error)) {
+        return Err(GatewayError::bad_input(
+            "first",
+            "this request asks the order systems more often than one request may (limits.max_backend_calls): ask for fewer lists at once",
+        )
+        .into());
+    }
     report_failures(ctx, &page.failures);
     if page.failures.len() == scope.by_region.len() {
         return Ok(None);

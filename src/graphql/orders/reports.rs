@@ -103,7 +103,7 @@ impl StandardOrderReport {
 
 /// What a report is: its columns and its search, as stored in a preference document's body.
 #[derive(Clone, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct ReportDefinition {
     /// The columns, in order.
     pub columns: Vec<OrderReportColumn>,

@@ -14,6 +14,7 @@ use crate::graphql::common::scalars::{Date, DateTime, Money};
 /// Where an order is in its life.
 #[derive(Enum, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[graphql(remote = "supportgraph_adapters::model::OrderStatus")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum OrderStatus {
     /// Received and being checked.
     Received,
