@@ -21,6 +21,8 @@ use chrono::Utc;
 use futures::StreamExt;
 
 use super::HttpState;
+use supportgraph_adapters::model::Region;
+
 use crate::app::App;
 use crate::error::GatewayError;
 use crate::exports::{ExportFormat, export_body};
@@ -217,6 +219,11 @@ async fn prepare(
             ));
         }
     };
+    // The first page's calls are paid before anything is asked (a leaked link cannot be used
+    // to hammer the backends); the walk paces every later one to the caller's rate.
+    app.rate_limits
+        .check(user_id, Region::ALL.len() as u32)
+        .await?;
     let (title, definition) = resolve_search(app, user_id, spec).await?;
     let profile = app
         .profiles
@@ -227,9 +234,5 @@ async fn prepare(
             GatewayError::Forbidden("your user ID is not registered for the e-tools".into())
         })?;
     let walk = order_walk(app, user_id, &profile, &definition, MAX_EXPORT_ORDERS)?;
-    // The first page now; the walk paces every later one to the caller's rate.
-    app.rate_limits
-        .check(user_id, walk.scope.len() as u32)
-        .await?;
     Ok((title, definition.columns, walk))
 }

@@ -255,6 +255,13 @@ impl Settings {
                 format!("must be between {min} and {max}"),
             ));
         }
+        if links.public_base_url.is_none() && self.profile == Profile::Production {
+            // Without it, links would name whatever host a request said it was for.
+            return Err(rejected(
+                "links.public_base_url",
+                "is required in the production profile: the https URL clients reach the gateway at",
+            ));
+        }
         if let Some(base) = &links.public_base_url {
             let scheme_ok = match self.profile {
                 Profile::Production => base.scheme() == "https",

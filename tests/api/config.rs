@@ -72,9 +72,18 @@ fn the_example_production_file_loads_with_real_backends_and_no_sandbox() {
         );
     let dir = tempfile::tempdir().expect("a temp dir");
     let path = dir.path().join("production.toml");
-    std::fs::write(&path, with_key).expect("written");
+    std::fs::write(&path, &with_key).expect("written");
     let settings =
         Settings::load_without_env(Some(&path)).expect("the example production settings load");
+    // Links must name the public URL in production, never whatever host a request says.
+    let without_base = with_key.replace("public_base_url = \"https://api.example.com\"\n", "");
+    assert_ne!(without_base, with_key);
+    std::fs::write(&path, without_base).expect("written");
+    let refused = Settings::load_without_env(Some(&path)).expect_err("no public base URL");
+    assert!(
+        refused.to_string().contains("links.public_base_url"),
+        "{refused}"
+    );
     assert!(!settings.sandbox.embedded);
     assert!(settings.auth.jwks_url.is_some());
     assert!(settings.backends.order_status.emea.is_some());

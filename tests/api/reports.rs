@@ -389,12 +389,20 @@ async fn an_export_names_each_column_once() {
     let app = app().await;
     let twice = json!({ "columns": ["ORDER_NUMBER", "TOTAL", "ORDER_NUMBER"] });
     let answer = app
-        .graphql_as(GLOBEX_USER, EXPORT, json!({ "search": twice, "format": "CSV" }))
+        .graphql_as(
+            GLOBEX_USER,
+            EXPORT,
+            json!({ "search": twice, "format": "CSV" }),
+        )
         .await;
     assert_eq!(answer.error_codes(), ["BAD_USER_INPUT"], "{}", answer.body);
     let none = json!({ "columns": [] });
     let answer = app
-        .graphql_as(GLOBEX_USER, EXPORT, json!({ "search": none, "format": "CSV" }))
+        .graphql_as(
+            GLOBEX_USER,
+            EXPORT,
+            json!({ "search": none, "format": "CSV" }),
+        )
         .await;
     assert_eq!(answer.error_codes(), ["BAD_USER_INPUT"], "{}", answer.body);
 }

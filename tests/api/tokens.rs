@@ -343,6 +343,7 @@ async fn a_production_gateway_refuses_the_sandbox_development_key_even_from_its_
     settings.links.signing_key = Some(supportgraph::settings::SecretString::new(
         "c3VwcG9ydGdyYXBoLXRlc3Qtc2lnbmluZy1rZXktMzItYnl0ZXMh",
     ));
+    settings.links.public_base_url = Some("https://api.example.com".parse().expect("a URL"));
     let application = Application::build(settings).await.expect("builds");
     let address = format!("http://127.0.0.1:{}/graphql", application.port());
     tokio::spawn(application.run_until_stopped());
