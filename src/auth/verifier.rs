@@ -28,6 +28,8 @@ use crate::settings::AuthSettings;
 pub struct Principal {
     /// The user's ID at the identity provider.
     pub user_id: String,
+    /// When the token it came from expires, in seconds since the Unix epoch.
+    pub expires_at: u64,
 }
 
 /// Why a token was refused. Logged; the caller only learns `UNAUTHENTICATED` (or, for
@@ -203,7 +205,10 @@ impl TokenVerifier {
         {
             return Err(AuthError::BadSubject);
         }
-        Ok(Principal { user_id: sub })
+        Ok(Principal {
+            user_id: sub,
+            expires_at: data.claims.exp,
+        })
     }
 
     fn cached(&self, kid: &str) -> (Option<Arc<VerifyingKey>>, bool) {

@@ -105,8 +105,18 @@ async fn serve(
     let deadline = tokio::time::sleep(init_timeout);
     futures::pin_mut!(deadline);
     loop {
-        let next = if session.get().is_some() {
-            engine.next().await
+        let next = if let Some(signed_in) = session.get() {
+            // The connection lives as long as its token: at the token's expiry it closes, as a
+            // refused token would (the client signs in again with a fresh one).
+            let left = signed_in.principal.expires_at.saturating_sub(unix_now());
+            tokio::select! {
+                next = engine.next() => next,
+                () = tokio::time::sleep(Duration::from_secs(left)) => {
+                    let close = close_frame(TOKEN_EXPIRED, "Forbidden: the bearer token expired");
+                    let _ = sink.send(close).await;
+                    break;
+                }
+            }
         } else {
             tokio::select! {
                 next = engine.next() => next,
@@ -133,6 +143,16 @@ async fn serve(
         }
     }
     let _ = sink.close().await;
+}
+
+/// The close code of a connection whose token expired (graphql-transport-ws' Forbidden).
+const TOKEN_EXPIRED: u16 = 4403;
+
+/// Seconds since the Unix epoch.
+fn unix_now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
 }
 
 fn close_frame(code: u16, reason: &str) -> Message {

@@ -106,3 +106,15 @@ async fn a_socket_that_never_signs_in_is_closed_with_4408() {
     let (code, reason) = silent.closed().await;
     assert_eq!(code, 4408, "{reason}");
 }
+
+#[tokio::test]
+async fn a_socket_closes_when_its_token_expires() {
+    let live = spawn_live(|s| s.auth.leeway_seconds = 0).await;
+    let mut claims = live.test.valid_claims(GLOBEX_USER);
+    claims.exp = chrono::Utc::now().timestamp() + 2;
+    let token = live.test.token_with(&claims);
+    let mut socket = Socket::signed_in(&live.test.address, &token).await;
+    let (code, reason) = socket.closed().await;
+    assert_eq!(code, 4403, "{reason}");
+    assert!(reason.contains("expired"), "{reason}");
+}
