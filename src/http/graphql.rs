@@ -16,6 +16,7 @@
 //! ([`crate::graphql::errors`]). This module speaks HTTP.
 
 use std::net::{IpAddr, SocketAddr};
+use std::sync::Arc;
 
 use async_graphql::ServerError;
 use axum::body::Bytes;
@@ -25,8 +26,10 @@ use axum::response::{IntoResponse, Response};
 
 use super::HttpState;
 use super::negotiation::{RequestBody, ResponseFormat};
+use crate::app::App;
 use crate::auth::{AuthError, Caller};
 use crate::error::GatewayError;
+use crate::federation::call_budget::CallBudget;
 use crate::graphql::common::idempotency::IdempotencyKey;
 use crate::graphql::limits::{admit, response_cap};
 use crate::graphql::{errors, request_data};
@@ -174,16 +177,15 @@ pub async fn graphql_handler(
         request = request.data(crate::graphql::RequestOrigin(format!("http://{host}")));
     }
     let (request, budget) = request_data(&state.app, request, caller, estimate);
+    // Settled when this request ends, however it ends (answered, past its deadline, or dropped
+    // by a client that went away).
+    let _settle = ExtraCalls {
+        app: state.app.clone(),
+        principal,
+        budget,
+        paid: estimate.backend_calls.max(1),
+    };
     let mut response = state.schema.execute(request).await;
-    // A walk over pages may make more calls than the estimate paid for up front: the principal
-    // pays the difference now, so such requests weigh what they cost the backends.
-    let made = state.app.settings.limits.max_backend_calls - budget.left();
-    if let Some(principal) = principal
-        && made > estimate.backend_calls.max(1)
-    {
-        let extra = made - estimate.backend_calls.max(1);
-        state.app.rate_limits.charge(&principal, extra).await;
-    }
     if let Some(too_large) = response_cap::exceeded(&response.errors) {
         return not_executed(format, too_large);
     }
@@ -305,5 +307,32 @@ fn is_mutation(request: &mut async_graphql::Request) -> bool {
             .get(name.as_str())
             .is_some_and(|op| is_mutation(&op.node)),
         (DocumentOperations::Multiple(ops), None) => ops.values().any(|op| is_mutation(&op.node)),
+    }
+}
+
+/// A walk over pages may make more backend calls than a request's estimate paid for up front:
+/// when the request ends, its principal pays the difference, so such requests weigh what they
+/// cost the backends even when the client leaves early.
+struct ExtraCalls {
+    app: Arc<App>,
+    principal: Option<String>,
+    budget: Arc<CallBudget>,
+    paid: u32,
+}
+
+impl Drop for ExtraCalls {
+    fn drop(&mut self) {
+        let made = self.app.settings.limits.max_backend_calls - self.budget.left();
+        let Some(principal) = self.principal.take() else {
+            return;
+        };
+        if made <= self.paid {
+            return;
+        }
+        let extra = made - self.paid;
+        let app = Arc::clone(&self.app);
+        if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+            runtime.spawn(async move { app.rate_limits.charge(&principal, extra).await });
+        }
     }
 }
