@@ -13,6 +13,8 @@ use std::time::Duration;
 use supportgraph_adapters::model::{Order, OrderChange, Region};
 use supportgraph_adapters::ports::OrderBackend;
 use tokio::sync::{broadcast, watch};
+
+use crate::cache::Cache;
 use tokio::task::JoinHandle;
 
 use super::poller::Poller;
@@ -36,6 +38,7 @@ pub type PollCounts = BTreeMap<Region, u64>;
 
 struct Shared {
     backends: BTreeMap<Region, Arc<dyn OrderBackend>>,
+    cache: Arc<Cache>,
     interval: Duration,
     events: broadcast::Sender<Arc<StatusEvent>>,
     running: Mutex<Running>,
@@ -64,11 +67,16 @@ pub struct LiveHub {
 
 impl LiveHub {
     /// A hub polling `backends` every `interval` while it has subscribers.
-    pub fn new(backends: BTreeMap<Region, Arc<dyn OrderBackend>>, interval: Duration) -> Self {
+    pub fn new(
+        backends: BTreeMap<Region, Arc<dyn OrderBackend>>,
+        cache: Arc<Cache>,
+        interval: Duration,
+    ) -> Self {
         let (events, _) = broadcast::channel(CHANNEL_CAPACITY);
         Self {
             shared: Arc::new(Shared {
                 backends,
+                cache,
                 interval,
                 events,
                 running: Mutex::new(Running::default()),
@@ -108,6 +116,7 @@ impl LiveHub {
                 let poller = Poller {
                     region: *region,
                     backend: backend.clone(),
+                    cache: self.shared.cache.clone(),
                     events: self.shared.events.clone(),
                     interval: self.shared.interval,
                     polls: self.shared.polls.clone(),

@@ -29,6 +29,8 @@ pub use slots::{ConnectionSlot, SlotRefused, SubscriptionSlot, SubscriptionSlots
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
+
+use crate::cache::Cache;
 use std::time::Duration;
 
 use supportgraph_adapters::model::Region;
@@ -45,11 +47,19 @@ pub struct Live {
 }
 
 impl Live {
-    /// A hub over `backends` and the limits of `settings`; nothing is polled until someone
-    /// subscribes.
-    pub fn new(backends: BTreeMap<Region, Arc<dyn OrderBackend>>, settings: &LiveSettings) -> Self {
+    /// A hub over `backends` and the limits of `settings`, clearing changed orders' pages from
+    /// `cache`; nothing is polled until someone subscribes.
+    pub fn new(
+        backends: BTreeMap<Region, Arc<dyn OrderBackend>>,
+        cache: Arc<Cache>,
+        settings: &LiveSettings,
+    ) -> Self {
         Self {
-            hub: LiveHub::new(backends, Duration::from_millis(settings.poll_interval_ms)),
+            hub: LiveHub::new(
+                backends,
+                cache,
+                Duration::from_millis(settings.poll_interval_ms),
+            ),
             slots: SubscriptionSlots::new(settings),
         }
     }

@@ -1,6 +1,7 @@
-//! One region's poll loop: ask its order-status instance's change feed once per interval, re-fetch
-//! the orders that changed (one batch call for all of them, however many subscribers), and hand
-//! each change to the hub's channel.
+//! One region's poll loop: ask its order-status instance's change feed once per interval, clear
+//! the cached order pages of the customer numbers that changed, re-fetch the orders that changed
+//! (one batch call for all of them, however many subscribers), and hand each change to the hub's
+//! channel.
 //!
 //! The position in the feed lives here, in the loop: the first poll asks "from now", each answer's
 //! `next` is the next poll's `since`, and a failed poll leaves it where it was, so the next poll
@@ -18,6 +19,7 @@ use tokio::sync::{broadcast, watch};
 use tokio::time::MissedTickBehavior;
 
 use super::hub::{PollCounts, StatusEvent};
+use crate::cache::{Cache, Namespace};
 
 /// The most feed calls one round makes while answers come full.
 const MAX_CALLS_PER_ROUND: usize = 10;
@@ -28,6 +30,8 @@ pub(super) struct Poller {
     pub region: Region,
     /// Its order-status instance.
     pub backend: Arc<dyn OrderBackend>,
+    /// The cache whose order pages a change makes stale.
+    pub cache: Arc<Cache>,
     /// Where changes go.
     pub events: broadcast::Sender<Arc<StatusEvent>>,
     /// How long between rounds.
@@ -79,6 +83,16 @@ impl Poller {
     async fn publish(&self, changes: Vec<OrderChange>) {
         if changes.is_empty() {
             return;
+        }
+        // Listed pages of these customer numbers are stale now, here and on every gateway
+        // sharing the Redis: cleared before anyone hears of the change and asks again.
+        let mut customers: Vec<&str> = changes.iter().map(|c| c.customer_number.as_str()).collect();
+        customers.sort_unstable();
+        customers.dedup();
+        for customer in customers {
+            self.cache
+                .invalidate(&Namespace::new("orders", customer))
+                .await;
         }
         let orders = self.current_orders(&changes).await;
         for change in changes {

@@ -150,7 +150,7 @@ impl Application {
             PrincipalLimiter::new(&settings.limits, cache.prefix(), cache.shared_tier());
         let guest_limiter = GuestLimiter::new(&settings.guest, cache.prefix(), cache.shared_tier());
         // Polls nothing until someone subscribes (see crate::live).
-        let live = crate::live::Live::new(backends.orders.clone(), &settings.live);
+        let live = crate::live::Live::new(backends.orders.clone(), cache.clone(), &settings.live);
         let links = crate::links::LinkSigner::from_settings(&settings.links, settings.profile)?;
         let app = Arc::new(App {
             links,

@@ -238,3 +238,39 @@ async fn the_response_cap_holds_per_change_not_over_a_subscriptions_life() {
         assert_eq!(change["orderNumber"], order.as_str(), "{message}");
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_change_clears_the_cached_order_pages_of_its_customer_number() {
+    let live = spawn_live(|_| {}).await;
+    let (order, next) = first_open(&live, Region::Emea, GERMAN);
+    let listed = r#"query($c: [String!]) { orders(first: 100, filter: { customerNumbers: $c }) {
+        edges { node { orderNumber status } } } }"#;
+    let status_of = |answer: &crate::helpers::Answer| {
+        answer.assert_ok()["orders"]["edges"]
+            .as_array()
+            .expect("edges")
+            .iter()
+            .find(|e| e["node"]["orderNumber"] == order.as_str())
+            .map(|e| e["node"]["status"].clone())
+    };
+    let variables = json!({ "c": [GERMAN] });
+    let before = live
+        .test
+        .graphql_as(GLOBEX_USER, listed, variables.clone())
+        .await;
+    let was = status_of(&before).expect("the order is listed");
+    assert_ne!(was, json!(next));
+
+    let mut socket = live.socket(GLOBEX_USER).await;
+    socket
+        .subscribe("1", SUBSCRIPTION, json!({ "orders": [order] }))
+        .await;
+    live.wait_until_listening(1).await;
+    live.advance(Region::Emea, &order).await;
+    let message = socket.next_json().await;
+    assert_eq!(message["type"], "next", "{message}");
+
+    // Within the orders cache's life (20 s), the list shows the new status: the page was cleared.
+    let after = live.test.graphql_as(GLOBEX_USER, listed, variables).await;
+    assert_eq!(status_of(&after), Some(json!(next)));
+}
