@@ -77,23 +77,31 @@ pub async fn spawn_app() -> TestApp {
 
 /// A gateway whose settings `configure` adjusts first.
 pub async fn spawn_app_with(configure: impl FnOnce(&mut Settings)) -> TestApp {
+    spawn_keeping_state(configure).await.0
+}
+
+/// Like [`spawn_app_with`], keeping the gateway's shared state too, for tests that reach into
+/// it (its idempotency store, its mail port, its live hub).
+pub async fn spawn_keeping_state(
+    configure: impl FnOnce(&mut Settings),
+) -> (TestApp, Arc<supportgraph::app::App>) {
     let mut settings = Settings::load_without_env(None).expect("the shipped default settings load");
     settings.server.port = 0;
     configure(&mut settings);
     let application = Application::build(settings.clone())
         .await
         .expect("the gateway builds");
-    let address = format!("http://127.0.0.1:{}", application.port());
-    let sandbox = application
-        .sandbox()
-        .expect("the default settings embed the sandbox");
-    tokio::spawn(application.run_until_stopped());
-    TestApp {
-        address,
-        sandbox,
+    let state = application.app();
+    let test_app = TestApp {
+        address: format!("http://127.0.0.1:{}", application.port()),
+        sandbox: application
+            .sandbox()
+            .expect("the default settings embed the sandbox"),
         settings,
         http: reqwest::Client::new(),
-    }
+    };
+    tokio::spawn(application.run_until_stopped());
+    (test_app, state)
 }
 
 impl TestApp {

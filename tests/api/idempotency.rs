@@ -1,20 +1,19 @@
 //! `Idempotency-Key` on mutations: one side effect per (user, key), the first answer replayed,
 //! a reused key with another input refused.
 
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
-use supportgraph::app::App;
 use supportgraph::cache::idempotency::Renewal;
 use supportgraph::cache::{Claim, IdempotencyStore, RedisTier};
 use supportgraph::graphql::common::idempotency::LEASE_MARGIN;
 use supportgraph::settings::Settings;
-use supportgraph::startup::Application;
 use supportgraph_adapters::sandbox::FaultSpec;
 use tokio::io::AsyncWriteExt;
 
-use crate::helpers::{Answer, TestApp, redis_url, spawn_app, spawn_app_with, unique_prefix};
+use crate::helpers::{
+    Answer, TestApp, redis_url, spawn_app, spawn_app_with, spawn_keeping_state, unique_prefix,
+};
 
 const KENJI: &str = "globex-kenji";
 const GLOBEX: &str = "globex-avery";
@@ -228,25 +227,6 @@ async fn a_keyed_mutation_is_refused_while_the_idempotency_store_is_unreachable(
     assert_eq!(writes(&app), 0, "not run without the guarantee");
     let unkeyed = send(&app, None, input("1000101")).await;
     unkeyed.assert_ok();
-}
-
-/// Like `spawn_app_with`, keeping the gateway's shared state (to reach its idempotency store).
-async fn spawn_keeping_state(configure: impl FnOnce(&mut Settings)) -> (TestApp, Arc<App>) {
-    let mut settings = Settings::load_without_env(None).expect("the shipped default settings load");
-    settings.server.port = 0;
-    configure(&mut settings);
-    let application = Application::build(settings.clone())
-        .await
-        .expect("the gateway builds");
-    let state = application.app();
-    let test_app = TestApp {
-        address: format!("http://127.0.0.1:{}", application.port()),
-        sandbox: application.sandbox().expect("the sandbox is embedded"),
-        settings,
-        http: reqwest::Client::new(),
-    };
-    tokio::spawn(application.run_until_stopped());
-    (test_app, state)
 }
 
 /// Sends a keyed GraphQL request as `user` over a raw connection, waits until `ready` says the

@@ -2,36 +2,11 @@
 //! embedded sandbox over HTTP and lands in its outbox once per idempotency key, and a failing
 //! mail service shows in `/readyz` like every other backend.
 
-use std::sync::Arc;
-
-use supportgraph::app::App;
-use supportgraph::settings::Settings;
-use supportgraph::startup::Application;
 use supportgraph_adapters::AdapterError;
 use supportgraph_adapters::model::{MailAttachment, MailMessage};
 use supportgraph_adapters::sandbox::FaultSpec;
 
-use crate::helpers::TestApp;
-
-/// Like `spawn_app_with`, keeping the gateway's shared state, whose `mail` port the tests call
-/// as a tool of the gateway would.
-async fn spawn_keeping_state(configure: impl FnOnce(&mut Settings)) -> (TestApp, Arc<App>) {
-    let mut settings = Settings::load_without_env(None).expect("the shipped default settings load");
-    settings.server.port = 0;
-    configure(&mut settings);
-    let application = Application::build(settings.clone())
-        .await
-        .expect("the gateway builds");
-    let state = application.app();
-    let test_app = TestApp {
-        address: format!("http://127.0.0.1:{}", application.port()),
-        sandbox: application.sandbox().expect("the sandbox is embedded"),
-        settings,
-        http: reqwest::Client::new(),
-    };
-    tokio::spawn(application.run_until_stopped());
-    (test_app, state)
-}
+use crate::helpers::spawn_keeping_state;
 
 fn acknowledgment() -> MailMessage {
     MailMessage {

@@ -7,7 +7,6 @@ use serde_json::Value;
 use supportgraph::app::App;
 use supportgraph::live::hub::PollCounts;
 use supportgraph::settings::Settings;
-use supportgraph::startup::Application;
 use supportgraph_adapters::model::Region;
 use supportgraph_adapters::order_status::{instance_name, sandbox::generate};
 
@@ -24,21 +23,11 @@ pub struct LiveApp {
 
 /// A gateway polling the feeds every 50 ms, with `configure` applied.
 pub async fn spawn_live(configure: impl FnOnce(&mut Settings)) -> LiveApp {
-    let mut settings = Settings::load_without_env(None).expect("the shipped default settings load");
-    settings.server.port = 0;
-    settings.live.poll_interval_ms = 50;
-    configure(&mut settings);
-    let application = Application::build(settings.clone())
-        .await
-        .expect("the gateway builds");
-    let app = application.app();
-    let test = TestApp {
-        address: format!("http://127.0.0.1:{}", application.port()),
-        sandbox: application.sandbox().expect("the sandbox is embedded"),
-        settings,
-        http: reqwest::Client::new(),
-    };
-    tokio::spawn(application.run_until_stopped());
+    let (test, app) = crate::helpers::spawn_keeping_state(|settings| {
+        settings.live.poll_interval_ms = 50;
+        configure(settings);
+    })
+    .await;
     LiveApp { test, app }
 }
 
