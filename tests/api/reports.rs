@@ -332,6 +332,25 @@ async fn an_emailed_report_lands_in_the_outbox_with_its_file_once_per_key() {
     let id = &first["data"]["emailOrderReport"]["messageId"];
     assert!(id.is_string(), "{first}");
     assert_eq!(&second["data"]["emailOrderReport"]["messageId"], id);
+    // The same key with other input is refused before anything is built or sent.
+    let other = json!({ "report": "standard:DELAYED", "format": "XLSX",
+        "recipients": ["someone-else@globex.example"], "message": "Late ones" });
+    let reused: Value = app
+        .http
+        .post(format!("{}/graphql", app.address))
+        .bearer_auth(app.token(GLOBEX_USER))
+        .header("Idempotency-Key", "report-mail-1")
+        .json(&json!({ "query": EMAIL, "variables": { "input": other } }))
+        .send()
+        .await
+        .expect("sent")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(
+        reused["errors"][0]["extensions"]["code"], "BAD_USER_INPUT",
+        "{reused}"
+    );
     let outbox = app.sandbox.outbox();
     assert_eq!(outbox.len(), 1, "one message for one key");
     let message = &outbox[0].message;

@@ -5,8 +5,9 @@
 //! Both check everything first (the report is the caller's, the search is valid, the
 //! recipients are addresses); the route checks the caller's authorisation again when the link is
 //! used. An e-mail's file is built here, within the mail service's attachment limit, and sent
-//! with a key derived from the request's `Idempotency-Key`, so a retried request sends one
-//! message.
+//! through [`idempotency::once`]: a retry with the request's `Idempotency-Key` gets the first
+//! answer back, and the mail service is given a key derived from it too, so a send that reached it
+//! is never made twice.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -16,6 +17,7 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::Utc;
 use futures::StreamExt;
+use serde::Serialize;
 use supportgraph_adapters::model::{
     EmailAddress, FreeText, MAX_ATTACHMENT_BYTES, MAX_RECIPIENTS, MailAttachment, MailMessage,
     OrderQuery, Tool, UserProfile,
@@ -33,8 +35,8 @@ use crate::error::GatewayError;
 use crate::exports::{ExportFormat, ExportOptions, export_stream};
 use crate::federation::orders_walk::{OrderWalk, Pace, WalkError};
 use crate::federation::scope::ToolScope;
-use crate::graphql::common::idempotency::IdempotencyKey;
-use crate::graphql::common::outcome::{UserError, UserErrorCode};
+use crate::graphql::common::idempotency::{self, IdempotencyKey, Step};
+use crate::graphql::common::outcome::{Outcome, UserError, UserErrorCode};
 use crate::graphql::common::scalars::DateTime;
 use crate::hashing::sha256_hex;
 
@@ -83,17 +85,6 @@ pub struct EmailOrderReportPayload {
     pub message_id: Option<String>,
     /// Why it was refused; empty on success.
     pub user_errors: Vec<UserError>,
-}
-
-fn refused(
-    field: &str,
-    code: UserErrorCode,
-    message: impl Into<String>,
-) -> EmailOrderReportPayload {
-    EmailOrderReportPayload {
-        message_id: None,
-        user_errors: vec![UserError::new(field, code, message)],
-    }
 }
 
 /// How long a walk's next page may wait for its caller's rate before the walk gives up.
@@ -207,6 +198,148 @@ impl ExportQuery {
     }
 }
 
+/// What `emailOrderReport` came to, recorded for `Idempotency-Key` replays: the mail service's
+/// message ID, or a refusal.
+type Emailed = Outcome<String>;
+
+/// What an `Idempotency-Key` is compared on: the same key with other input is refused.
+#[derive(Serialize)]
+struct EmailFingerprint<'a> {
+    report: Option<&'a str>,
+    search: Option<&'a OrderSearchInput>,
+    format: OrderExportFormat,
+    recipients: Vec<String>,
+    message: &'a str,
+}
+
+impl<'a> EmailFingerprint<'a> {
+    fn of(input: &'a EmailOrderReportInput) -> Self {
+        Self {
+            report: input.report.as_ref().map(|id| id.as_str()),
+            search: input.search.as_ref(),
+            format: input.format,
+            recipients: input
+                .recipients
+                .iter()
+                .map(|r| r.trim().to_ascii_lowercase())
+                .collect(),
+            message: input.message.as_deref().unwrap_or_default(),
+        }
+    }
+}
+
+/// The checks and the file, in the request; then the send, as a write of its own (see
+/// [`Step`]). `mail_key` makes the mail service send one message however often it is asked.
+async fn prepare(
+    app: &Arc<App>,
+    caller: &Caller,
+    input: EmailOrderReportInput,
+    mail_key: String,
+) -> Result<Step<Emailed>, GatewayError> {
+    if input.recipients.is_empty() || input.recipients.len() > MAX_RECIPIENTS {
+        return Ok(Step::Answer(Outcome::refused(
+            "recipients",
+            UserErrorCode::TooManyRecipients,
+            format!("name 1 to {MAX_RECIPIENTS} recipients"),
+        )));
+    }
+    let mut to = Vec::new();
+    for recipient in &input.recipients {
+        match recipient.trim().parse::<EmailAddress>() {
+            Ok(address) => to.push(address),
+            Err(error) => {
+                return Ok(Step::Answer(Outcome::refused(
+                    "recipients",
+                    UserErrorCode::InvalidEmail,
+                    error.to_string(),
+                )));
+            }
+        }
+    }
+    let message = input.message.unwrap_or_default();
+    if message.chars().count() > MAX_MESSAGE || FreeText::check(&message).is_err() {
+        return Ok(Step::Answer(Outcome::refused(
+            "message",
+            UserErrorCode::InvalidRequest,
+            format!("a message is at most {MAX_MESSAGE} characters, without control characters"),
+        )));
+    }
+    let spec = one_of(input.report.map(|id| id.to_string()), input.search)?;
+    let (title, columns, walk) = walk_for(app, caller, spec, MAX_EMAILED_ORDERS).await?;
+    let format: ExportFormat = input.format.into();
+    let today = Utc::now().date_naive();
+    let file = match build_file(format, &title, columns, walk, today).await? {
+        Ok(file) => file,
+        Err(refusal) => return Ok(Step::Answer(refusal)),
+    };
+    let mut text = format!("{title}: attached, as of {today}.\n");
+    if !message.trim().is_empty() {
+        text = format!("{}\n\n{text}", message.trim());
+    }
+    let mail = MailMessage {
+        to,
+        subject: format!("Order report: {title}"),
+        text_body: text,
+        attachments: vec![MailAttachment {
+            filename: format!("orders.{}", format.extension()),
+            content_type: format.content_type().to_owned(),
+            bytes: file,
+        }],
+    };
+    let mail_backend = Arc::clone(&app.mail);
+    Ok(Step::write(async move {
+        let receipt = mail_backend
+            .send(&mail, &mail_key)
+            .await
+            .map_err(|e| GatewayError::from_adapter(&e, None))?;
+        Ok(Outcome::Done(receipt.message_id))
+    }))
+}
+
+/// The report's file, within the mail service's attachment limit; a refusal when it is too large.
+async fn build_file(
+    format: ExportFormat,
+    title: &str,
+    columns: Vec<columns::OrderReportColumn>,
+    walk: OrderWalk,
+    today: chrono::NaiveDate,
+) -> Result<Result<Vec<u8>, Emailed>, GatewayError> {
+    let table = columns::table(title, &columns);
+    let rows = columns::rows(walk.pages(), columns, today);
+    let mut file = Vec::new();
+    let mut stream = export_stream(format, table, rows, ExportOptions::default());
+    while let Some(chunk) = stream.next().await {
+        let chunk = match chunk {
+            Ok(chunk) => chunk,
+            Err(error) => match walk_error(&error) {
+                Some(WalkError::TooMany(most)) => {
+                    return Ok(Err(Outcome::refused(
+                        "report",
+                        UserErrorCode::TooLarge,
+                        format!(
+                            "the search finds more than {most} orders; narrow it or download it"
+                        ),
+                    )));
+                }
+                Some(WalkError::Region(failure)) => {
+                    return Err(GatewayError::from_adapter(failure, None));
+                }
+                Some(WalkError::Paced(refused)) => return Err(refused.clone()),
+                None => return Err(GatewayError::internal(format!("export: {error}"))),
+            },
+        };
+        if file.len() + chunk.len() > MAX_ATTACHMENT_BYTES {
+            return Ok(Err(Outcome::refused(
+                "report",
+                UserErrorCode::TooLarge,
+                "the file is larger than an e-mail may carry; narrow the search or download it",
+            )));
+        }
+        file.extend_from_slice(&chunk);
+    }
+    Ok(Ok(file))
+}
+
 /// The e-mail mutation.
 #[derive(Default)]
 pub struct EmailReportMutation;
@@ -215,7 +348,8 @@ pub struct EmailReportMutation;
 impl EmailReportMutation {
     /// E-mails a report or a search as a file (CSV, XLSX or a printable page) to 1 to 10
     /// recipients, with an optional message. Send an `Idempotency-Key` header so a retry sends
-    /// one e-mail.
+    /// one e-mail and gets the first answer back; the same key with other input is
+    /// `BAD_USER_INPUT`.
     async fn email_order_report(
         &self,
         ctx: &Context<'_>,
@@ -224,89 +358,9 @@ impl EmailReportMutation {
         let app = ctx.data::<Arc<App>>()?;
         let caller = ctx.data::<Caller>()?;
         let user_id = caller.principal()?.user_id.clone();
-        if input.recipients.is_empty() || input.recipients.len() > MAX_RECIPIENTS {
-            return Ok(refused(
-                "recipients",
-                UserErrorCode::TooManyRecipients,
-                format!("name 1 to {MAX_RECIPIENTS} recipients"),
-            ));
-        }
-        let mut to = Vec::new();
-        for recipient in &input.recipients {
-            match recipient.trim().parse::<EmailAddress>() {
-                Ok(address) => to.push(address),
-                Err(error) => {
-                    return Ok(refused(
-                        "recipients",
-                        UserErrorCode::InvalidEmail,
-                        error.to_string(),
-                    ));
-                }
-            }
-        }
-        let message = input.message.unwrap_or_default();
-        if message.chars().count() > MAX_MESSAGE || FreeText::check(&message).is_err() {
-            return Ok(refused(
-                "message",
-                UserErrorCode::InvalidRequest,
-                format!(
-                    "a message is at most {MAX_MESSAGE} characters, without control characters"
-                ),
-            ));
-        }
-        let spec = one_of(input.report.map(|id| id.to_string()), input.search)?;
-        let (title, columns, walk) = walk_for(app, caller, spec, MAX_EMAILED_ORDERS).await?;
-        let format: ExportFormat = input.format.into();
-        let today = Utc::now().date_naive();
-        let table = columns::table(&title, &columns);
-        let rows = columns::rows(walk.pages(), columns, today);
-        let mut file = Vec::new();
-        let mut stream = export_stream(format, table, rows, ExportOptions::default());
-        while let Some(chunk) = stream.next().await {
-            let chunk = match chunk {
-                Ok(chunk) => chunk,
-                Err(error) => match walk_error(&error) {
-                    Some(WalkError::TooMany(most)) => {
-                        return Ok(refused(
-                            "report",
-                            UserErrorCode::TooLarge,
-                            format!(
-                                "the search finds more than {most} orders; narrow it or download it"
-                            ),
-                        ));
-                    }
-                    Some(WalkError::Region(failure)) => {
-                        return Err(GatewayError::from_adapter(failure, None).into());
-                    }
-                    Some(WalkError::Paced(refused)) => return Err(refused.clone().into()),
-                    None => return Err(GatewayError::internal(format!("export: {error}")).into()),
-                },
-            };
-            if file.len() + chunk.len() > MAX_ATTACHMENT_BYTES {
-                return Ok(refused(
-                    "report",
-                    UserErrorCode::TooLarge,
-                    "the file is larger than an e-mail may carry; narrow the search or download it",
-                ));
-            }
-            file.extend_from_slice(&chunk);
-        }
-        let mut text = format!("{title}: attached, as of {today}.\n");
-        if !message.trim().is_empty() {
-            text = format!("{}\n\n{text}", message.trim());
-        }
-        let mail = MailMessage {
-            to,
-            subject: format!("Order report: {title}"),
-            text_body: text,
-            attachments: vec![MailAttachment {
-                filename: format!("orders.{}", format.extension()),
-                content_type: format.content_type().to_owned(),
-                bytes: file,
-            }],
-        };
-        // One message per request: a retry with the same Idempotency-Key sends nothing twice.
-        let key = match ctx.data_opt::<IdempotencyKey>() {
+        let key = ctx.data_opt::<IdempotencyKey>();
+        // The mail service sends one message per key, whatever happens to this request.
+        let mail_key = match key {
             Some(key) => format!(
                 "report-{}",
                 &sha256_hex(format!("{user_id}\n{}", key.0))[..40]
@@ -316,14 +370,24 @@ impl EmailReportMutation {
                 &sha256_hex(format!("{user_id}\n{}", uuid_like()?))[..40]
             ),
         };
-        let receipt = app
-            .mail
-            .send(&mail, &key)
-            .await
-            .map_err(|e| GatewayError::from_adapter(&e, None))?;
+        let fingerprint =
+            serde_json::to_string(&EmailFingerprint::of(&input)).map_err(GatewayError::internal)?;
+        // The file is built before the send: a retry waits that long for the first answer.
+        let wait = PATIENCE + Duration::from_millis(app.settings.backends.mail.timeout_ms);
+        let outcome = idempotency::once(
+            app,
+            key,
+            &user_id,
+            "emailOrderReport",
+            &fingerprint,
+            wait,
+            prepare(app, caller, input, mail_key),
+        )
+        .await?;
+        let (message_id, user_errors) = outcome.into_parts(|id| id);
         Ok(EmailOrderReportPayload {
-            message_id: Some(receipt.message_id),
-            user_errors: Vec::new(),
+            message_id,
+            user_errors,
         })
     }
 }

@@ -34,7 +34,7 @@ pub enum ExportSearch {
 }
 
 /// The file formats of an export.
-#[derive(Enum, Clone, Copy, PartialEq, Eq, Debug)]
+#[derive(Enum, Clone, Copy, PartialEq, Eq, Debug, Serialize)]
 pub enum OrderExportFormat {
     /// Comma-separated values (RFC 4180).
     Csv,
