@@ -39,6 +39,7 @@ async fn page() -> Vec<Order> {
         faults: Default::default(),
         identity,
         auto_approve_after: None,
+        extra_orders: 0,
     };
     let sandbox = sandbox::start(config, "127.0.0.1:0".parse().expect("an address"))
         .await

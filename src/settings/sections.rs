@@ -234,6 +234,10 @@ pub struct SandboxSettings {
     /// waits for `POST <registration>/admin/v1/decisions`.
     #[serde(default)]
     pub auto_approve_after_ms: Option<u64>,
+    /// Orders generated on top of the demo ones for the colocation provider's US customer number
+    /// (load scenarios, large exports); 0 for the demo data alone.
+    #[serde(default)]
+    pub extra_orders: u32,
 }
 
 /// Where each backend lives.

@@ -22,6 +22,7 @@ pub fn sandbox_config(settings: &Settings) -> Result<SandboxConfig, StartupError
             .sandbox
             .auto_approve_after_ms
             .map(Duration::from_millis),
+        extra_orders: settings.sandbox.extra_orders,
     })
 }
 

@@ -323,6 +323,7 @@ async fn a_production_gateway_refuses_the_sandbox_development_key_even_from_its_
             faults: Default::default(),
             identity: sandbox_identity(&settings).expect("the dev key"),
             auto_approve_after: None,
+            extra_orders: 0,
         },
         "127.0.0.1:0".parse().expect("an address"),
     )

@@ -29,12 +29,23 @@ mod orders;
 
 /// Every demo order held by `region`'s instance, newest first.
 pub fn generate(seed: u64, region: Region) -> Vec<WireOrder> {
+    generate_with_extra(seed, region, 0)
+}
+
+/// The demo orders plus `extra` more for [`demo::LARGE_US_CUSTOMER`] (see
+/// [`SandboxConfig::extra_orders`](crate::sandbox::SandboxConfig::extra_orders)), newest first.
+pub fn generate_with_extra(seed: u64, region: Region, extra: u32) -> Vec<WireOrder> {
     let mut orders: Vec<WireOrder> = demo::accounts()
         .iter()
         .filter(|a| demo::region_of(a.country) == Some(region))
         .flat_map(|account| {
             let mut rng = SeededRng::new(seed, account.customer_number);
-            (1..=account.orders)
+            let count = if account.customer_number == demo::LARGE_US_CUSTOMER {
+                account.orders.saturating_add(extra)
+            } else {
+                account.orders
+            };
+            (1..=count)
                 .map(|seq| orders::make_order(&mut rng, account, region, seq))
                 .collect::<Vec<_>>()
         })
@@ -77,20 +88,21 @@ impl Instance {
     }
 }
 
-/// The instance's routes, serving `region`'s demo orders; watchers' e-mail goes to `outbox`.
-pub fn router(seed: u64, region: Region, outbox: Arc<Outbox>) -> Router {
+/// The instance's routes, serving `region`'s demo orders (with `extra_orders`, see
+/// [`generate_with_extra`]); watchers' e-mail goes to `outbox`.
+pub fn router(seed: u64, region: Region, extra_orders: u32, outbox: Arc<Outbox>) -> Router {
     Router::new()
         .route("/v1/orders", get(list_orders))
         .route("/v1/orders/batch", get(orders_by_number))
         .route("/v1/orders/changes", get(live::changes))
         .route("/v1/orders/{order_no}/watchers", post(live::watch))
         .route("/admin/orders/{order_no}/advance", post(live::advance))
-        .with_state(Arc::new(instance(seed, region, outbox)))
+        .with_state(Arc::new(instance(seed, region, extra_orders, outbox)))
 }
 
 /// `region`'s instance as the seed makes it, before anything moved.
-fn instance(seed: u64, region: Region, outbox: Arc<Outbox>) -> Instance {
-    let records: Vec<(WireOrder, Order)> = generate(seed, region)
+fn instance(seed: u64, region: Region, extra_orders: u32, outbox: Arc<Outbox>) -> Instance {
+    let records: Vec<(WireOrder, Order)> = generate_with_extra(seed, region, extra_orders)
         .into_iter()
         .filter_map(|wire| {
             let model = wire.clone().into_model(region).ok()?;

@@ -45,6 +45,10 @@ pub struct SandboxConfig {
     /// Approve pending tool-authorisation requests automatically after this long; `None` waits
     /// for a decision at `registration/admin/v1/decisions`.
     pub auto_approve_after: Option<Duration>,
+    /// Orders generated on top of the demo ones for the colocation provider's US customer number
+    /// ([`demo::LARGE_US_CUSTOMER`](super::demo::LARGE_US_CUSTOMER)), for load scenarios and
+    /// large exports; 0 for the demo data alone.
+    pub extra_orders: u32,
 }
 
 /// The sandbox could not start.
@@ -184,6 +188,7 @@ fn validate(instance: &str, spec: &FaultSpec) -> Result<(), SandboxError> {
 /// The shared state of the stateful simulators.
 struct Simulators {
     seed: u64,
+    extra_orders: u32,
     registration: Arc<RegistrationState>,
     identity: Arc<SandboxIdentityProvider>,
     outbox: Arc<Outbox>,
@@ -194,7 +199,12 @@ fn instance_router(name: &'static str, table: &Arc<FaultTable>, sims: &Simulator
         .into_iter()
         .find(|r| order_status::instance_name(*r) == name);
     let routes = match (order_region, name) {
-        (Some(region), _) => order_status::sandbox::router(sims.seed, region, sims.outbox.clone()),
+        (Some(region), _) => order_status::sandbox::router(
+            sims.seed,
+            region,
+            sims.extra_orders,
+            sims.outbox.clone(),
+        ),
         (None, IDENTITY) => identity::router(sims.identity.clone()),
         (None, us_inventory::INSTANCE) => us_inventory::sandbox::router(sims.seed),
         (None, eu_services::INSTANCE) => eu_services::sandbox::router(sims.seed),
@@ -216,6 +226,7 @@ pub async fn start(config: SandboxConfig, addr: SocketAddr) -> Result<SandboxHan
     let table = Arc::new(FaultTable::new(&INSTANCES, config.faults, config.seed));
     let sims = Simulators {
         seed: config.seed,
+        extra_orders: config.extra_orders,
         registration: Arc::new(RegistrationState::new(config.auto_approve_after)),
         identity: Arc::new(SandboxIdentityProvider::new(&config.identity)?),
         outbox: Arc::new(Outbox::new()),

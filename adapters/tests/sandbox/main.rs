@@ -34,6 +34,7 @@ pub async fn sandbox() -> SandboxHandle {
         faults: Default::default(),
         identity,
         auto_approve_after: None,
+        extra_orders: 0,
     };
     sandbox::start(config, "127.0.0.1:0".parse().expect("an address"))
         .await
