@@ -60,9 +60,9 @@ async fn run() {
     tokio::spawn(application.run_until_stopped());
     let http = reqwest::Client::new();
 
-    let floor = floor_pages(&sandbox.base_url(&supportgraph_adapters::order_status::instance_name(
-        Region::Americas,
-    )))
+    let floor = floor_pages(&sandbox.base_url(
+        &supportgraph_adapters::order_status::instance_name(Region::Americas),
+    ))
     .await;
     println!(
         "floor: {} orders in {} pages straight from the sandbox in {:.0} ms",
@@ -102,7 +102,9 @@ struct Download {
 async fn download(http: &reqwest::Client, address: &str, token: &str, format: &str) -> Download {
     let started = Instant::now();
     let response = http
-        .get(format!("{address}/exports/orders.{format}?search={EVERYTHING}"))
+        .get(format!(
+            "{address}/exports/orders.{format}?search={EVERYTHING}"
+        ))
         .bearer_auth(token)
         .send()
         .await
