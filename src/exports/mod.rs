@@ -25,8 +25,8 @@ use std::path::PathBuf;
 use axum::body::Body;
 use axum::http::{HeaderMap, HeaderValue, header};
 use bytes::Bytes;
-use futures::Stream;
 use futures::stream::BoxStream;
+use futures::{Stream, StreamExt};
 use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
 
 pub use table::{Cell, Column, ColumnKind, Row, Table, neutralise};
@@ -200,5 +200,7 @@ pub fn export_body<S>(format: ExportFormat, table: Table, rows: S) -> Body
 where
     S: Stream<Item = Result<Vec<Row>, ExportError>> + Send + 'static,
 {
-    Body::from_stream(export_stream(format, table, rows, ExportOptions::default()))
+    // Fused: a body may be polled again after its end (tower-http's compression does, and an
+    // `unfold` stream panics when it is), which would cut a compressed download short.
+    Body::from_stream(export_stream(format, table, rows, ExportOptions::default()).fuse())
 }

@@ -20,7 +20,7 @@ const SEED: u64 = 20261127;
 fn emea() -> (Arc<Instance>, Arc<Outbox>) {
     let outbox = Arc::new(Outbox::new());
     (
-        Arc::new(instance(SEED, Region::Emea, outbox.clone())),
+        Arc::new(instance(SEED, Region::Emea, 0, outbox.clone())),
         outbox,
     )
 }
