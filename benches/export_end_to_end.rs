@@ -60,10 +60,8 @@ async fn run() {
     tokio::spawn(application.run_until_stopped());
     let http = reqwest::Client::new();
 
-    let floor = floor_pages(&sandbox.base_url(
-        &supportgraph_adapters::order_status::instance_name(Region::Americas),
-    ))
-    .await;
+    let americas = supportgraph_adapters::order_status::instance_name(Region::Americas);
+    let floor = floor_pages(&sandbox.base_url(americas)).await;
     println!(
         "floor: {} orders in {} pages straight from the sandbox in {:.0} ms",
         floor.orders,

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use supportgraph_adapters::model::Region;
 use supportgraph_adapters::ports::{
-    InventoryBackend, MailBackend, OrderBackend, RegistrationBackend,
+    BillingBackend, InventoryBackend, MailBackend, OrderBackend, RegistrationBackend,
 };
 use supportgraph_adapters::sandbox::identity::SandboxIdentityProvider;
 
@@ -30,6 +30,8 @@ pub struct App {
     pub order_backends: BTreeMap<Region, Arc<dyn OrderBackend>>,
     /// The online inventory systems (US Inventory OnLine, the EU Services Assistant).
     pub inventory_backends: BTreeMap<InventorySource, Arc<dyn InventoryBackend>>,
+    /// The billing instance of every region (invoices, credit notes, payments, statements).
+    pub billing_backends: BTreeMap<Region, Arc<dyn BillingBackend>>,
     /// The two-tier cache (in-process, plus Redis when configured).
     pub cache: Arc<Cache>,
     /// `Idempotency-Key` records of mutations.

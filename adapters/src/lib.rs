@@ -27,6 +27,7 @@
 //! - [`sandbox`] — deterministic demo data, the simulator server with latency and fault
 //!   injection, and what every simulator shares (the outbox of the e-mail they "send" among it).
 
+pub mod billing;
 pub mod client;
 pub mod error;
 pub mod eu_services;

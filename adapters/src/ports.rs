@@ -245,3 +245,82 @@ pub trait MailBackend: Send + Sync {
         Vec::new()
     }
 }
+
+/// Which billing document a PDF is asked for.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum BillingDocument {
+    /// An invoice, by number.
+    Invoice(String),
+    /// A credit note, by number.
+    CreditNote(String),
+}
+
+/// One regional instance of the billing system: invoices, credit notes, payments and account
+/// statements of the customer numbers in its region.
+///
+/// Every call that reads one customer's documents names the customer number as well as the
+/// document, and the system answers "not found" for a document of another customer number: the
+/// gateway checks the caller's authorisation first, and the system holds the same line.
+#[async_trait]
+pub trait BillingBackend: Send + Sync {
+    /// The instance's name, e.g. `billing/emea`.
+    fn instance(&self) -> &str;
+
+    /// The region this instance serves.
+    fn region(&self) -> Region;
+
+    /// Lists the invoices matching `query`, in its order, with the total number of matches.
+    async fn list_invoices(
+        &self,
+        query: &crate::model::InvoiceQuery,
+    ) -> Result<crate::model::InvoicePage, AdapterError>;
+
+    /// Fetches invoices by number in one call (at most [`LOOKUP_BATCH`]); unknown numbers are
+    /// simply absent.
+    async fn invoices_by_number(
+        &self,
+        invoice_numbers: &[String],
+    ) -> Result<Vec<crate::model::Invoice>, AdapterError>;
+
+    /// Fetches credit notes by number in one call (at most [`LOOKUP_BATCH`]); unknown numbers
+    /// are simply absent.
+    async fn credit_notes_by_number(
+        &self,
+        credit_note_numbers: &[String],
+    ) -> Result<Vec<crate::model::CreditNote>, AdapterError>;
+
+    /// `customer_number`'s statement for `period`; `None` for a customer number this instance
+    /// does not bill.
+    async fn statement(
+        &self,
+        customer_number: &str,
+        period: crate::model::StatementPeriod,
+    ) -> Result<Option<crate::model::Statement>, AdapterError>;
+
+    /// The PDF copy of `document` of `customer_number`; `None` when the instance has no such
+    /// document for that customer number. At most [`MAX_PDF_BYTES`].
+    async fn document_pdf(
+        &self,
+        customer_number: &str,
+        document: &BillingDocument,
+    ) -> Result<Option<Vec<u8>>, AdapterError>;
+
+    /// Takes `action` on `customer_number`'s invoice (a dispute with its `reason`), answering the
+    /// invoice as it is afterwards, or why the system refused. The allowed transitions are
+    /// [`InvoiceStatus::after`](crate::model::InvoiceStatus::after). Changes state: never retried.
+    async fn act_on_invoice(
+        &self,
+        customer_number: &str,
+        invoice_number: &str,
+        action: crate::model::InvoiceAction,
+        reason: Option<&str>,
+    ) -> Result<Result<crate::model::Invoice, crate::model::InvoiceRefusal>, AdapterError>;
+
+    /// Where this instance's circuit breakers stand, one per operation called so far.
+    fn breakers(&self) -> Vec<BreakerReport> {
+        Vec::new()
+    }
+}
+
+/// The largest PDF a billing system may answer: bigger is a malformed answer.
+pub const MAX_PDF_BYTES: usize = 5 * 1024 * 1024;

@@ -4,7 +4,7 @@
 //! # Layout
 //! - One folder per tool, holding its types, queries and mutations: [`orders`] (Order Status
 //!   OnLine, tracking, guest access), [`inventory`] (US Inventory OnLine, the Services
-//!   Assistant), [`access`] (`me` and tool authorisations). Asking a tool's backends and merging
+//!   Assistant), [`invoices`] (Invoices On-Line), [`access`] (`me` and tool authorisations). Asking a tool's backends and merging
 //!   their answers is its file in `federation`.
 //! - [`common`]: what every tool shares — connections, cursors, `excludedCustomers`, failure
 //!   reporting, input checks, scalars, global IDs and `node`, `userErrors`, idempotency.
@@ -17,12 +17,15 @@
 //! (`http::ws`); over HTTP they are refused.
 
 mod access;
+pub(crate) mod billing_exports;
 pub mod common;
 pub mod errors;
 mod inventory;
+pub(crate) mod invoices;
 pub mod limits;
 pub(crate) mod orders;
 mod request;
+pub(crate) mod statements;
 
 use std::sync::Arc;
 
@@ -43,6 +46,9 @@ pub struct Query(
     common::node::NodeQuery,
     orders::GuestQuery,
     inventory::InventoryQuery,
+    invoices::InvoicesQuery,
+    statements::StatementsQuery,
+    billing_exports::BillingExportQuery,
 );
 
 /// Every mutation.
@@ -53,6 +59,8 @@ pub struct Mutation(
     orders::WatchMutation,
     orders::ReportsMutation,
     orders::EmailReportMutation,
+    invoices::ReviewMutation,
+    invoices::ForwardMutation,
 );
 
 /// Every subscription (served at `/graphql/ws`).

@@ -13,6 +13,7 @@ use async_graphql::Request;
 use super::limits::Estimate;
 use crate::app::App;
 use crate::auth::Caller;
+use crate::federation::billing::{InvoiceBatcher, InvoiceLoader};
 use crate::federation::call_budget::CallBudget;
 use crate::federation::inventory::{InventoryBatcher, InventoryLoader};
 use crate::federation::orders::{ExplainBatcher, OrderBatcher, OrderLoader};
@@ -36,8 +37,13 @@ pub fn request_data(
         InventoryLoader::new(app.inventory_backends.clone(), budget.clone()),
         estimate.item_lookups as usize,
     );
+    let invoice_lookups = InvoiceBatcher::new(
+        InvoiceLoader::new(app.billing_backends.clone(), budget.clone()),
+        estimate.invoice_lookups as usize,
+    );
     let request = request
         .data(caller)
+        .data(invoice_lookups)
         .data(order_lookups)
         .data(explanations)
         .data(item_lookups)

@@ -44,11 +44,11 @@ static RUNNING: std::sync::LazyLock<std::sync::Mutex<std::collections::HashMap<S
     std::sync::LazyLock::new(Default::default);
 
 /// One running export's place; given back when dropped.
-struct ExportSlot(String);
+pub(super) struct ExportSlot(String);
 
 impl ExportSlot {
     /// A place for `principal`'s export, if it and the gateway are under their limits.
-    fn take(principal: &str) -> Option<Self> {
+    pub(super) fn take(principal: &str) -> Option<Self> {
         let mut running = RUNNING
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
@@ -76,9 +76,20 @@ impl Drop for ExportSlot {
     }
 }
 
-fn refuse(status: StatusCode, message: &str) -> Response {
+/// A refusal as JSON `{"error": message}` with `status`.
+pub(super) fn refuse(status: StatusCode, message: &str) -> Response {
     let body = serde_json::json!({ "error": message });
     (status, axum::Json(body)).into_response()
+}
+
+/// The `429` of a principal (or a gateway) with no export slot free.
+pub(super) fn too_many_exports() -> Response {
+    let mut response = refuse(
+        StatusCode::TOO_MANY_REQUESTS,
+        "too many exports are running: wait for one to finish",
+    );
+    crate::limits::set_retry_after(&mut response, 5);
+    response
 }
 
 fn format_of(file: &str) -> Option<ExportFormat> {
@@ -90,8 +101,8 @@ fn format_of(file: &str) -> Option<ExportFormat> {
     }
 }
 
-/// Who asks: the signed link's user, or the bearer token's.
-async fn user_of(
+/// Who asks: the signed link's user, or the bearer token's; and the query's parameters.
+pub(super) async fn user_of(
     app: &App,
     uri: &Uri,
     headers: &HeaderMap,
@@ -113,7 +124,7 @@ async fn user_of(
     else {
         return Err(refuse(
             StatusCode::UNAUTHORIZED,
-            "send a bearer token, or use a signed link from orderExport",
+            "send a bearer token, or use a signed link (a `url` or `imageUrl` from the API)",
         ));
     };
     match app.tokens.verify_header(value).await {
@@ -130,7 +141,8 @@ async fn user_of(
     }
 }
 
-fn gateway_refusal(error: &GatewayError) -> Response {
+/// A gateway error as an HTTP refusal, with the status its code stands for.
+pub(super) fn gateway_refusal(error: &GatewayError) -> Response {
     let status = match error {
         GatewayError::NotFound => StatusCode::NOT_FOUND,
         GatewayError::Forbidden(_) | GatewayError::FeatureNotAvailable { .. } => {

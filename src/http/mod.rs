@@ -2,7 +2,9 @@
 //! over a websocket), `/graphiql` and its assets, `/healthz`, `/readyz`, and the middleware every request passes: tracing, CORS, compression,
 //! a panic guard, the deadline and the body limit.
 
+mod billing_exports;
 pub mod cors;
+mod documents;
 mod exports;
 mod graphiql;
 mod graphql;
@@ -54,6 +56,27 @@ pub fn router(state: HttpState) -> Router {
         )
         .route("/graphql/ws", get(ws::graphql_ws))
         .route("/exports/{file}", get(exports::export_orders))
+        .route(
+            "/exports/invoices.csv",
+            get(billing_exports::export_invoices),
+        )
+        .route(
+            "/exports/invoices.xlsx",
+            get(billing_exports::export_invoices),
+        )
+        .route(
+            "/exports/statement-lines.csv",
+            get(billing_exports::export_statement_lines),
+        )
+        .route(
+            "/exports/statement-lines.xlsx",
+            get(billing_exports::export_statement_lines),
+        )
+        .route("/documents/invoices/{file}", get(documents::invoice_pdf))
+        .route(
+            "/documents/credit-notes/{file}",
+            get(documents::credit_note_pdf),
+        )
         .route("/graphiql", get(graphiql::page))
         .route("/graphiql/assets/{*path}", get(graphiql::asset))
         .route("/healthz", get(health::healthz))

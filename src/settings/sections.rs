@@ -254,6 +254,9 @@ pub struct BackendsSettings {
     pub eu_services_assistant: BackendSettings,
     /// The outgoing mail service every tool sends e-mail through.
     pub mail: BackendSettings,
+    /// The billing system (invoices, credit notes, payments, statements), one instance per
+    /// region.
+    pub billing: RegionalBackendSettings,
 }
 
 /// A backend with one instance per region.

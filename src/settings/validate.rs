@@ -36,6 +36,10 @@ impl Settings {
                 self.backends.eu_services_assistant.timeout_ms,
             ),
             ("backends.mail.timeout_ms", self.backends.mail.timeout_ms),
+            (
+                "backends.billing.timeout_ms",
+                self.backends.billing.timeout_ms,
+            ),
         ] {
             if timeout == 0 || timeout >= deadline {
                 return Err(rejected(
@@ -189,6 +193,9 @@ impl Settings {
                     &b.eu_services_assistant.base_url,
                 ),
                 ("backends.mail.base_url", &b.mail.base_url),
+                ("backends.billing.americas", &b.billing.americas),
+                ("backends.billing.emea", &b.billing.emea),
+                ("backends.billing.ap", &b.billing.ap),
             ] {
                 if url.is_none() {
                     return Err(rejected(key, "is required when sandbox.embedded is false"));

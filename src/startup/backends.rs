@@ -1,5 +1,5 @@
 //! Wiring the backends: one function per kind of backend (order status, inventory,
-//! registration, mail), each used for every instance of that kind, over one pooled HTTP client
+//! registration, mail, billing), each used for every instance of that kind, over one pooled HTTP client
 //! with the configured resilience. An instance without a configured URL is served by the embedded
 //! sandbox when there is one.
 
@@ -7,13 +7,14 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
 
+use supportgraph_adapters::billing::{self, HttpBillingBackend};
 use supportgraph_adapters::client::{BackendClient, BackendEndpoint};
 use supportgraph_adapters::eu_services::{self, HttpEuServices};
 use supportgraph_adapters::mail::{self, HttpMailBackend};
 use supportgraph_adapters::model::{InventorySource, Region};
 use supportgraph_adapters::order_status::{self, HttpOrderBackend};
 use supportgraph_adapters::ports::{
-    InventoryBackend, MailBackend, OrderBackend, RegistrationBackend,
+    BillingBackend, InventoryBackend, MailBackend, OrderBackend, RegistrationBackend,
 };
 use supportgraph_adapters::registration::{self, HttpRegistrationBackend};
 use supportgraph_adapters::resilience::{BreakerConfig, ResilienceConfig};
@@ -37,6 +38,7 @@ pub(super) struct Backends {
     pub inventory: BTreeMap<InventorySource, Arc<dyn InventoryBackend>>,
     pub registration: Arc<dyn RegistrationBackend>,
     pub mail: Arc<dyn MailBackend>,
+    pub billing: BTreeMap<Region, Arc<dyn BillingBackend>>,
 }
 
 impl<'a> Wiring<'a> {
@@ -64,6 +66,7 @@ impl<'a> Wiring<'a> {
             inventory: self.inventory(settings)?,
             registration: self.registration(settings)?,
             mail: self.mail(settings)?,
+            billing: self.billing(settings)?,
         })
     }
 
@@ -100,6 +103,26 @@ impl<'a> Wiring<'a> {
             let instance = order_status::instance_name(region);
             let client = self.client(key, instance, url.as_ref(), config.timeout_ms)?;
             backends.insert(region, Arc::new(HttpOrderBackend::new(client, region)));
+        }
+        Ok(backends)
+    }
+
+    /// The billing instance of every region.
+    fn billing(
+        &self,
+        settings: &Settings,
+    ) -> Result<BTreeMap<Region, Arc<dyn BillingBackend>>, StartupError> {
+        let config = &settings.backends.billing;
+        let mut backends: BTreeMap<Region, Arc<dyn BillingBackend>> = BTreeMap::new();
+        for region in Region::ALL {
+            let (key, url) = match region {
+                Region::Americas => ("backends.billing.americas", &config.americas),
+                Region::Emea => ("backends.billing.emea", &config.emea),
+                Region::Ap => ("backends.billing.ap", &config.ap),
+            };
+            let instance = billing::instance_name(region);
+            let client = self.client(key, instance, url.as_ref(), config.timeout_ms)?;
+            backends.insert(region, Arc::new(HttpBillingBackend::new(client, region)));
         }
         Ok(backends)
     }

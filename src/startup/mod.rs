@@ -174,6 +174,7 @@ impl Application {
             countries,
             carriers,
             order_backends: backends.orders,
+            billing_backends: backends.billing,
             inventory_backends: backends.inventory,
         });
         Ok(Self {

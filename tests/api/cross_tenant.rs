@@ -172,6 +172,24 @@ fn rows(b: &Victim, own_order: &str) -> Vec<Row> {
             expected: "NOT_COMPANY_CUSTOMER",
         },
         Row {
+            field: "statements(customerNumber)",
+            query: "query($c: String!) { statements(customerNumber: $c, period: \"2026-10\") { customerNumber closingBalance { amount } } }",
+            variables: json!({ "c": b.customer_number }),
+            expected: "FORBIDDEN",
+        },
+        Row {
+            field: "statementLines(filter.customerNumber)",
+            query: "query($c: String!) { statementLines(filter: { customerNumber: $c, period: \"2026-10\" }) { totalCount edges { node { reference } } } }",
+            variables: json!({ "c": b.customer_number }),
+            expected: "FORBIDDEN",
+        },
+        Row {
+            field: "statementExport(customerNumber)",
+            query: "query($c: String!) { statementExport(customerNumber: $c, period: \"2026-10\", format: CSV) { url } }",
+            variables: json!({ "c": b.customer_number }),
+            expected: "FORBIDDEN",
+        },
+        Row {
             field: "watchOrder(orderNumber)",
             query: "mutation($n: String!) { watchOrder(input: { orderNumber: $n, email: \"ops@globex.example\" }) { watch { id } order { id } userErrors { code } } }",
             variables: json!({ "n": b.order_number }),

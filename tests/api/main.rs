@@ -6,6 +6,7 @@
 
 mod authorization;
 mod batching;
+mod billing_exports;
 mod breaker_isolation;
 mod budget;
 mod cache;
@@ -23,6 +24,7 @@ mod introspection;
 mod inventory;
 mod inventory_paging;
 mod inventory_requests;
+mod invoices;
 mod lifecycle;
 mod live;
 mod mail;
@@ -34,5 +36,6 @@ mod rate_limits;
 mod reports;
 mod resilience;
 mod schema;
+mod statements;
 mod tokens;
 mod tracking;

@@ -341,6 +341,9 @@ async fn a_production_gateway_refuses_the_sandbox_development_key_even_from_its_
     b.us_inventory.base_url = Some(standalone.base_url("us-inventory-online"));
     b.eu_services_assistant.base_url = Some(standalone.base_url("eu-services-assistant"));
     b.mail.base_url = Some(standalone.base_url("mail"));
+    b.billing.americas = Some(standalone.base_url("billing/americas"));
+    b.billing.emea = Some(standalone.base_url("billing/emea"));
+    b.billing.ap = Some(standalone.base_url("billing/ap"));
     settings.links.signing_key = Some(supportgraph::settings::SecretString::new(
         "c3VwcG9ydGdyYXBoLXRlc3Qtc2lnbmluZy1rZXktMzItYnl0ZXMh",
     ));

@@ -347,5 +347,28 @@ identifier!(
     }
 );
 
+fn document_character(c: char) -> bool {
+    c.is_ascii_uppercase() || c.is_ascii_digit()
+}
+
+identifier!(
+    /// A billing document's number — an invoice (`IN…`), a credit note (`CN…`) or a payment
+    /// (`PY…`): **10 to 20 characters of `A`–`Z` and `0`–`9`**.
+    ///
+    /// The demo billing systems number their documents with two letters for the kind, the
+    /// region's digit, the 7-digit customer number and a 4-digit sequence (`IN210001010001`, 14
+    /// characters); the rule leaves room for longer sequences and refuses anything that could
+    /// carry a separator into a batch or a path.
+    DocumentNumber,
+    Rule {
+        kind: "a billing document number",
+        rule: "10 to 20 upper-case letters or digits",
+        min: 10,
+        max: 20,
+        allowed: document_character,
+        alphanumeric_edges: false,
+    }
+);
+
 #[cfg(test)]
 mod tests;

@@ -5,8 +5,10 @@
 //! [`FreeText`] the rule for what people write. The limits both sides of a port keep — the
 //! longest justification or change details — are defined here, once.
 
+mod billing;
 pub mod ids;
 mod inventory;
+mod invoice_search;
 mod mail;
 mod money;
 mod order;
@@ -19,13 +21,21 @@ mod text;
 mod tool;
 mod user;
 
+pub use billing::{
+    CreditNote, Invoice, InvoiceAction, InvoiceLine, InvoiceRefusal, InvoiceStatus,
+    MAX_DISPUTE_REASON, Statement, StatementLine, StatementLineKind, StatementPeriod,
+};
 pub use ids::{
-    CustomerNumber, EmailAddress, InvalidEmailAddress, InvalidIdentifier, OrderNumber, PageCursor,
-    SerialNumber, TrackingNumber,
+    CustomerNumber, DocumentNumber, EmailAddress, InvalidEmailAddress, InvalidIdentifier,
+    OrderNumber, PageCursor, SerialNumber, TrackingNumber,
 };
 pub use inventory::{
     ConfigurationFeature, InventoryChange, InventoryItem, InventoryLocation, InventoryRefusal,
     InventoryRequest, InventorySource, Lease, MAX_CHANGE_DETAILS, Maintenance, ServiceLevel,
+};
+pub use invoice_search::{
+    InvoiceFilters, InvoicePage, InvoiceQuery, InvoiceSort, InvoiceSortField, InvoiceSortKey,
+    InvoiceSortValue,
 };
 pub use mail::{
     InvalidMail, MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS, MAX_BODY_CHARS, MAX_FILENAME_CHARS,

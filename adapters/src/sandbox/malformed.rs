@@ -60,6 +60,48 @@ const ALL: &[Malformed] = &[
         "order_status/malformed_unknown_status.json"
     ),
     malformed!(
+        "billing",
+        "closing-balance",
+        JSON,
+        "billing/malformed_closing_balance.json"
+    ),
+    malformed!(
+        "billing",
+        "document-number",
+        JSON,
+        "billing/malformed_document_number.json"
+    ),
+    malformed!(
+        "billing",
+        "invoice-total",
+        JSON,
+        "billing/malformed_invoice_total.json"
+    ),
+    malformed!(
+        "billing",
+        "line-total",
+        JSON,
+        "billing/malformed_line_total.json"
+    ),
+    malformed!(
+        "billing",
+        "running-balance",
+        JSON,
+        "billing/malformed_running_balance.json"
+    ),
+    malformed!(
+        "billing",
+        "unknown-status",
+        JSON,
+        "billing/malformed_unknown_status.json"
+    ),
+    malformed!(
+        "billing",
+        "yen-decimals",
+        JSON,
+        "billing/malformed_yen_decimals.json"
+    ),
+    malformed!(
         "registration",
         "unknown-status",
         JSON,

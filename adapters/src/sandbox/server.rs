@@ -16,13 +16,16 @@ use super::malformed;
 use super::{FaultSpec, Outbox, OutboxMessage, SandboxStats};
 use crate::model::Region;
 use crate::registration::sandbox::RegistrationState;
-use crate::{eu_services, mail, order_status, registration, us_inventory};
+use crate::{billing, eu_services, mail, order_status, registration, us_inventory};
 
 /// Every simulated backend instance, by the name used in fault configuration and errors.
-pub const INSTANCES: [&str; 8] = [
+pub const INSTANCES: [&str; 11] = [
     order_status::instance_name(Region::Americas),
     order_status::instance_name(Region::Emea),
     order_status::instance_name(Region::Ap),
+    billing::instance_name(Region::Americas),
+    billing::instance_name(Region::Emea),
+    billing::instance_name(Region::Ap),
     registration::INSTANCE,
     IDENTITY,
     us_inventory::INSTANCE,
@@ -199,17 +202,20 @@ fn instance_router(name: &'static str, table: &Arc<FaultTable>, sims: &Simulator
         .into_iter()
         .find(|r| order_status::instance_name(*r) == name);
     let routes = match (order_region, name) {
-        (Some(region), _) => order_status::sandbox::router(
-            sims.seed,
-            region,
-            sims.extra_orders,
-            sims.outbox.clone(),
-        ),
+        (Some(region), _) => {
+            order_status::sandbox::router(sims.seed, region, sims.extra_orders, sims.outbox.clone())
+        }
         (None, IDENTITY) => identity::router(sims.identity.clone()),
         (None, us_inventory::INSTANCE) => us_inventory::sandbox::router(sims.seed),
         (None, eu_services::INSTANCE) => eu_services::sandbox::router(sims.seed),
         (None, mail::INSTANCE) => mail::sandbox::router(sims.outbox.clone()),
-        _ => registration::sandbox::router(sims.registration.clone()),
+        _ => match Region::ALL
+            .into_iter()
+            .find(|r| billing::instance_name(*r) == name)
+        {
+            Some(region) => billing::sandbox::router(sims.seed, region),
+            None => registration::sandbox::router(sims.registration.clone()),
+        },
     };
     let state = InstanceFaults {
         name,

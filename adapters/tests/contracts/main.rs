@@ -3,6 +3,7 @@
 //! compared with its fixture; every malformed payload must fail, for the reason
 //! `fixtures/README.md` gives it.
 
+mod billing;
 mod eu_services;
 mod fixture_server;
 mod identifiers;

@@ -3,7 +3,9 @@
 //! read, a malformed payload served by name is refused for that instance only, and the mail
 //! simulator keeps what it is sent in the outbox, once per idempotency key.
 //! The registration simulator keeps preference documents that every adapter pointed at it sees.
+//! The billing simulators' statements add up, and their invoices follow the review's rules.
 
+mod billing;
 mod inventory;
 mod mail;
 mod malformed;
@@ -19,7 +21,10 @@ use supportgraph_adapters::sandbox::identity::IdentityConfig;
 use supportgraph_adapters::sandbox::{self, SandboxConfig, SandboxHandle};
 use supportgraph_adapters::us_inventory::{self, HttpUsInventory};
 
-/// A sandbox on a free loopback port, with the demo data of a fixed seed and no faults.
+/// The seed of every test's sandbox (tests regenerate its demo data with it to compare).
+pub const SEED: u64 = 20261127;
+
+/// A sandbox on a free loopback port, with the demo data of [`SEED`] and no faults.
 pub async fn sandbox() -> SandboxHandle {
     let identity = IdentityConfig {
         issuer: "test".into(),
@@ -30,7 +35,7 @@ pub async fn sandbox() -> SandboxHandle {
         key_id: "test".into(),
     };
     let config = SandboxConfig {
-        seed: 20261127,
+        seed: SEED,
         faults: Default::default(),
         identity,
         auto_approve_after: None,

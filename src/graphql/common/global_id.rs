@@ -10,7 +10,9 @@
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde::{Deserialize, Serialize};
-use supportgraph_adapters::model::{CustomerNumber, OrderNumber, Region, SerialNumber, Tool};
+use supportgraph_adapters::model::{
+    CustomerNumber, DocumentNumber, OrderNumber, Region, SerialNumber, Tool,
+};
 
 /// What a global ID points at.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -52,6 +54,30 @@ pub enum GlobalId {
         #[serde(rename = "c")]
         customer_number: String,
     },
+    /// An invoice in one region's billing instance.
+    Invoice {
+        /// The region holding it.
+        #[serde(rename = "r")]
+        region: Region,
+        /// Its customer number.
+        #[serde(rename = "c")]
+        customer_number: String,
+        /// Its invoice number.
+        #[serde(rename = "n")]
+        invoice_number: String,
+    },
+    /// A credit note in one region's billing instance.
+    CreditNote {
+        /// The region holding it.
+        #[serde(rename = "r")]
+        region: Region,
+        /// Its customer number.
+        #[serde(rename = "c")]
+        customer_number: String,
+        /// Its credit-note number.
+        #[serde(rename = "n")]
+        credit_note_number: String,
+    },
     /// An installed item.
     InventoryItem {
         /// The customer number it is installed under.
@@ -91,6 +117,16 @@ impl GlobalId {
                 order_number,
                 ..
             } => customer(customer_number) && OrderNumber::check(order_number).is_ok(),
+            Self::Invoice {
+                customer_number,
+                invoice_number: number,
+                ..
+            }
+            | Self::CreditNote {
+                customer_number,
+                credit_note_number: number,
+                ..
+            } => customer(customer_number) && DocumentNumber::check(number).is_ok(),
             Self::User { .. } => true,
             Self::Customer { customer_number }
             | Self::ToolAccess {

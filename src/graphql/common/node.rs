@@ -11,10 +11,14 @@ use super::global_id::GlobalId;
 use crate::app::App;
 use crate::auth::Caller;
 use crate::error::GatewayError;
+use crate::federation::billing::InvoiceBatcher;
+use crate::federation::call_budget::CallBudget;
 use crate::federation::inventory::InventoryBatcher;
 use crate::federation::orders::OrderBatcher;
 use crate::graphql::access::{Customer, Me, ToolAccess};
 use crate::graphql::inventory::{InventoryItem, item_by_id};
+use crate::graphql::invoices::query::{credit_note_by_id, invoice_by_id};
+use crate::graphql::invoices::{CreditNote, Invoice};
 use crate::graphql::orders::{Order, order_by_id};
 
 /// Anything with a global ID.
@@ -33,6 +37,10 @@ pub enum Node {
     ToolAccess(ToolAccess),
     /// An installed item.
     InventoryItem(InventoryItem),
+    /// An invoice.
+    Invoice(Invoice),
+    /// A credit note.
+    CreditNote(CreditNote),
 }
 
 /// The `node` query field.
@@ -55,6 +63,7 @@ impl NodeQuery {
         // lookup early, or the kind it is not, gives them up.
         let order_ticket = ctx.data::<OrderBatcher>()?.ticket();
         let item_ticket = ctx.data::<InventoryBatcher>()?.ticket();
+        let invoice_ticket = ctx.data::<InvoiceBatcher>()?.ticket();
         let app = ctx.data::<Arc<App>>()?;
         let caller = ctx.data::<Caller>()?;
         let user_id = &caller.principal()?.user_id;
@@ -91,6 +100,39 @@ impl NodeQuery {
                 let item =
                     item_by_id(item_ticket, app, caller, &customer_number, &serial_number).await?;
                 Ok(Some(Node::InventoryItem(item)))
+            }
+            GlobalId::Invoice {
+                region,
+                customer_number,
+                invoice_number,
+            } => {
+                let invoice = invoice_by_id(
+                    invoice_ticket,
+                    app,
+                    profile,
+                    region,
+                    customer_number,
+                    invoice_number,
+                )
+                .await?;
+                Ok(Some(Node::Invoice(invoice)))
+            }
+            GlobalId::CreditNote {
+                region,
+                customer_number,
+                credit_note_number,
+            } => {
+                let budget = ctx.data::<Arc<CallBudget>>()?;
+                let note = credit_note_by_id(
+                    app,
+                    budget,
+                    profile,
+                    region,
+                    customer_number,
+                    credit_note_number,
+                )
+                .await?;
+                Ok(Some(Node::CreditNote(note)))
             }
             GlobalId::Order {
                 region,

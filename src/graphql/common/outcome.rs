@@ -44,6 +44,10 @@ pub enum UserErrorCode {
     TooManyRecipients,
     /// The export is larger than an e-mail may carry.
     TooLarge,
+    /// The invoice's status does not allow this step (see `InvoiceStatus`).
+    InvalidTransition,
+    /// A dispute needs a reason.
+    ReasonRequired,
 }
 
 /// A business rule refused the mutation.

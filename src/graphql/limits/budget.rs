@@ -25,6 +25,9 @@ pub const LOOKUP_BATCH: u32 = supportgraph_adapters::ports::LOOKUP_BATCH as u32;
 /// The order-status instances a worldwide list or lookup fans out to.
 const ORDER_INSTANCES: u32 = Region::ALL.len() as u32;
 
+/// The billing instances a worldwide invoice list or lookup fans out to.
+const BILLING_INSTANCES: u32 = Region::ALL.len() as u32;
+
 /// The online inventory systems an inventory list or lookup fans out to.
 const INVENTORY_SYSTEMS: u32 = InventorySource::ALL.len() as u32;
 
@@ -49,7 +52,9 @@ pub enum LookupKind {
     Order,
     /// By serial number (`inventoryItem`).
     InventoryItem,
-    /// By global ID (`node`): either of the two.
+    /// By invoice number (`invoice`).
+    Invoice,
+    /// By global ID (`node`): any of them.
     Node,
 }
 
@@ -82,6 +87,24 @@ pub fn root_field_cost(name: &str) -> Option<RootCost> {
         // The caller's profile when subscribing; the changes come from the live hub's polls,
         // which no request pays for (see `crate::live`).
         "orderStatusChanged" => RootCost::Calls(0),
+        // One page from every billing instance, and the page's serial numbers from every
+        // inventory system (reconciliation); a `reconciliation` filter that reads more pages pays
+        // each from the request's budget and is charged after the fact.
+        "invoices" => RootCost::Calls(BILLING_INSTANCES + INVENTORY_SYSTEMS),
+        // The invoice, and its serial numbers from every inventory system.
+        "invoice" => RootCost::Lookup(LookupKind::Invoice),
+        // The invoice is looked up in every region, then the step is sent.
+        "startInvoiceReview" | "approveInvoice" | "disputeInvoice" => {
+            RootCost::Calls(BILLING_INSTANCES + 1)
+        }
+        // The invoice is looked up, its PDF read, and the message sent.
+        "forwardInvoice" => RootCost::Calls(BILLING_INSTANCES + 2),
+        // One statement from every billing instance (each customer number's own call).
+        "statements" => RootCost::Calls(BILLING_INSTANCES),
+        // The statement, then the page's invoices and credit notes (one call each).
+        "statementLines" => RootCost::Calls(1 + 2 * BILLING_INSTANCES),
+        // The links are signed only; the download pays at its route.
+        "invoiceExport" | "statementExport" => RootCost::Calls(0),
         _ => return None,
     })
 }
@@ -97,6 +120,11 @@ pub struct Estimate {
     pub explain_lookups: u32,
     /// Lookups that join the serial-number batch (`inventoryItem`, `node`).
     pub item_lookups: u32,
+    /// Lookups that join the invoice-number batch (`invoice`, `node`).
+    pub invoice_lookups: u32,
+    /// `invoice` fields: each reconciles its lines in every inventory system. (An invoice found
+    /// through `node` may too; those calls are charged after the fact, within the budget.)
+    pub reconciled_invoices: u32,
 }
 
 /// The estimate for an operation with these root fields (aliases counted once each).
@@ -113,12 +141,18 @@ pub fn estimate<'a>(root_fields: impl IntoIterator<Item = &'a str>) -> Estimate 
             }
             Some(RootCost::Lookup(kind)) => {
                 // The batches it joins: by order number, its explanation round, by serial number.
-                let (order, explain, item) = match kind {
-                    LookupKind::ExplainedOrder => (true, true, false),
-                    LookupKind::Order => (true, false, false),
-                    LookupKind::InventoryItem => (false, false, true),
-                    LookupKind::Node => (true, false, true),
+                let (order, explain, item, invoice) = match kind {
+                    LookupKind::ExplainedOrder => (true, true, false, false),
+                    LookupKind::Order => (true, false, false, false),
+                    LookupKind::InventoryItem => (false, false, true, false),
+                    LookupKind::Invoice => (false, false, false, true),
+                    LookupKind::Node => (true, false, true, true),
                 };
+                estimate.invoice_lookups =
+                    estimate.invoice_lookups.saturating_add(u32::from(invoice));
+                estimate.reconciled_invoices = estimate
+                    .reconciled_invoices
+                    .saturating_add(u32::from(kind == LookupKind::Invoice));
                 estimate.order_lookups = estimate.order_lookups.saturating_add(u32::from(order));
                 estimate.explain_lookups =
                     estimate.explain_lookups.saturating_add(u32::from(explain));
@@ -133,7 +167,14 @@ pub fn estimate<'a>(root_fields: impl IntoIterator<Item = &'a str>) -> Estimate 
         .saturating_add(u32::from(needs_profile))
         .saturating_add(batches(estimate.order_lookups).saturating_mul(ORDER_INSTANCES))
         .saturating_add(batches(estimate.explain_lookups).saturating_mul(ORDER_INSTANCES))
-        .saturating_add(batches(estimate.item_lookups).saturating_mul(INVENTORY_SYSTEMS));
+        .saturating_add(batches(estimate.item_lookups).saturating_mul(INVENTORY_SYSTEMS))
+        .saturating_add(batches(estimate.invoice_lookups).saturating_mul(BILLING_INSTANCES))
+        // Each invoice found on its own reconciles its lines in every inventory system.
+        .saturating_add(
+            estimate
+                .reconciled_invoices
+                .saturating_mul(INVENTORY_SYSTEMS),
+        );
     estimate
 }
 
@@ -187,7 +228,14 @@ mod tests {
         assert_eq!(estimate(vec!["order"; 300]).backend_calls, 1 + 9 + 9);
         assert_eq!(estimate(vec!["guestOrderStatus"; 101]).backend_calls, 6);
         let nodes = estimate(vec!["node"; 5]);
-        assert_eq!(nodes.backend_calls, 1 + 3 + 2, "a node may be either kind");
+        assert_eq!(nodes.backend_calls, 1 + 3 + 2 + 3, "a node may be any kind");
         assert_eq!((nodes.order_lookups, nodes.item_lookups), (5, 5));
+        assert_eq!(nodes.invoice_lookups, 5);
+        let invoices = estimate(vec!["invoice"; 4]);
+        assert_eq!(
+            invoices.backend_calls,
+            1 + 3 + 4 * 2,
+            "one batch, and each invoice's reconciliation"
+        );
     }
 }
