@@ -4,14 +4,18 @@
 //! Authenticated like the exports (`http::exports`): by a signed link (`Invoice.imageUrl`,
 //! `CreditNote.imageUrl`, e-mails) or a bearer token, with the customer number as `customer=`.
 //! Either way the user's authorisation for Invoices or Statements on that customer number is
-//! checked now, against their registration profile as it is now; the billing system answers only
-//! a document of that customer number, so another company's number finds nothing. Each download
-//! costs the principal one rate unit.
+//! checked now, against their registration profile as it is now; the document is looked up among
+//! that customer number's (one call) before its PDF is asked for, so another company's number
+//! finds nothing, whatever the billing system does with the path. Each download costs the
+//! principal two rate units.
 
+use std::sync::Arc;
+
+use async_graphql::dataloader::Loader;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
-use supportgraph_adapters::model::{CustomerNumber, DocumentNumber};
+use supportgraph_adapters::model::{CustomerNumber, DocumentNumber, Region};
 use supportgraph_adapters::ports::BillingDocument;
 
 use super::HttpState;
@@ -19,6 +23,8 @@ use super::exports::{gateway_refusal, refuse, user_of};
 use crate::app::App;
 use crate::countries::Tool;
 use crate::error::GatewayError;
+use crate::federation::billing::{CreditNoteLoader, CreditNoteRef, InvoiceLoader, InvoiceRef};
+use crate::federation::call_budget::CallBudget;
 use crate::federation::scope::ToolScope;
 
 /// An invoice's PDF.
@@ -86,7 +92,7 @@ async fn fetch(
     customer: &str,
     document: &BillingDocument,
 ) -> Result<Vec<u8>, GatewayError> {
-    app.rate_limits.check(user_id, 1).await?;
+    app.rate_limits.check(user_id, 2).await?;
     let profile = app
         .profiles
         .get(user_id)
@@ -103,11 +109,60 @@ async fn fetch(
         .billing_backends
         .get(&region)
         .ok_or_else(|| GatewayError::internal("a region in scope has no billing instance"))?;
+    // The document must be one of this customer number's, as the gateway sees the answer — not
+    // only as the billing system is trusted to check the number in the path.
+    if !belongs_to(app, region, customer, document).await? {
+        return Err(GatewayError::NotFound);
+    }
     backend
         .document_pdf(customer, document)
         .await
         .map_err(|e| GatewayError::from_adapter(&e, Some(region)))?
         .ok_or(GatewayError::NotFound)
+}
+
+/// Whether `document` is one of `customer`'s, by its billing instance's lookup (one call).
+async fn belongs_to(
+    app: &App,
+    region: Region,
+    customer: &str,
+    document: &BillingDocument,
+) -> Result<bool, GatewayError> {
+    let budget = Arc::new(CallBudget::new(1));
+    let customers: Arc<[String]> = vec![customer.to_owned()].into();
+    let found = match document {
+        BillingDocument::Invoice(number) => {
+            let key = InvoiceRef {
+                region,
+                customers,
+                invoice_number: number.clone(),
+            };
+            let loader = InvoiceLoader::new(app.billing_backends.clone(), budget);
+            let mut answers = match loader.load(std::slice::from_ref(&key)).await {
+                Ok(answers) => answers,
+                Err(never) => match never {},
+            };
+            answers.remove(&key).map(|answer| answer.map(|_| ()))
+        }
+        BillingDocument::CreditNote(number) => {
+            let key = CreditNoteRef {
+                region,
+                customers,
+                credit_note_number: number.clone(),
+            };
+            let loader = CreditNoteLoader::new(app.billing_backends.clone(), budget);
+            let mut answers = match loader.load(std::slice::from_ref(&key)).await {
+                Ok(answers) => answers,
+                Err(never) => match never {},
+            };
+            answers.remove(&key).map(|answer| answer.map(|_| ()))
+        }
+    };
+    match found {
+        Some(Ok(())) => Ok(true),
+        Some(Err(error)) => Err(GatewayError::from_adapter(&error, Some(region))),
+        None => Ok(false),
+    }
 }
 
 fn pdf_response(bytes: Vec<u8>, number: &str) -> Response {

@@ -16,6 +16,8 @@ struct Victim {
     customer_number: String,
     order_number: String,
     order_id: String,
+    /// One of B's invoices.
+    invoice_number: String,
     /// Strings that only B's data contains; none may reach A.
     secrets: Vec<String>,
 }
@@ -50,11 +52,20 @@ async fn victim(app: &TestApp) -> Victim {
     secrets.extend(mine[1..6].iter().map(|o| o.order_no.clone()));
     secrets.extend(order.po_number.clone());
     secrets.extend(order.shipments.iter().map(|s| s.tracking_no.clone()));
+    let invoices: Vec<String> =
+        supportgraph_adapters::billing::sandbox::generate(app.settings.sandbox.seed, Region::Emea)
+            .invoices
+            .into_iter()
+            .filter(|i| i.customer_number == "4400301")
+            .map(|i| i.invoice_number)
+            .collect();
+    secrets.extend(invoices[1..6].iter().cloned());
     Victim {
         machine_serial: machines[0].clone(),
         customer_number: order.cust_no.clone(),
         order_number: order.order_no.clone(),
         order_id,
+        invoice_number: invoices[0].clone(),
         secrets,
     }
 }
@@ -190,6 +201,54 @@ fn rows(b: &Victim, own_order: &str) -> Vec<Row> {
             expected: "FORBIDDEN",
         },
         Row {
+            field: "invoices(filter.customerNumbers)",
+            query: "query($c: [String!]) { invoices(filter: { customerNumbers: $c }) { totalCount edges { node { invoiceNumber } } } }",
+            variables: json!({ "c": [b.customer_number] }),
+            expected: "FORBIDDEN",
+        },
+        Row {
+            field: "invoice(invoiceNumber)",
+            query: "query($n: String!) { invoice(invoiceNumber: $n) { invoiceNumber total { amount } } }",
+            variables: json!({ "n": b.invoice_number }),
+            expected: "NOT_FOUND",
+        },
+        Row {
+            field: "node(id) with B's invoice ID",
+            query: "query($id: ID!) { node(id: $id) { id ... on Invoice { invoiceNumber } } }",
+            variables: json!({ "id": global_id(json!({ "t": "invoice", "r": "emea", "c": b.customer_number, "n": b.invoice_number })) }),
+            expected: "NOT_FOUND",
+        },
+        Row {
+            field: "node(id) with B's invoice under A's customer number",
+            query: "query($id: ID!) { node(id: $id) { id ... on Invoice { invoiceNumber } } }",
+            variables: json!({ "id": global_id(json!({ "t": "invoice", "r": "emea", "c": "4400201", "n": b.invoice_number })) }),
+            expected: "NOT_FOUND",
+        },
+        Row {
+            field: "approveInvoice(invoiceNumber)",
+            query: "mutation($n: String!) { approveInvoice(input: { invoiceNumber: $n }) { invoice { invoiceNumber } userErrors { code } } }",
+            variables: json!({ "n": b.invoice_number }),
+            expected: "NOT_FOUND",
+        },
+        Row {
+            field: "disputeInvoice(invoiceNumber)",
+            query: "mutation($n: String!) { disputeInvoice(input: { invoiceNumber: $n, reason: \"not ours\" }) { invoice { invoiceNumber } userErrors { code } } }",
+            variables: json!({ "n": b.invoice_number }),
+            expected: "NOT_FOUND",
+        },
+        Row {
+            field: "forwardInvoice(invoiceNumber)",
+            query: "mutation($n: String!) { forwardInvoice(input: { invoiceNumber: $n, recipientEmail: \"ap@globex.example\" }) { messageId userErrors { code } } }",
+            variables: json!({ "n": b.invoice_number }),
+            expected: "NOT_FOUND",
+        },
+        Row {
+            field: "invoiceExport(filter.customerNumbers)",
+            query: "query($c: [String!]) { invoiceExport(filter: { customerNumbers: $c }, format: CSV) { url } }",
+            variables: json!({ "c": [b.customer_number] }),
+            expected: "FORBIDDEN",
+        },
+        Row {
             field: "watchOrder(orderNumber)",
             query: "mutation($n: String!) { watchOrder(input: { orderNumber: $n, email: \"ops@globex.example\" }) { watch { id } order { id } userErrors { code } } }",
             variables: json!({ "n": b.order_number }),
@@ -242,7 +301,9 @@ async fn company_a_never_sees_company_b_data_through_any_id_or_customer_number()
                 .is_none_or(|d| d.values().all(|v| v.is_null()
                     || v.get("authorization").is_some_and(Value::is_null)
                     || v.get("request").is_some_and(Value::is_null)
-                    || v.get("watch").is_some_and(Value::is_null))),
+                    || v.get("watch").is_some_and(Value::is_null)
+                    || v.get("invoice").is_some_and(Value::is_null)
+                    || v.get("messageId").is_some_and(Value::is_null))),
             "{}: no data: {body}",
             row.field
         );

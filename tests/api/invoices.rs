@@ -135,6 +135,7 @@ async fn sorted_and_filtered_pages_list_every_matching_invoice_exactly_once_in_o
         json!({ "totalMin": "10", "totalMax": "5" }),
         json!({ "totalMin": "ten" }),
         json!({ "invoiceNumber": "IN1,IN2" }),
+        json!({ "customerNumbers": [] }),
     ] {
         let answer = app
             .graphql_as(GLOBEX_USER, LIST, json!({ "filter": filter }))
@@ -537,6 +538,16 @@ async fn a_pdf_link_works_for_its_user_while_they_may_see_the_invoice_and_never_
         get(&app, &theirs, Some(&app.token(IBERIA_USER))).await.0,
         404
     );
+    // Their invoice number under A's own customer number: the document is not one of A's.
+    let foreign = &invoices_of(&app, &["4400301"])[0].invoice_number;
+    let smuggled = format!(
+        "{}/documents/invoices/{foreign}.pdf?customer=4400201",
+        app.address
+    );
+    assert_eq!(
+        get(&app, &smuggled, Some(&app.token(GLOBEX_USER))).await.0,
+        404
+    );
     // The user loses Invoices and Statements on the customer number: the link stops working.
     for tool in ["INVOICES", "STATEMENTS"] {
         app.decide(GLOBEX_USER, tool, "1000101", "REVOKE").await;
@@ -594,4 +605,51 @@ async fn a_forwarded_invoice_lands_in_the_outbox_with_its_pdf_once_per_key() {
         "INVALID_EMAIL"
     );
     assert_eq!(app.sandbox.outbox().len(), 1);
+}
+
+#[tokio::test]
+async fn the_unmatched_filter_stops_rather_than_skips_when_the_inventory_cannot_answer() {
+    use supportgraph_adapters::sandbox::FaultSpec;
+    let app = app().await;
+    const UNMATCHED: &str = "query($after: String) { invoices(first: 3, after: $after, filter: { reconciliation: UNMATCHED }) { pageInfo { hasNextPage endCursor } edges { node { invoiceNumber } } } }";
+    let first = app
+        .graphql_as(GLOBEX_USER, UNMATCHED, json!({ "after": null }))
+        .await;
+    let page = &first.assert_ok()["invoices"];
+    let cursor = page["pageInfo"]["endCursor"].clone();
+    let failing = FaultSpec {
+        error_rate: 1.0,
+        ..FaultSpec::default()
+    };
+    app.sandbox
+        .set_fault(supportgraph_adapters::us_inventory::INSTANCE, failing)
+        .expect("known");
+    let down = app
+        .graphql_as(GLOBEX_USER, UNMATCHED, json!({ "after": cursor }))
+        .await;
+    assert_eq!(down.error_codes(), ["BACKEND_UNAVAILABLE"], "{}", down.body);
+    assert!(
+        down.body["data"]["invoices"].is_null(),
+        "no page that skips what could not be checked"
+    );
+    app.sandbox
+        .set_fault(
+            supportgraph_adapters::us_inventory::INSTANCE,
+            FaultSpec::default(),
+        )
+        .expect("known");
+    // Retried from the same cursor once the system is back (and its breaker closed): the page
+    // that was due arrives.
+    tokio::time::sleep(std::time::Duration::from_millis(5_500)).await;
+    let back = app
+        .graphql_as(GLOBEX_USER, UNMATCHED, json!({ "after": cursor }))
+        .await;
+    assert!(
+        !back.body["data"]["invoices"]["edges"]
+            .as_array()
+            .expect("edges")
+            .is_empty(),
+        "{}",
+        back.body
+    );
 }

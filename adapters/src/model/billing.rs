@@ -240,6 +240,10 @@ impl StatementPeriod {
             year: year.parse().ok()?,
             month: month.parse().ok()?,
         };
+        // Year 0 is not a year of the billing systems' calendar (nor of ISO 8601 business use).
+        if period.year < 1 {
+            return None;
+        }
         period.first_day().map(|_| period)
     }
 

@@ -11,7 +11,7 @@ use supportgraph_adapters::model::{
 use super::types::InvoiceStatus;
 use crate::error::GatewayError;
 use crate::graphql::common::domain::SortDirection;
-use crate::graphql::common::input::{identifier, identifiers};
+use crate::graphql::common::input::{customer_filter_not_empty, identifier, identifiers};
 use crate::graphql::common::scalars::Date;
 
 /// The longest purchase-order number a filter takes.
@@ -53,7 +53,8 @@ pub struct InvoiceFilter {
 pub enum ReconciliationFilter {
     /// At least one line's serial number matches nothing installed.
     Unmatched,
-    /// Every line with a serial number that could be checked matches an installed item.
+    /// At least one line matches an installed item, and none matches nothing (lines that could
+    /// not be checked do not count either way).
     Matched,
 }
 
@@ -120,6 +121,7 @@ pub fn check_invoice_search(
     filter: &InvoiceFilter,
     sort: Option<InvoiceSortInput>,
 ) -> Result<InvoiceSearch, GatewayError> {
+    customer_filter_not_empty(filter.customer_numbers.as_ref())?;
     let customer_numbers = filter
         .customer_numbers
         .as_deref()

@@ -114,8 +114,14 @@ async fn forward(
             &BillingDocument::Invoice(invoice.invoice_number.clone()),
         )
         .await
-        .map_err(|e| GatewayError::from_adapter(&e, Some(region)))?
-        .ok_or(GatewayError::NotFound)?;
+        .map_err(|e| GatewayError::from_adapter(&e, Some(region)))?;
+    let Some(pdf) = pdf else {
+        return Ok(Step::Answer(Outcome::refused(
+            "invoiceNumber",
+            UserErrorCode::NotFound,
+            "the billing system has no copy of this invoice to send",
+        )));
+    };
     let mut text = format!(
         "Invoice {} of customer number {}, issued {} and due {}: {} {}. The PDF copy is attached.\n",
         invoice.invoice_number,

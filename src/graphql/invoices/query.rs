@@ -35,7 +35,9 @@ use crate::graphql::common::exclusions::excluded_customers;
 use crate::graphql::common::failures::{report_failures, unavailable};
 use crate::graphql::common::input::identifier;
 
-/// The most billing pages one `invoices` request with a `reconciliation` filter reads.
+/// The most billing pages one `invoices` request with a `reconciliation` filter reads (each
+/// costs a call per billing instance and per inventory system; past the estimate they are
+/// charged after the fact, and a spent budget ends the walk where it is).
 pub const MAX_ROUNDS: usize = 3;
 
 /// The caller's scope for `tool`; refused when nothing is left to query.
@@ -123,7 +125,8 @@ impl InvoicesQuery {
 }
 
 /// The invoice a global ID names, fetched again through the request's batch: `NOT_FOUND` unless
-/// the caller may still use Invoices on its customer number, in the region the ID says.
+/// the caller may still use Invoices or Statements (whose lines lead to invoices) on its customer
+/// number, in the region the ID says.
 pub async fn invoice_by_id(
     ticket: crate::federation::billing::InvoiceTicket,
     app: &App,
@@ -132,8 +135,10 @@ pub async fn invoice_by_id(
     customer_number: String,
     invoice_number: String,
 ) -> Result<Invoice, GatewayError> {
-    let home = ToolScope::region_for(Tool::Invoices, profile, &app.countries, &customer_number);
-    if home != Some(region) {
+    let allowed = [Tool::Invoices, Tool::Statements].into_iter().any(|tool| {
+        ToolScope::region_for(tool, profile, &app.countries, &customer_number) == Some(region)
+    });
+    if !allowed {
         return Err(GatewayError::NotFound);
     }
     let key = crate::federation::billing::InvoiceRef {
@@ -258,20 +263,32 @@ async fn search_invoices(
     let mut stopped_at: Option<String> = None;
     let mut has_next_page = false;
     for round in 0..MAX_ROUNDS {
+        // A page that could not be read or checked whole stops the walk before it, so none of
+        // its invoices is skipped: the next request goes on from the last page read whole.
         let page = list(template.clone(), scan).await;
-        if page.failures.iter().any(|f| is_spent(&f.error)) {
+        let checked = if page.failures.is_empty() {
+            installed(&page.invoices, profile, &app.countries, &loader).await
+        } else {
+            Installed::default()
+        };
+        let failures: Vec<_> = page.failures.iter().chain(&checked.failures).collect();
+        if !failures.is_empty() {
+            let spent = failures.iter().any(|f| is_spent(&f.error));
             if round == 0 {
-                return Err(too_many_calls());
+                if spent {
+                    return Err(too_many_calls());
+                }
+                let failures: Vec<_> = failures.into_iter().cloned().collect();
+                report_failures(ctx, &failures);
+                return Ok(None);
+            }
+            if !spent {
+                let failures: Vec<_> = failures.into_iter().cloned().collect();
+                report_failures(ctx, &failures);
             }
             has_next_page = true;
             break;
         }
-        report_failures(ctx, &page.failures);
-        if page.failures.len() == scope.by_region.len() {
-            return Ok(None);
-        }
-        let checked = installed(&page.invoices, profile, &app.countries, &loader).await;
-        report_failures(ctx, &checked.failures);
         let last_scanned = page.invoices.last().map(|i| i.sort_key(template.sort));
         for invoice in page.invoices {
             if keeps(condition, &checked, &invoice) {

@@ -276,7 +276,9 @@ impl Invoice {
     }
 
     /// How its lines compare with your installed inventory (looked up for the whole page at
-    /// once). Null when the inventory could not be asked; an error with the path says why.
+    /// once). Lines that could not be checked — no serial number, no online inventory or no
+    /// Inventory authorisation for the customer number, or a system that did not answer (an
+    /// error with the path says which) — count as unchecked.
     async fn reconciliation(&self, ctx: &Context<'_>) -> Result<InvoiceReconciliation> {
         let installed = self.inventory.get(ctx).await?;
         let mut counts = InvoiceReconciliation {

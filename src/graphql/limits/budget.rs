@@ -100,7 +100,8 @@ pub fn root_field_cost(name: &str) -> Option<RootCost> {
         // The invoice is looked up, its PDF read, and the message sent.
         "forwardInvoice" => RootCost::Calls(BILLING_INSTANCES + 2),
         // One statement from every billing instance (each customer number's own call).
-        "statements" => RootCost::Calls(BILLING_INSTANCES),
+        // One call per statement, at most this many (more are refused before any call).
+        "statements" => RootCost::Calls(crate::graphql::statements::MAX_STATEMENTS_AT_ONCE as u32),
         // The statement, then the page's invoices and credit notes (one call each).
         "statementLines" => RootCost::Calls(1 + 2 * BILLING_INSTANCES),
         // The links are signed only; the download pays at its route.

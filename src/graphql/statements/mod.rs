@@ -15,4 +15,4 @@ mod lines;
 pub(crate) mod query;
 pub(crate) mod types;
 
-pub use query::StatementsQuery;
+pub use query::{MAX_STATEMENTS_AT_ONCE, StatementsQuery};

@@ -41,6 +41,10 @@ pub fn statement_source(app: &App) -> StatementSource<'_> {
     }
 }
 
+/// The most statements one `statements` field reads (one billing call each): its cost in the
+/// estimate (`graphql::limits::budget`).
+pub const MAX_STATEMENTS_AT_ONCE: usize = 10;
+
 /// Query fields of Statements OnLine.
 #[derive(Default)]
 pub struct StatementsQuery;
@@ -48,7 +52,7 @@ pub struct StatementsQuery;
 #[Object]
 impl StatementsQuery {
     /// Your account statements for one month: one per customer number you are authorised for
-    /// with Statements, or just the one you name. A region that cannot answer leaves its
+    /// with Statements (at most 10 at once: with more, name one), or just the one you name. A region that cannot answer leaves its
     /// statements out and adds a `BACKEND_UNAVAILABLE` error; the rest still arrives.
     async fn statements(
         &self,
@@ -67,6 +71,17 @@ impl StatementsQuery {
             .map(|c| vec![c]);
         let period = check_period("period", &period, Utc::now().date_naive())?;
         let scope = billing_scope(ctx, Tool::Statements, requested.as_deref()).await?;
+        let asked: usize = scope.by_region.values().map(Vec::len).sum();
+        if asked > MAX_STATEMENTS_AT_ONCE {
+            // Each statement is its own call: refused before any is made, with what to do.
+            return Err(GatewayError::bad_input(
+                "customerNumber",
+                format!(
+                    "you are authorised for Statements on {asked} customer numbers; one request reads at most {MAX_STATEMENTS_AT_ONCE} statements: name a customerNumber"
+                ),
+            )
+            .into());
+        }
         let app = ctx.data::<Arc<App>>()?;
         let budget = ctx.data::<Arc<CallBudget>>()?;
         let found = fetch_statements(statement_source(app), &scope.by_region, period, budget).await;
@@ -74,7 +89,6 @@ impl StatementsQuery {
             return Err(too_many_calls());
         }
         report_failures(ctx, &found.failures);
-        let asked: usize = scope.by_region.values().map(Vec::len).sum();
         if found.statements.is_empty() && found.failures.len() == asked && asked > 0 {
             return Ok(None);
         }
