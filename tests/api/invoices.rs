@@ -438,6 +438,14 @@ async fn the_unmatched_filter_finds_exactly_the_invoices_with_a_line_installed_n
         .map(|i| i.invoice_number)
         .collect();
     assert!(!expected.is_empty());
+    // The demo's story: one of them waits for Avery's review, to be disputed.
+    assert!(
+        invoices_of(&app, &["1000101"])
+            .iter()
+            .any(|i| expected.contains(&i.invoice_number)
+                && matches!(i.status, InvoiceStatus::Open | InvoiceStatus::InReview)),
+        "an unmatched invoice awaits review"
+    );
     let mut found = Vec::new();
     let mut after = Value::Null;
     for _ in 0..50 {

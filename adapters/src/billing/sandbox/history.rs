@@ -19,6 +19,7 @@ use rust_decimal::Decimal;
 
 use super::invoices::{document_number, is_recent};
 use super::ledger::Payment;
+use super::serials;
 use crate::billing::amounts::round_to_currency;
 use crate::model::{CreditNote, Invoice, InvoiceStatus, Region};
 use crate::sandbox::SeededRng;
@@ -149,10 +150,52 @@ pub(super) fn settle(
             }
         }
     }
+    awaiting_review_with_an_unmatched_line(rng, invoices, unmatched);
     (
         numbered_credits(invoices, credits, region),
         numbered_payments(invoices, payments, region),
     )
+}
+
+/// The demo's story — an invoice billing a machine installed nowhere waits for the customer's
+/// review — holds for every customer number with such invoices: when none of them is OPEN or
+/// IN_REVIEW, a hardware line of the latest invoice that is gets a serial number installed
+/// nowhere (a serial number changes no amount, so every balance stays as it was).
+fn awaiting_review_with_an_unmatched_line(
+    rng: &mut SeededRng,
+    invoices: &mut [Invoice],
+    unmatched: &HashSet<String>,
+) {
+    if unmatched.is_empty() {
+        // Made-up serial numbers only (no online inventory): nothing to match against.
+        return;
+    }
+    let questioned = |invoice: &Invoice| {
+        invoice.lines.iter().any(|l| {
+            l.serial_number
+                .as_ref()
+                .is_some_and(|s| unmatched.contains(s))
+        })
+    };
+    let awaiting = |invoice: &Invoice| {
+        matches!(
+            invoice.status,
+            InvoiceStatus::Open | InvoiceStatus::InReview
+        )
+    };
+    if invoices.iter().any(|i| questioned(i) && awaiting(i)) {
+        return;
+    }
+    let Some(invoice) = invoices.iter_mut().rev().find(|i| {
+        // An order's invoice (a renewal always names an installed machine).
+        awaiting(i) && i.order_number.is_some() && i.lines.iter().any(|l| l.serial_number.is_some())
+    }) else {
+        return;
+    };
+    let serial = serials::unmatched(rng, &invoice.customer_number, &invoice.country);
+    if let Some(line) = invoice.lines.iter_mut().find(|l| l.serial_number.is_some()) {
+        line.serial_number = Some(serial);
+    }
 }
 
 fn numbered_credits(
