@@ -15,14 +15,14 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
 
-use futures::future::{BoxFuture, join_all};
+use futures::future::BoxFuture;
 use supportgraph_adapters::AdapterError;
 use supportgraph_adapters::model::{CreditNote, Invoice, InvoiceQuery, Region};
 use supportgraph_adapters::ports::BillingBackend;
 
 use super::batcher::{Batcher, Ticket};
 use super::call_budget::CallBudget;
-use super::fan_out::{RegionFailure, backend_of, cached_call};
+use super::fan_out::{RegionFailure, backend_of, cached_call, merge_regions};
 use super::loader::{InstanceLoader, Lookup};
 use crate::cache::{Cache, CacheKey, Namespace};
 
@@ -85,39 +85,28 @@ pub async fn list_invoices_worldwide(
     first: u32,
     budget: &CallBudget,
 ) -> InvoicesPage {
-    let calls = scope.iter().map(|(region, customers)| {
+    let ask = |region: Region, customers: Vec<String>, limit: u32| async move {
         let query = InvoiceQuery {
-            customer_numbers: customers.clone(),
-            limit: first.saturating_add(1),
+            customer_numbers: customers,
+            limit,
             ..template.clone()
         };
-        async move {
-            let name = instance(*region);
-            let result = match backend_of(backends, region, &name, NOT_CONFIGURED) {
-                Ok(backend) => {
-                    let key = page_key(*region, &query, ttl);
-                    cached_call(cache, &key, budget, &name, backend.list_invoices(&query)).await
-                }
-                Err(missing) => Err(missing),
-            };
-            (*region, result)
-        }
-    });
-    let mut page = InvoicesPage::default();
-    for (region, result) in join_all(calls).await {
-        match result {
-            Ok(regional) => {
-                page.total_count = page.total_count.saturating_add(regional.total_count);
-                page.invoices.extend(regional.invoices);
-            }
-            Err(error) => page.failures.push(RegionFailure { region, error }),
-        }
+        let name = instance(region);
+        let backend = backend_of(backends, &region, &name, NOT_CONFIGURED)?;
+        let key = page_key(region, &query, ttl);
+        let page = cached_call(cache, &key, budget, &name, backend.list_invoices(&query)).await?;
+        Ok((page.invoices, page.total_count))
+    };
+    let merged = merge_regions(scope, first, ask, |invoice: &Invoice| {
+        invoice.sort_key(template.sort)
+    })
+    .await;
+    InvoicesPage {
+        invoices: merged.items,
+        has_next_page: merged.has_next_page,
+        total_count: merged.total_count,
+        failures: merged.failures,
     }
-    page.invoices
-        .sort_by_key(|invoice| invoice.sort_key(template.sort));
-    page.has_next_page = page.invoices.len() > first as usize;
-    page.invoices.truncate(first as usize);
-    page
 }
 
 /// One invoice to look up by number: in which region, for whom.

@@ -1,9 +1,10 @@
 //! What every tool's fan-out shares: the instance a call goes to, one call per instance through
-//! the cache and within the request's backend-call budget, and the instances that could not
-//! answer.
+//! the cache and within the request's backend-call budget, the instances that could not answer,
+//! and the merge of regional pages sorted by one total key ([`merge_regions`], for orders and
+//! invoices alike).
 //!
-//! A tool's own file (`orders`, `inventory`, ...) decides which instances a question touches and
-//! how their answers merge; this file makes sure every tool asks them the same way, so the
+//! A tool's own file (`orders`, `billing`, `inventory`, ...) decides which instances a question
+//! touches and what it asks them; this file makes sure every tool asks them the same way, so the
 //! budget, the cache and a missing instance behave alike whichever tool is asking.
 
 use std::collections::BTreeMap;
@@ -57,4 +58,58 @@ where
 {
     let unit = budget.reserve(backend)?;
     cache.get_or_load(key, unit.run(call)).await
+}
+
+/// One page merged from every region of a scope: the first `first` items in the listing's order.
+#[derive(Debug, Clone)]
+pub struct MergedPage<T> {
+    /// At most `first` items, in the listing's order.
+    pub items: Vec<T>,
+    /// Whether more items follow the last one.
+    pub has_next_page: bool,
+    /// Matching items over every region that answered.
+    pub total_count: u64,
+    /// Regions that did not answer; their items are missing from the page.
+    pub failures: Vec<RegionFailure>,
+}
+
+/// Asks every region of `scope` at once for `first + 1` items after the same key (`ask` gets the
+/// region, its customer numbers and the limit, and answers the region's items and total), and
+/// merges the answers by `sort_key`: because every region sorts by the same total key, the
+/// first `first` are the page and a surplus means there is a next one.
+pub async fn merge_regions<T, K, Ask, Fut>(
+    scope: &BTreeMap<Region, Vec<String>>,
+    first: u32,
+    ask: Ask,
+    sort_key: impl Fn(&T) -> K,
+) -> MergedPage<T>
+where
+    K: Ord,
+    Ask: Fn(Region, Vec<String>, u32) -> Fut,
+    Fut: Future<Output = Result<(Vec<T>, u64), AdapterError>>,
+{
+    let calls = scope.iter().map(|(region, customers)| {
+        let answer = ask(*region, customers.clone(), first.saturating_add(1));
+        async move { (*region, answer.await) }
+    });
+    let mut page = MergedPage {
+        items: Vec::new(),
+        has_next_page: false,
+        total_count: 0,
+        failures: Vec::new(),
+    };
+    for (region, result) in futures::future::join_all(calls).await {
+        match result {
+            Ok((items, total)) => {
+                // Counts come from the backends: absurd ones must not overflow the sum.
+                page.total_count = page.total_count.saturating_add(total);
+                page.items.extend(items);
+            }
+            Err(error) => page.failures.push(RegionFailure { region, error }),
+        }
+    }
+    page.items.sort_by_key(|item| sort_key(item));
+    page.has_next_page = page.items.len() > first as usize;
+    page.items.truncate(first as usize);
+    page
 }

@@ -14,14 +14,14 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
 
-use futures::future::{BoxFuture, join_all};
+use futures::future::BoxFuture;
 use supportgraph_adapters::AdapterError;
 use supportgraph_adapters::model::{Order, OrderQuery, Region};
 use supportgraph_adapters::ports::OrderBackend;
 
 use super::batcher::{Batcher, Ticket};
 use super::call_budget::CallBudget;
-use super::fan_out::{RegionFailure, backend_of, cached_call};
+use super::fan_out::{RegionFailure, backend_of, cached_call, merge_regions};
 use super::loader::{InstanceLoader, Lookup};
 use crate::cache::{Cache, CacheKey, Namespace};
 
@@ -82,40 +82,28 @@ pub async fn list_worldwide(
     first: u32,
     budget: &CallBudget,
 ) -> WorldwidePage {
-    let calls = scope.iter().map(|(region, customers)| {
+    let ask = |region: Region, customers: Vec<String>, limit: u32| async move {
         let query = OrderQuery {
-            customer_numbers: customers.clone(),
-            limit: first.saturating_add(1),
+            customer_numbers: customers,
+            limit,
             ..template.clone()
         };
-        async move {
-            let name = instance(*region);
-            let result = match backend_of(backends, region, &name, NOT_CONFIGURED) {
-                Ok(backend) => {
-                    let key = page_key(*region, &query, ttl);
-                    cached_call(cache, &key, budget, &name, backend.list_orders(&query)).await
-                }
-                Err(missing) => Err(missing),
-            };
-            (*region, result)
-        }
-    });
-    let mut page = WorldwidePage::default();
-    for (region, result) in join_all(calls).await {
-        match result {
-            Ok(regional) => {
-                // Counts come from the backends: absurd ones must not overflow the sum.
-                page.total_count = page.total_count.saturating_add(regional.total_count);
-                page.orders.extend(regional.orders);
-            }
-            Err(error) => page.failures.push(RegionFailure { region, error }),
-        }
+        let name = instance(region);
+        let backend = backend_of(backends, &region, &name, NOT_CONFIGURED)?;
+        let key = page_key(region, &query, ttl);
+        let page = cached_call(cache, &key, budget, &name, backend.list_orders(&query)).await?;
+        Ok((page.orders, page.total_count))
+    };
+    let merged = merge_regions(scope, first, ask, |order: &Order| {
+        order.sort_key(template.sort)
+    })
+    .await;
+    WorldwidePage {
+        orders: merged.items,
+        has_next_page: merged.has_next_page,
+        total_count: merged.total_count,
+        failures: merged.failures,
     }
-    page.orders
-        .sort_by_key(|order| order.sort_key(template.sort));
-    page.has_next_page = page.orders.len() > first as usize;
-    page.orders.truncate(first as usize);
-    page
 }
 
 /// The outcome of looking one order up by number.
