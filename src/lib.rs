@@ -1,5 +1,5 @@
 //! supportgraph: one GraphQL API over the vendor's regional customer-administration systems —
-//! orders and carrier tracking, and installed inventory today; invoices, statements, contracts
+//! orders and carrier tracking, installed inventory, invoices and statements today; contracts
 //! and inquiries as they arrive.
 //!
 //! # Layout
@@ -22,6 +22,7 @@
 //!   out to `orderStatusChanged` subscribers (`/graphql/ws`), and the subscription limits.
 //! - [`links`] — signed links: short-lived URLs that work without the bearer token.
 //! - [`exports`] — streaming CSV, XLSX and printable-HTML writers for every tool's downloads.
+//! - [`mail_templates`] — the mails the gateway writes, per language, from `templates/mail/`.
 //! - [`telemetry`] — logging.
 //!
 //! Backend wire formats live in the `supportgraph-adapters` crate, never here.
@@ -40,6 +41,7 @@ pub mod http;
 pub mod limits;
 pub mod links;
 pub mod live;
+pub mod mail_templates;
 pub mod settings;
 pub mod startup;
 pub mod telemetry;
