@@ -23,6 +23,7 @@
 //! - [`links`] — signed links: short-lived URLs that work without the bearer token.
 //! - [`exports`] — streaming CSV, XLSX and printable-HTML writers for every tool's downloads.
 //! - [`mail_templates`] — the mails the gateway writes, per language, from `templates/mail/`.
+//! - [`uploads`] — what an uploaded file really is (by its bytes) and a safe name for it.
 //! - [`telemetry`] — logging.
 //!
 //! Backend wire formats live in the `supportgraph-adapters` crate, never here.
@@ -45,3 +46,4 @@ pub mod mail_templates;
 pub mod settings;
 pub mod startup;
 pub mod telemetry;
+pub mod uploads;
