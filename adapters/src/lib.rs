@@ -22,6 +22,8 @@
 //! - [`eu_services`] — the European Services Assistant (XML grouped by location, paged by offset).
 //! - [`mail`] — the outgoing mail service every tool sends e-mail through (JSON, once per
 //!   idempotency key).
+//! - [`support`] — the customer-support system: inquiries, their threads, and attachments
+//!   streamed both ways (JSON, once per idempotency key for a submission).
 //! - `inventory_adapter` — the inventory port written once for both inventory adapters: each
 //!   reads its own cursors and fetches its own pages, lookups and change requests.
 //! - [`sandbox`] — deterministic demo data, the simulator server with latency and fault
@@ -39,6 +41,7 @@ pub mod ports;
 pub mod registration;
 pub mod resilience;
 pub mod sandbox;
+pub mod support;
 pub mod us_inventory;
 
 pub use error::AdapterError;

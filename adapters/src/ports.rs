@@ -324,3 +324,140 @@ pub trait BillingBackend: Send + Sync {
 
 /// The largest PDF a billing system may answer: bigger is a malformed answer.
 pub const MAX_PDF_BYTES: usize = 5 * 1024 * 1024;
+
+/// A body of bytes that arrives a piece at a time: an attachment streamed to or from the support
+/// system, never held whole in memory by the adapter.
+pub type ByteStream = futures::stream::BoxStream<'static, Result<bytes::Bytes, std::io::Error>>;
+
+/// An attachment being downloaded: what is known of it, and its content as it arrives.
+pub struct AttachmentDownload {
+    /// The attachment's ID, file name, media type, size and SHA-256, as the support system
+    /// answered them.
+    pub attachment: crate::model::InquiryAttachment,
+    /// Its content. An implementation over HTTP checks it on the way: more bytes than the size,
+    /// fewer, or a SHA-256 other than announced end the stream with an error (after the bytes
+    /// read so far: a download cut short, never a wrong file passed as complete).
+    pub body: ByteStream,
+}
+
+impl std::fmt::Debug for AttachmentDownload {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AttachmentDownload")
+            .field("attachment", &self.attachment)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The vendor's customer-support system, one global instance: inquiries ("My inquiries" and the
+/// contact module), their threads, and the documents exchanged with the support team.
+///
+/// Every call that reads or changes one inquiry names its customer number as well as its
+/// tracking number, and the system answers "unknown" for an inquiry of another customer number:
+/// the gateway checks the caller's authorisation for [`Tool::Inquiries`] first, and the system
+/// holds the same line. The acknowledgment and answer e-mails are the gateway's to send (in the
+/// user's language, through the [`MailBackend`]); the support system sends none.
+#[async_trait]
+pub trait SupportBackend: Send + Sync {
+    /// The instance's name, e.g. `support`.
+    fn instance(&self) -> &str;
+
+    /// Submits `new`, answering the inquiry as recorded (SUBMITTED, with its tracking number and
+    /// the attachments it references). An implementation over HTTP checks it first
+    /// ([`NewInquiry::check`](crate::model::NewInquiry::check)) and the key
+    /// ([`check_idempotency_key`](crate::model::check_idempotency_key)), refusing with
+    /// [`AdapterError::InvalidRequest`], unsent.
+    ///
+    /// Changes state, made safe to repeat by `idempotency_key`, like [`MailBackend::send`]: the
+    /// system records one inquiry per key and answers a repeat with the same body with the first
+    /// one, so the call is retried like a read. A caller repeating a submission sends the same
+    /// `new` — `response_due_by` included, computed once. A key reused for another body is answered 409,
+    /// and an attachment ID that is not an unreferenced upload of the same customer number 422:
+    /// both [`AdapterError::Status`] (the gateway uploads and submits in one go, so neither is a
+    /// user's error).
+    async fn create_inquiry(
+        &self,
+        new: &crate::model::NewInquiry,
+        idempotency_key: &str,
+    ) -> Result<crate::model::Inquiry, AdapterError>;
+
+    /// Streams a file of `size` bytes to the system for `customer_number`, answering its
+    /// [`InquiryAttachment`](crate::model::InquiryAttachment) (ID and SHA-256 included), to be
+    /// referenced once by [`create_inquiry`](Self::create_inquiry) or [`reply`](Self::reply) for
+    /// the same customer number. The body is never held whole: it is counted and hashed as it
+    /// goes. An upload nobody references within a day may be garbage-collected by the system.
+    ///
+    /// What the upload declares is checked first
+    /// ([`check_upload`](crate::model::check_upload): at most
+    /// [`MAX_ATTACHMENT_FILE_BYTES`](crate::model::MAX_ATTACHMENT_FILE_BYTES)); a body longer or
+    /// shorter than `size`, or one that fails, ends the upload with
+    /// [`AdapterError::InvalidRequest`]. A body cannot be sent twice, so an upload is never
+    /// retried; and the system's SHA-256 must be the one of the bytes sent.
+    async fn upload_attachment(
+        &self,
+        customer_number: &str,
+        file_name: &str,
+        content_type: &str,
+        size: u64,
+        body: ByteStream,
+    ) -> Result<crate::model::InquiryAttachment, AdapterError>;
+
+    /// One page of the inquiries of these customer numbers matching `query`, newest first, with
+    /// the total number of matches. Retried: it only reads.
+    async fn inquiries(
+        &self,
+        query: &crate::model::InquiryQuery,
+    ) -> Result<crate::model::InquiryPage, AdapterError>;
+
+    /// The inquiries with these tracking numbers (at most [`LOOKUP_BATCH`]) among those of
+    /// `customer_numbers`, in one call; unknown numbers, and inquiries of other customer
+    /// numbers, are simply absent.
+    async fn inquiries_by_number(
+        &self,
+        customer_numbers: &[String],
+        tracking_numbers: &[String],
+    ) -> Result<Vec<crate::model::Inquiry>, AdapterError>;
+
+    /// Adds the customer's `message`, signed `author_name`, with the uploads `attachment_ids`,
+    /// to the thread of `customer_number`'s inquiry `tracking_number`, answering the inquiry as
+    /// it is afterwards (an ANSWERED one goes back to IN_PROGRESS:
+    /// [`InquiryStatus::after_customer_reply`](crate::model::InquiryStatus::after_customer_reply)).
+    /// Refusals: unknown inquiry, closed, unknown attachment. Changes state: never retried.
+    async fn reply(
+        &self,
+        tracking_number: &str,
+        customer_number: &str,
+        author_name: &str,
+        message: &str,
+        attachment_ids: &[String],
+    ) -> Result<Result<crate::model::Inquiry, crate::model::InquiryRefusal>, AdapterError>;
+
+    /// Closes `customer_number`'s inquiry `tracking_number`, answering it CLOSED; closing a
+    /// closed inquiry answers it unchanged. The only refusal is an unknown inquiry. Changes
+    /// state: sent once (repeating it is harmless).
+    async fn close(
+        &self,
+        tracking_number: &str,
+        customer_number: &str,
+    ) -> Result<Result<crate::model::Inquiry, crate::model::InquiryRefusal>, AdapterError>;
+
+    /// The attachment `attachment_id` of `customer_number`'s inquiry `tracking_number` (submitted
+    /// with it or carried by a message), streamed; `None` when the inquiry has no such
+    /// attachment for that customer number.
+    async fn attachment(
+        &self,
+        tracking_number: &str,
+        customer_number: &str,
+        attachment_id: &str,
+    ) -> Result<Option<AttachmentDownload>, AdapterError>;
+
+    /// The system's inquiry changes after position `since`, oldest first, at most
+    /// [`MAX_FEED_CHANGES`](crate::model::MAX_FEED_CHANGES); with `since` absent, none and the
+    /// current position ("from now"). Every customer number's together: whoever passes a
+    /// change on checks who may see it. Retried: it only reads.
+    async fn changes(&self, since: Option<u64>) -> Result<crate::model::InquiryFeed, AdapterError>;
+
+    /// Where this system's circuit breakers stand, one per operation called so far.
+    fn breakers(&self) -> Vec<BreakerReport> {
+        Vec::new()
+    }
+}

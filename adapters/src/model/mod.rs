@@ -7,6 +7,7 @@
 
 mod billing;
 pub mod ids;
+mod inquiry;
 mod inventory;
 mod invoice_search;
 mod mail;
@@ -25,9 +26,19 @@ pub use billing::{
     CreditNote, Invoice, InvoiceAction, InvoiceLine, InvoiceRefusal, InvoiceStatus,
     MAX_DISPUTE_REASON, Statement, StatementLine, StatementLineKind, StatementPeriod,
 };
+pub use ids::{AttachmentId, InquiryNumber};
 pub use ids::{
     CustomerNumber, DocumentNumber, EmailAddress, InvalidEmailAddress, InvalidIdentifier,
     OrderNumber, PageCursor, SerialNumber, TrackingNumber,
+};
+pub use inquiry::{
+    ContactChannel, Inquiry, InquiryAttachment, InquiryCategory, InquiryChange,
+    InquiryChangeMessage, InquiryContact, InquiryFeed, InquiryFilter, InquiryKey, InquiryMessage,
+    InquiryPage, InquiryQuery, InquiryRefusal, InquiryStatus, InvalidInquiry,
+    MAX_ATTACHMENT_FILE_BYTES, MAX_ATTACHMENT_FILE_NAME, MAX_INQUIRY_PAGE, MAX_INQUIRY_SUBJECT,
+    MAX_INQUIRY_TEXT, MAX_LANGUAGE_TAG, MAX_MESSAGE_ATTACHMENTS, MAX_PERSON_NAME, MAX_PHONE,
+    MAX_SEARCH_TEXT, MessageAuthor, NewInquiry, check_attachment_ids, check_author_name,
+    check_description, check_file_name, check_message, check_subject, check_upload,
 };
 pub use inventory::{
     ConfigurationFeature, InventoryChange, InventoryItem, InventoryLocation, InventoryRefusal,

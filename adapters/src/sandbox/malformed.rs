@@ -191,6 +191,25 @@ const ALL: &[Malformed] = &[
         JSON,
         "mail/malformed_blank_message_id.json"
     ),
+    malformed!("support", "sha256", JSON, "support/malformed_sha256.json"),
+    malformed!(
+        "support",
+        "thread-order",
+        JSON,
+        "support/malformed_thread_order.json"
+    ),
+    malformed!(
+        "support",
+        "tracking-number",
+        JSON,
+        "support/malformed_tracking_number.json"
+    ),
+    malformed!(
+        "support",
+        "unknown-status",
+        JSON,
+        "support/malformed_unknown_status.json"
+    ),
 ];
 
 /// The backend an instance belongs to: `order-status/emea` → `order-status`.

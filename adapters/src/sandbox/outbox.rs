@@ -2,9 +2,10 @@
 //! read it, since the sandbox sends nothing for real.
 //!
 //! Shared by every simulator that mails: the mail service's simulator delivers what the gateway
-//! asks it to send (once per idempotency key, [`Outbox::deliver_once`]), and the simulators that
-//! mail on their own — the order-status system telling watchers of a status change, the support
-//! system acknowledging an inquiry — call [`Outbox::deliver`]. Tests read it through
+//! asks it to send (once per idempotency key, [`Outbox::deliver_once`]) — inquiry
+//! acknowledgments and answers included, which the gateway writes — and a simulator that mails
+//! on its own (the order-status system telling watchers of a status change) calls
+//! [`Outbox::deliver`]. Tests read it through
 //! [`SandboxHandle::outbox`](super::SandboxHandle::outbox); `GET <mail>/admin/outbox` shows it
 //! over HTTP.
 //!

@@ -16,10 +16,11 @@ use super::malformed;
 use super::{FaultSpec, Outbox, OutboxMessage, SandboxStats};
 use crate::model::Region;
 use crate::registration::sandbox::RegistrationState;
+use crate::support;
 use crate::{billing, eu_services, mail, order_status, registration, us_inventory};
 
 /// Every simulated backend instance, by the name used in fault configuration and errors.
-pub const INSTANCES: [&str; 11] = [
+pub const INSTANCES: [&str; 12] = [
     order_status::instance_name(Region::Americas),
     order_status::instance_name(Region::Emea),
     order_status::instance_name(Region::Ap),
@@ -31,6 +32,7 @@ pub const INSTANCES: [&str; 11] = [
     us_inventory::INSTANCE,
     eu_services::INSTANCE,
     mail::INSTANCE,
+    support::INSTANCE,
 ];
 
 /// The identity provider's instance name (the one simulated service that is not a backend).
@@ -209,6 +211,7 @@ fn instance_router(name: &'static str, table: &Arc<FaultTable>, sims: &Simulator
         (None, us_inventory::INSTANCE) => us_inventory::sandbox::router(sims.seed),
         (None, eu_services::INSTANCE) => eu_services::sandbox::router(sims.seed),
         (None, mail::INSTANCE) => mail::sandbox::router(sims.outbox.clone()),
+        (None, support::INSTANCE) => support::sandbox::router(sims.seed),
         _ => match Region::ALL
             .into_iter()
             .find(|r| billing::instance_name(*r) == name)

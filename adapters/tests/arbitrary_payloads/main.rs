@@ -339,3 +339,48 @@ fn mail_decoding_never_panics_on_arbitrary_json() {
         }
     });
 }
+
+#[test]
+fn support_decoding_never_panics_on_arbitrary_json() {
+    use futures::StreamExt;
+    use supportgraph_adapters::model::{InquiryFilter, InquiryQuery};
+    use supportgraph_adapters::ports::SupportBackend;
+    use supportgraph_adapters::support::HttpSupportBackend;
+
+    let stub = Stub::start();
+    let endpoint = BackendEndpoint {
+        name: "support".into(),
+        base_url: format!("http://{}/support", stub.addr)
+            .parse()
+            .expect("a URL"),
+        timeout: Duration::from_secs(10),
+    };
+    let backend = HttpSupportBackend::new(
+        reqwest::Client::new(),
+        endpoint,
+        Default::default(),
+        Duration::from_secs(10),
+    );
+    let query = InquiryQuery {
+        customer_numbers: vec!["1000101".into(), "4400201".into(), "4400301".into()],
+        filter: InquiryFilter::default(),
+        after: None,
+        limit: 50,
+    };
+    let customers = ["3300401".to_owned(), "4400301".to_owned()];
+    let numbers = ["INQ-10000006".to_owned(), "INQ-10000019".to_owned()];
+    never_panics(json_documents("support"), |body| {
+        let _ = stub.ask(StatusCode::OK, body, backend.inquiries(&query));
+        let batch = backend.inquiries_by_number(&customers, &numbers);
+        let _ = stub.ask(StatusCode::OK, body, batch);
+        let _ = stub.ask(StatusCode::OK, body, backend.changes(Some(41)));
+        let file = futures::stream::iter(vec![Ok(bytes::Bytes::from_static(b"abc"))]).boxed();
+        let upload = backend.upload_attachment("4400301", "x.txt", "text/plain", 3, file);
+        let _ = stub.ask(StatusCode::CREATED, body, upload);
+        for status in [StatusCode::OK, StatusCode::NOT_FOUND, StatusCode::CONFLICT] {
+            let reply = backend.reply("INQ-10000019", "4400301", "Lucía", "¿Y el abono?", &[]);
+            let _ = stub.ask(status, body, reply);
+            let _ = stub.ask(status, body, backend.close("INQ-10000019", "4400301"));
+        }
+    });
+}

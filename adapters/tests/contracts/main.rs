@@ -15,4 +15,5 @@ mod paging;
 mod preferences;
 mod preferences_sending;
 mod registration;
+mod support;
 mod us_inventory;

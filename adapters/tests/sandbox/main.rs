@@ -4,6 +4,8 @@
 //! simulator keeps what it is sent in the outbox, once per idempotency key.
 //! The registration simulator keeps preference documents that every adapter pointed at it sees.
 //! The billing simulators' statements add up, and their invoices follow the review's rules.
+//! The support simulator keeps one inquiry per idempotency key, streams attachments both ways,
+//! and reports what changes in its feed.
 
 mod billing;
 mod inventory;
@@ -12,6 +14,7 @@ mod malformed;
 mod paging;
 mod preferences;
 mod request_bodies;
+mod support;
 
 use std::time::Duration;
 
