@@ -6,6 +6,7 @@ use std::sync::Arc;
 use supportgraph_adapters::model::Region;
 use supportgraph_adapters::ports::{
     BillingBackend, InventoryBackend, MailBackend, OrderBackend, RegistrationBackend,
+    SupportBackend,
 };
 use supportgraph_adapters::sandbox::identity::SandboxIdentityProvider;
 
@@ -32,6 +33,8 @@ pub struct App {
     pub inventory_backends: BTreeMap<InventorySource, Arc<dyn InventoryBackend>>,
     /// The billing instance of every region (invoices, credit notes, payments, statements).
     pub billing_backends: BTreeMap<Region, Arc<dyn BillingBackend>>,
+    /// The customer-support system (inquiries, their threads and attachments).
+    pub support: Arc<dyn SupportBackend>,
     /// The two-tier cache (in-process, plus Redis when configured).
     pub cache: Arc<Cache>,
     /// `Idempotency-Key` records of mutations.

@@ -37,7 +37,8 @@ pub async fn readyz(State(state): State<HttpState>) -> Json<Value> {
         .chain(app.inventory_backends.values().flat_map(|b| b.breakers()))
         .chain(app.registration.breakers())
         .chain(app.mail.breakers())
-        .chain(app.billing_backends.values().flat_map(|b| b.breakers()));
+        .chain(app.billing_backends.values().flat_map(|b| b.breakers()))
+        .chain(app.support.breakers());
     let open_breakers: Vec<Value> = reports
         .filter(|r| r.state != BreakerState::Closed)
         .map(|r| {

@@ -257,6 +257,21 @@ pub struct BackendsSettings {
     /// The billing system (invoices, credit notes, payments, statements), one instance per
     /// region.
     pub billing: RegionalBackendSettings,
+    /// The customer-support system (inquiries and their attachments).
+    pub support: SupportBackendSettings,
+}
+
+/// The customer-support system: JSON calls, and attachments streamed up and down.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SupportBackendSettings {
+    /// Timeout of one JSON call, in milliseconds.
+    pub timeout_ms: u64,
+    /// Timeout of one attachment upload or download (up to 10 MiB), in milliseconds.
+    pub transfer_timeout_ms: u64,
+    /// Base URL; unset means the embedded sandbox.
+    #[serde(default)]
+    pub base_url: Option<Url>,
 }
 
 /// A backend with one instance per region.

@@ -40,6 +40,14 @@ impl Settings {
                 "backends.billing.timeout_ms",
                 self.backends.billing.timeout_ms,
             ),
+            (
+                "backends.support.timeout_ms",
+                self.backends.support.timeout_ms,
+            ),
+            (
+                "backends.support.transfer_timeout_ms",
+                self.backends.support.transfer_timeout_ms,
+            ),
         ] {
             if timeout == 0 || timeout >= deadline {
                 return Err(rejected(
@@ -196,6 +204,7 @@ impl Settings {
                 ("backends.billing.americas", &b.billing.americas),
                 ("backends.billing.emea", &b.billing.emea),
                 ("backends.billing.ap", &b.billing.ap),
+                ("backends.support.base_url", &b.support.base_url),
             ] {
                 if url.is_none() {
                     return Err(rejected(key, "is required when sandbox.embedded is false"));

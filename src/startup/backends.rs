@@ -1,5 +1,5 @@
 //! Wiring the backends: one function per kind of backend (order status, inventory,
-//! registration, mail, billing), each used for every instance of that kind, over one pooled HTTP client
+//! registration, mail, billing, support), each used for every instance of that kind, over one pooled HTTP client
 //! with the configured resilience. An instance without a configured URL is served by the embedded
 //! sandbox when there is one.
 
@@ -15,10 +15,12 @@ use supportgraph_adapters::model::{InventorySource, Region};
 use supportgraph_adapters::order_status::{self, HttpOrderBackend};
 use supportgraph_adapters::ports::{
     BillingBackend, InventoryBackend, MailBackend, OrderBackend, RegistrationBackend,
+    SupportBackend,
 };
 use supportgraph_adapters::registration::{self, HttpRegistrationBackend};
 use supportgraph_adapters::resilience::{BreakerConfig, ResilienceConfig};
 use supportgraph_adapters::sandbox::SandboxHandle;
+use supportgraph_adapters::support::{self, HttpSupportBackend};
 use supportgraph_adapters::us_inventory::{self, HttpUsInventory};
 use url::Url;
 
@@ -39,6 +41,7 @@ pub(super) struct Backends {
     pub registration: Arc<dyn RegistrationBackend>,
     pub mail: Arc<dyn MailBackend>,
     pub billing: BTreeMap<Region, Arc<dyn BillingBackend>>,
+    pub support: Arc<dyn SupportBackend>,
 }
 
 impl<'a> Wiring<'a> {
@@ -67,6 +70,7 @@ impl<'a> Wiring<'a> {
             registration: self.registration(settings)?,
             mail: self.mail(settings)?,
             billing: self.billing(settings)?,
+            support: self.support(settings)?,
         })
     }
 
@@ -172,6 +176,25 @@ impl<'a> Wiring<'a> {
     }
 
     /// The outgoing mail service.
+    /// The customer-support system. Its adapter streams attachments itself, so it takes the
+    /// pooled client and the resilience rather than a ready-made backend client.
+    fn support(&self, settings: &Settings) -> Result<Arc<dyn SupportBackend>, StartupError> {
+        let config = &settings.backends.support;
+        let endpoint = endpoint(
+            "backends.support.base_url",
+            support::INSTANCE,
+            config.base_url.as_ref(),
+            self.sandbox,
+            config.timeout_ms,
+        )?;
+        Ok(Arc::new(HttpSupportBackend::new(
+            self.http.clone(),
+            endpoint,
+            self.resilience.clone(),
+            Duration::from_millis(config.transfer_timeout_ms),
+        )))
+    }
+
     fn mail(&self, settings: &Settings) -> Result<Arc<dyn MailBackend>, StartupError> {
         let config = &settings.backends.mail;
         let client = self.client(

@@ -175,6 +175,7 @@ impl Application {
             carriers,
             order_backends: backends.orders,
             billing_backends: backends.billing,
+            support: backends.support,
             inventory_backends: backends.inventory,
         });
         Ok(Self {

@@ -344,6 +344,7 @@ async fn a_production_gateway_refuses_the_sandbox_development_key_even_from_its_
     b.billing.americas = Some(standalone.base_url("billing/americas"));
     b.billing.emea = Some(standalone.base_url("billing/emea"));
     b.billing.ap = Some(standalone.base_url("billing/ap"));
+    b.support.base_url = Some(standalone.base_url("support"));
     settings.links.signing_key = Some(supportgraph::settings::SecretString::new(
         "c3VwcG9ydGdyYXBoLXRlc3Qtc2lnbmluZy1rZXktMzItYnl0ZXMh",
     ));
