@@ -7,6 +7,7 @@
 //! The sections live in [`sections`], and the checks that go beyond types (a value that parses
 //! but cannot work) in `validate.rs`.
 
+mod inquiries;
 mod links;
 mod live;
 mod sections;
@@ -18,6 +19,7 @@ use figment::Figment;
 use figment::providers::{Env, Format, Toml};
 use serde::Deserialize;
 
+pub use inquiries::{InquiriesSettings, PortalSettings};
 pub use links::{LinksSettings, SecretString};
 pub use live::LiveSettings;
 pub use sections::*;
@@ -82,6 +84,10 @@ pub struct Settings {
     pub links: LinksSettings,
     /// Live order status over websockets: feed polling and subscription limits.
     pub live: LiveSettings,
+    /// The customer portal the inquiry e-mails link to.
+    pub portal: PortalSettings,
+    /// My inquiries: attachment limits and the support system's change feed.
+    pub inquiries: InquiriesSettings,
 }
 
 /// The settings could not be loaded; the message names the offending key.

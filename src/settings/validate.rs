@@ -159,6 +159,8 @@ impl Settings {
         }
         self.validate_http()?;
         self.live.validate()?;
+        self.portal.validate()?;
+        self.inquiries.validate()?;
         for (instance, spec) in &self.sandbox.faults {
             validate_fault(instance, spec)
                 .map_err(|e| rejected("sandbox.faults", e.to_string()))?;

@@ -1,0 +1,1 @@
+//! Links to inquiry attachments (placeholder: written by the attachment-download slice).
