@@ -46,6 +46,8 @@ pub struct App {
     /// The outgoing mail service: every e-mail a tool sends (acknowledgments, notifications,
     /// reports) goes here, once per idempotency key.
     pub mail: Arc<dyn MailBackend>,
+    /// The e-mails the gateway writes itself (inquiry acknowledgments and answers), per language.
+    pub mail_templates: crate::mail_templates::MailTemplates,
     /// Verifies bearer tokens against the identity provider's key set.
     pub tokens: TokenVerifier,
     /// Limits anonymous order lookups per client address and, across addresses, failed lookups
@@ -62,6 +64,10 @@ pub struct App {
     /// Live order status: the change feeds' pollers fanning out to `orderStatusChanged`
     /// subscribers, and what each principal may hold on `/graphql/ws`.
     pub live: crate::live::Live,
+    /// The support system's change feed, read by one task per instance for as long as the
+    /// gateway runs: it e-mails support's answers and fans every change out to `inquiryUpdated`
+    /// subscribers.
+    pub inquiry_feed: crate::inquiry_feed::InquiryFeedHub,
     /// Signs and checks the short-lived links downloads and e-mails carry instead of a token.
     pub links: crate::links::LinkSigner,
     /// The sandbox identity provider and the demo user whose token GraphiQL pre-fills; `None`

@@ -22,6 +22,9 @@
 //!   out to `orderStatusChanged` subscribers (`/graphql/ws`), and the subscription limits.
 //! - [`links`] — signed links: short-lived URLs that work without the bearer token.
 //! - [`exports`] — streaming CSV, XLSX and printable-HTML writers for every tool's downloads.
+//! - [`inquiry_mail`] — the acknowledgment and answer e-mails of an inquiry.
+//! - [`inquiry_feed`] — the support system's change feed, read once per instance while it runs:
+//!   answer e-mails, and the changes fanned out to `inquiryUpdated` subscribers.
 //! - [`mail_templates`] — the mails the gateway writes, per language, from `templates/mail/`.
 //! - [`uploads`] — what an uploaded file really is (by its bytes) and a safe name for it.
 //! - [`telemetry`] — logging.
@@ -39,6 +42,8 @@ pub mod federation;
 pub mod graphql;
 pub mod hashing;
 pub mod http;
+pub mod inquiry_feed;
+pub mod inquiry_mail;
 pub mod limits;
 pub mod links;
 pub mod live;

@@ -4,7 +4,7 @@
 //! # Layout
 //! - One folder per tool, holding its types, queries and mutations: [`orders`] (Order Status
 //!   OnLine, tracking, guest access), [`inventory`] (US Inventory OnLine, the Services
-//!   Assistant), [`invoices`] (Invoices On-Line), [`access`] (`me` and tool authorisations). Asking a tool's backends and merging
+//!   Assistant), [`invoices`] (Invoices On-Line), [`inquiries`] (My inquiries), [`access`] (`me` and tool authorisations). Asking a tool's backends and merging
 //!   their answers is its file in `federation`.
 //! - [`common`]: what every tool shares — connections, cursors, `excludedCustomers`, failure
 //!   reporting, input checks, scalars, global IDs and `node`, `userErrors`, idempotency.
@@ -50,6 +50,8 @@ pub struct Query(
     invoices::InvoicesQuery,
     statements::StatementsQuery,
     billing_exports::BillingExportQuery,
+    inquiries::form::InquiryFormQuery,
+    inquiries::history::InquiriesQuery,
 );
 
 /// Every mutation.
@@ -62,11 +64,16 @@ pub struct Mutation(
     orders::EmailReportMutation,
     invoices::ReviewMutation,
     invoices::ForwardMutation,
+    inquiries::submit::SubmitMutation,
+    inquiries::reply::ReplyMutation,
 );
 
 /// Every subscription (served at `/graphql/ws`).
 #[derive(MergedSubscription, Default)]
-pub struct Subscription(orders::OrdersSubscription);
+pub struct Subscription(
+    orders::OrdersSubscription,
+    inquiries::subscription::InquiriesSubscription,
+);
 
 /// The executable schema.
 pub type AppSchema = Schema<Query, Mutation, Subscription>;

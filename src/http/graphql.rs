@@ -1,7 +1,17 @@
 //! The GraphQL endpoint: GraphQL over HTTP, as clients and the spec expect it.
 //!
 //! - The answer's media type follows `Accept` ([`ResponseFormat`]); a POST must say it carries
-//!   JSON, else 415.
+//!   JSON or `multipart/form-data` ([`RequestBody`]), else 415.
+//! - A multipart POST is a GraphQL request with files (the GraphQL multipart request spec: an
+//!   `operations` part, a `map` part, the files), one operation per request, never a batch. A
+//!   browser posts a multipart form to any site without a CORS preflight, with the user's
+//!   connection, so one is accepted only with a non-empty `graphql-require-preflight` (or
+//!   `apollo-require-preflight`) header — which no form can set and no script on another origin
+//!   can send unless CORS allowed it — and only from a signed-in user (a verified bearer token;
+//!   401 without one). Both are checked before the body is read. Each file is spooled to an
+//!   anonymous temporary file while it arrives, so memory stays flat; a file over
+//!   `inquiries.max_file_bytes`, or a body over the upload limit ([`super::body_limit`]), is 413.
+//!   The parsed request then takes the same path as a JSON one.
 //! - The token is checked before the query runs: a request with an `Authorization` header that
 //!   fails verification is refused whole with HTTP 401 and `UNAUTHENTICATED`; a request without
 //!   one runs as a guest, and fields that need a user answer `UNAUTHENTICATED` themselves.
@@ -15,24 +25,28 @@
 //! ([`crate::graphql::request_data`]), and the shape of async-graphql's own errors
 //! ([`crate::graphql::errors`]). This module speaks HTTP.
 
+use std::io;
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 
-use async_graphql::ServerError;
-use axum::body::Bytes;
+use async_graphql::http::{MultipartOptions, receive_batch_body};
+use async_graphql::{BatchRequest, ParseRequestError, ServerError};
+use axum::body::Body;
 use axum::extract::{ConnectInfo, RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use futures::TryStreamExt;
 
-use super::HttpState;
 use super::negotiation::{RequestBody, ResponseFormat};
+use super::{HttpState, body_limit};
 use crate::app::App;
-use crate::auth::{AuthError, Caller};
+use crate::auth::{AuthError, Caller, Principal};
 use crate::error::GatewayError;
 use crate::federation::call_budget::CallBudget;
 use crate::graphql::common::idempotency::IdempotencyKey;
 use crate::graphql::limits::{admit, response_cap};
 use crate::graphql::{errors, request_data};
+use crate::settings::InquiriesSettings;
 use supportgraph_adapters::model::ids::clip;
 
 /// A GraphQL-shaped answer carrying one error and no data, in the client's format.
@@ -60,7 +74,7 @@ pub async fn graphql_handler(
     method: Method,
     headers: HeaderMap,
     RawQuery(query_string): RawQuery,
-    body: Bytes,
+    body: Body,
 ) -> Response {
     let Some(format) = ResponseFormat::negotiate(&headers) else {
         return error_response(
@@ -75,23 +89,92 @@ pub async fn graphql_handler(
     let refuse = |status: StatusCode, error: GatewayError| error_response(format, status, error);
     // axum answers HEAD with the GET handler: it is a GET without a body in the answer.
     let is_get = method == Method::GET || method == Method::HEAD;
-    let request = if is_get {
+    let client_ip = client_address(
+        peer.ip(),
+        &headers,
+        &state.app.settings.server.trusted_proxies,
+    );
+    let received = if is_get {
         parse_get(query_string.as_deref().unwrap_or_default())
+            .map(|request| (request, None))
+            .map_err(|error| refuse(StatusCode::BAD_REQUEST, error))
     } else {
-        match RequestBody::of(&headers) {
-            Ok(kind) => parse_post(kind, &body),
-            Err(error) => {
-                return refuse(
-                    StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                    GatewayError::bad_input("Content-Type", error.to_string()),
-                );
+        receive_post(&state, format, &headers, body).await
+    };
+    match received {
+        Ok((request, verified)) => {
+            run(
+                &state, format, &headers, is_get, client_ip, request, verified,
+            )
+            .await
+        }
+        Err(refusal) => refusal,
+    }
+}
+
+/// A POST's GraphQL request, by its `Content-Type`, with the principal when receiving it
+/// needed the token verified (a multipart request); or the answer refusing it.
+async fn receive_post(
+    state: &HttpState,
+    format: ResponseFormat,
+    headers: &HeaderMap,
+    body: Body,
+) -> Result<(async_graphql::Request, Option<Principal>), Response> {
+    let refuse = |status: StatusCode, error: GatewayError| error_response(format, status, error);
+    match RequestBody::of(headers) {
+        Ok(RequestBody::Json) => {
+            let limit = state.app.settings.server.max_body_bytes;
+            match read_json(body, limit).await {
+                Ok(request) => Ok((request, None)),
+                Err((status, error)) => Err(refuse(status, error)),
             }
         }
-    };
-    let mut request = match request {
-        Ok(request) => request,
-        Err(error) => return refuse(StatusCode::BAD_REQUEST, error),
-    };
+        Ok(RequestBody::Multipart) => {
+            // Both checks come before a byte of the body is read.
+            if !has_preflight_header(headers) {
+                return Err(refuse(
+                    StatusCode::BAD_REQUEST,
+                    GatewayError::bad_input(
+                        "request",
+                        "a multipart request needs a non-empty graphql-require-preflight (or apollo-require-preflight) header, so that no other site's form can send one: add graphql-require-preflight: 1",
+                    ),
+                ));
+            }
+            let principal = match authenticate(state, headers).await {
+                Ok(Some(principal)) => principal,
+                Ok(None) => {
+                    return Err(unauthenticated(
+                        format,
+                        "file uploads need a signed-in user",
+                    ));
+                }
+                Err(error) => return Err(refuse_token(format, &error)),
+            };
+            match read_multipart(state, headers, body).await {
+                Ok(request) => Ok((request, Some(principal))),
+                Err((status, error)) => Err(refuse(status, error)),
+            }
+        }
+        Err(error) => Err(refuse(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            GatewayError::bad_input("Content-Type", error.to_string()),
+        )),
+    }
+}
+
+/// One path for every request once it is parsed, whichever way it came (GET, JSON or
+/// multipart): persisted documents, the limits, the token (unless `verified` already holds its
+/// principal), the rate limit, `Idempotency-Key`, no mutations over GET, execution.
+async fn run(
+    state: &HttpState,
+    format: ResponseFormat,
+    headers: &HeaderMap,
+    is_get: bool,
+    client_ip: IpAddr,
+    mut request: async_graphql::Request,
+    verified: Option<Principal>,
+) -> Response {
+    let refuse = |status: StatusCode, error: GatewayError| error_response(format, status, error);
     let registration = match state.app.persisted.resolve(&mut request).await {
         Ok(registration) => registration,
         Err(
@@ -115,23 +198,16 @@ pub async fn graphql_handler(
         Err(error) => return not_executed(format, error),
     };
 
-    let client_ip = client_address(
-        peer.ip(),
-        &headers,
-        &state.app.settings.server.trusted_proxies,
-    );
-    let caller = match headers.get(header::AUTHORIZATION) {
+    let principal = match verified {
+        Some(principal) => Some(principal),
+        None => match authenticate(state, headers).await {
+            Ok(principal) => principal,
+            Err(error) => return refuse_token(format, &error),
+        },
+    };
+    let caller = match principal {
+        Some(principal) => Caller::authenticated(principal, client_ip),
         None => Caller::guest(client_ip),
-        Some(value) => {
-            let verified = match value.to_str() {
-                Ok(value) => state.app.tokens.verify_header(value).await,
-                Err(_) => Err(AuthError::NotBearer),
-            };
-            match verified {
-                Ok(principal) => Caller::authenticated(principal, client_ip),
-                Err(error) => return refuse_token(format, &error),
-            }
-        }
     };
     // Per-principal rate limit, before anything runs (guests have limits of their own, per lookup).
     if let Ok(principal) = caller.principal() {
@@ -238,9 +314,27 @@ fn parse_get(query_string: &str) -> Result<async_graphql::Request, GatewayError>
     })
 }
 
-/// A POST body (JSON, the one type [`RequestBody`] admits).
-fn parse_post(kind: RequestBody, body: &[u8]) -> Result<async_graphql::Request, GatewayError> {
-    let RequestBody::Json = kind;
+/// A JSON POST body, read up to `limit` bytes (the body limit middleware set the same limit;
+/// this one keeps the handler safe on its own).
+async fn read_json(
+    body: Body,
+    limit: usize,
+) -> Result<async_graphql::Request, (StatusCode, GatewayError)> {
+    let body = axum::body::to_bytes(body, limit).await.map_err(|error| {
+        if body_limit::exceeded(&error) {
+            return (StatusCode::PAYLOAD_TOO_LARGE, body_limit::body_too_large());
+        }
+        tracing::debug!(%error, "a request body could not be read");
+        (
+            StatusCode::BAD_REQUEST,
+            GatewayError::bad_input("request", "the request body could not be read"),
+        )
+    })?;
+    parse_json(&body).map_err(|error| (StatusCode::BAD_REQUEST, error))
+}
+
+/// A JSON GraphQL request.
+fn parse_json(body: &[u8]) -> Result<async_graphql::Request, GatewayError> {
     serde_json::from_slice::<async_graphql::Request>(body).map_err(|error| {
         tracing::debug!(error = %clip(&error.to_string()), "malformed GraphQL request");
         GatewayError::bad_input(
@@ -248,6 +342,114 @@ fn parse_post(kind: RequestBody, body: &[u8]) -> Result<async_graphql::Request, 
             "the body is not a GraphQL request: send JSON {\"query\": ..., \"variables\": ...}",
         )
     })
+}
+
+/// Whether a multipart request proves it was sent by script allowed by CORS: a browser adds a
+/// custom header to a cross-origin request only after a preflight the gateway answered, and a
+/// plain HTML form cannot add one at all.
+fn has_preflight_header(headers: &HeaderMap) -> bool {
+    ["graphql-require-preflight", "apollo-require-preflight"]
+        .iter()
+        .any(|name| headers.get(*name).is_some_and(|value| !value.is_empty()))
+}
+
+/// A multipart POST body (the GraphQL multipart request spec): each file is spooled to an
+/// anonymous temporary file as it arrives, so memory stays flat whatever the files weigh.
+async fn read_multipart(
+    state: &HttpState,
+    headers: &HeaderMap,
+    body: Body,
+) -> Result<async_graphql::Request, (StatusCode, GatewayError)> {
+    let inquiries = &state.app.settings.inquiries;
+    // Each file is held to the file limit here. The whole request is held to every file at its
+    // largest plus room for the rest by the body limit (`super::body_limit`), not by the
+    // library's whole-stream limit, which would count the operations and part headers against
+    // the files and refuse a request carrying the most files at their largest. The count of
+    // files is each mutation's to check, with a user error.
+    let options = MultipartOptions::default()
+        .max_file_size(usize::try_from(inquiries.max_file_bytes).unwrap_or(usize::MAX));
+    // `RequestBody::of` read it already: present and ASCII.
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok());
+    let body = body
+        .into_data_stream()
+        .map_err(io::Error::other)
+        .into_async_read();
+    match receive_batch_body(content_type, body, options).await {
+        Ok(BatchRequest::Single(request)) => Ok(request),
+        Ok(BatchRequest::Batch(_)) => Err((
+            StatusCode::BAD_REQUEST,
+            GatewayError::bad_input(
+                "operations",
+                "batches are not accepted: send one GraphQL request per multipart request",
+            ),
+        )),
+        Err(error) => Err(multipart_refusal(&error, inquiries)),
+    }
+}
+
+/// The answer to a multipart body that could not be read: 413 over the limits (the multipart
+/// parser's, or the body limit's), 500 when spooling a file failed on our side, else 400 with a
+/// short reason of our own (the parser's message is logged, never sent).
+fn multipart_refusal(
+    error: &ParseRequestError,
+    inquiries: &InquiriesSettings,
+) -> (StatusCode, GatewayError) {
+    let over_limit = match error {
+        ParseRequestError::PayloadTooLarge => true,
+        ParseRequestError::InvalidMultipart(error) => body_limit::exceeded(error),
+        ParseRequestError::Io(error) => body_limit::exceeded(error),
+        _ => false,
+    };
+    if over_limit {
+        return (
+            StatusCode::PAYLOAD_TOO_LARGE,
+            body_limit::upload_too_large(inquiries),
+        );
+    }
+    let reason = match error {
+        ParseRequestError::Io(error) => {
+            // Reading the body goes through the multipart parser: this is a temporary file.
+            return (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                GatewayError::internal(error),
+            );
+        }
+        ParseRequestError::MissingOperatorsPart => {
+            "the multipart request has no \"operations\" part: send the GraphQL request as JSON in a part named operations"
+        }
+        ParseRequestError::MissingMapPart => {
+            "the multipart request has no \"map\" part: send a JSON object from each file part's name to its places in the variables ({} for none)"
+        }
+        ParseRequestError::MissingFiles => {
+            "the \"map\" part names a file part the request does not carry"
+        }
+        ParseRequestError::InvalidFilesMap(_) => {
+            "the \"map\" part is not a JSON object from file part names to lists of variable paths"
+        }
+        ParseRequestError::InvalidRequest(_) => {
+            "the \"operations\" part is not a GraphQL request: send JSON {\"query\": ..., \"variables\": ...}"
+        }
+        _ => "the body is not well-formed multipart/form-data",
+    };
+    tracing::debug!(error = %clip(&error.to_string()), "malformed multipart GraphQL request");
+    (
+        StatusCode::BAD_REQUEST,
+        GatewayError::bad_input("request", reason),
+    )
+}
+
+/// The principal of the request's `Authorization` header, verified; `None` without one.
+async fn authenticate(
+    state: &HttpState,
+    headers: &HeaderMap,
+) -> Result<Option<Principal>, AuthError> {
+    let Some(value) = headers.get(header::AUTHORIZATION) else {
+        return Ok(None);
+    };
+    let value = value.to_str().map_err(|_| AuthError::NotBearer)?;
+    state.app.tokens.verify_header(value).await.map(Some)
 }
 
 /// The client a request counts against: the peer, or — when the peer is a trusted proxy — the
@@ -280,10 +482,15 @@ fn refuse_token(format: ResponseFormat, error: &AuthError) -> Response {
         return error_response(format, StatusCode::SERVICE_UNAVAILABLE, unavailable);
     }
     tracing::info!(%error, "token refused");
+    unauthenticated(format, "the bearer token is invalid or expired")
+}
+
+/// 401 `UNAUTHENTICATED`, with the `WWW-Authenticate: Bearer` challenge.
+fn unauthenticated(format: ResponseFormat, why: &'static str) -> Response {
     let mut response = error_response(
         format,
         StatusCode::UNAUTHORIZED,
-        GatewayError::Unauthenticated("the bearer token is invalid or expired"),
+        GatewayError::Unauthenticated(why),
     );
     response
         .headers_mut()

@@ -3,12 +3,14 @@
 //! a panic guard, the deadline and the body limit.
 
 mod billing_exports;
+mod body_limit;
 pub mod cors;
 mod documents;
 mod exports;
 mod graphiql;
 mod graphql;
 mod health;
+mod inquiry_attachments;
 pub mod negotiation;
 pub mod persisted;
 mod ws;
@@ -27,7 +29,6 @@ use axum::routing::get;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
 use tower_http::compression::predicate::{NotForContentType, Predicate, SizeAbove};
-use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
@@ -77,6 +78,10 @@ pub fn router(state: HttpState) -> Router {
             "/documents/credit-notes/{file}",
             get(documents::credit_note_pdf),
         )
+        .route(
+            "/documents/inquiries/{tracking_number}/attachments/{attachment_id}",
+            get(inquiry_attachments::inquiry_attachment),
+        )
         .route("/graphiql", get(graphiql::page))
         .route("/graphiql/assets/{*path}", get(graphiql::asset))
         .route("/healthz", get(health::healthz))
@@ -86,12 +91,16 @@ pub fn router(state: HttpState) -> Router {
 }
 
 /// The middleware every route passes, outermost first: tracing, CORS, compression, GraphQL-shaped
-/// answers for what the layers below refuse, the deadline, the body limit, the panic guard.
+/// answers for what the layers below refuse, the deadline, the body limit (larger for uploads:
+/// [`body_limit`]), the panic guard.
 fn with_middleware(routes: Router, settings: &Settings) -> Router {
     let server = &settings.server;
     routes
         .layer(CatchPanicLayer::custom(panic_response))
-        .layer(RequestBodyLimitLayer::new(server.max_body_bytes))
+        .layer(axum::middleware::from_fn_with_state(
+            body_limit::BodyLimits::new(settings),
+            body_limit::limit_request_body,
+        ))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::GATEWAY_TIMEOUT,
             Duration::from_millis(server.request_timeout_ms),
@@ -102,13 +111,26 @@ fn with_middleware(routes: Router, settings: &Settings) -> Router {
         .layer(TraceLayer::new_for_http())
 }
 
+/// Marks an answer to be sent as it is, never compressed (a download whose `Content-Length`
+/// the client must see).
+#[derive(Debug, Clone, Copy)]
+pub struct Uncompressed;
+
 /// gzip or brotli for answers above `min_bytes`, when the client accepts it (never for images
-/// or event streams, which gain nothing or must not be buffered).
+/// or event streams, which gain nothing or must not be buffered, nor for answers marked
+/// [`Uncompressed`]).
 fn compression(min_bytes: u16) -> CompressionLayer<impl Predicate> {
+    let not_marked = |_: StatusCode,
+                      _: axum::http::Version,
+                      _: &axum::http::HeaderMap,
+                      extensions: &axum::http::Extensions| {
+        extensions.get::<Uncompressed>().is_none()
+    };
     let predicate = SizeAbove::new(min_bytes)
         .and(NotForContentType::GRPC)
         .and(NotForContentType::IMAGES)
-        .and(NotForContentType::SSE);
+        .and(NotForContentType::SSE)
+        .and(not_marked);
     CompressionLayer::new()
         .gzip(true)
         .br(true)
@@ -146,9 +168,7 @@ async fn graphql_shaped_refusals(request: Request, next: Next) -> Response {
         return response;
     }
     let error = match response.status() {
-        StatusCode::PAYLOAD_TOO_LARGE => {
-            GatewayError::bad_input("request", "the request body is too large")
-        }
+        StatusCode::PAYLOAD_TOO_LARGE => body_limit::body_too_large(),
         StatusCode::GATEWAY_TIMEOUT => GatewayError::DeadlineExceeded,
         StatusCode::INTERNAL_SERVER_ERROR => GatewayError::Internal,
         _ => return response,

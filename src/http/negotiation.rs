@@ -2,6 +2,16 @@
 //! request's `Accept`), and which request bodies are GraphQL requests at all (from its
 //! `Content-Type`).
 //!
+//! A POST body is `application/json` (a GraphQL request), or `multipart/form-data` with a
+//! boundary: the [GraphQL multipart request spec], an `operations` part holding the JSON request,
+//! a `map` part naming where each file part goes in its variables, and the file parts — how a
+//! client uploads files. A browser sends a multipart form to any origin without asking first (a
+//! "simple" request, no CORS preflight), so whatever reads it must refuse one that does not prove
+//! it came from script allowed by CORS (the GraphQL handler's job: a preflight-forcing header).
+//! Every other type is refused (415) before the body is read.
+//!
+//! [GraphQL multipart request spec]: https://github.com/jaydenseric/graphql-multipart-request-spec
+//!
 //! The two response types differ in status codes, and clients depend on that: with
 //! `application/graphql-response+json` a request that never executed (it did not parse or
 //! validate) is a 400, while with `application/json` — what older clients such as
@@ -136,13 +146,15 @@ fn parse_quality(text: &str) -> Option<u16> {
     Some((value * 1000.0).round() as u16)
 }
 
-/// What a POST body is, by its `Content-Type`. Only JSON: no field takes a file yet, so
-/// `multipart/form-data` (which a browser may send to any origin without a preflight) is refused
-/// until one does, together with a CSRF guard for it.
+/// What a POST body is, by its `Content-Type`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RequestBody {
     /// `application/json` (any parameters).
     Json,
+    /// `multipart/form-data` with a `boundary`: a GraphQL request with files (the multipart
+    /// request spec). A browser may send one to any origin without a preflight, so its reader
+    /// must guard against cross-site requests.
+    Multipart,
 }
 
 /// Why a POST body is refused before it is read.
@@ -152,8 +164,13 @@ pub enum BodyTypeError {
     #[error("send a Content-Type: application/json")]
     Missing,
     /// A type that is not a GraphQL request.
-    #[error("Content-Type {0:?} is not accepted: send application/json")]
+    #[error(
+        "Content-Type {0:?} is not accepted: send application/json, or multipart/form-data to upload files"
+    )]
     Unsupported(String),
+    /// `multipart/form-data` without the boundary that separates its parts.
+    #[error("multipart/form-data needs a boundary parameter")]
+    NoBoundary,
 }
 
 impl RequestBody {
@@ -165,14 +182,23 @@ impl RequestBody {
         let text = value
             .to_str()
             .map_err(|_| BodyTypeError::Unsupported("<not ASCII>".to_owned()))?;
-        let essence = text
-            .split(';')
-            .next()
-            .unwrap_or_default()
-            .trim()
-            .to_ascii_lowercase();
+        let mut parts = text.split(';');
+        let essence = parts.next().unwrap_or_default().trim().to_ascii_lowercase();
         match essence.as_str() {
             "application/json" => Ok(Self::Json),
+            "multipart/form-data" => {
+                let has_boundary = parts.any(|parameter| {
+                    parameter.split_once('=').is_some_and(|(name, value)| {
+                        name.trim().eq_ignore_ascii_case("boundary")
+                            && !value.trim().trim_matches('"').is_empty()
+                    })
+                });
+                if has_boundary {
+                    Ok(Self::Multipart)
+                } else {
+                    Err(BodyTypeError::NoBoundary)
+                }
+            }
             _ => Err(BodyTypeError::Unsupported(
                 text.chars().take(100).collect::<String>(),
             )),
@@ -250,7 +276,7 @@ mod tests {
     }
 
     #[test]
-    fn only_json_bodies_are_graphql_requests() {
+    fn json_and_multipart_bodies_are_graphql_requests() {
         let of = |value: Option<&'static str>| {
             let mut headers = HeaderMap::new();
             if let Some(value) = value {
@@ -264,8 +290,26 @@ mod tests {
             of(Some("Application/JSON; charset=utf-8")),
             Ok(RequestBody::Json)
         );
+        assert_eq!(
+            of(Some("multipart/form-data; boundary=x")),
+            Ok(RequestBody::Multipart)
+        );
+        assert_eq!(
+            of(Some(
+                "Multipart/Form-Data; charset=utf-8; BOUNDARY=\"----x\""
+            )),
+            Ok(RequestBody::Multipart)
+        );
+        assert_eq!(
+            of(Some("multipart/form-data")),
+            Err(BodyTypeError::NoBoundary)
+        );
+        assert_eq!(
+            of(Some("multipart/form-data; boundary=")),
+            Err(BodyTypeError::NoBoundary)
+        );
         for refused in [
-            "multipart/form-data; boundary=x",
+            "multipart/mixed; boundary=x",
             "text/plain",
             "application/x-www-form-urlencoded",
             "application/graphql",

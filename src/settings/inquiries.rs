@@ -69,13 +69,17 @@ impl InquiriesSettings {
         if !(1..=MAX_ATTACHMENT_FILE_BYTES).contains(&self.max_file_bytes) {
             return Err(rejected(
                 "inquiries.max_file_bytes",
-                format!("must be between 1 and {MAX_ATTACHMENT_FILE_BYTES} (the support system's limit)"),
+                format!(
+                    "must be between 1 and {MAX_ATTACHMENT_FILE_BYTES} (the support system's limit)"
+                ),
             ));
         }
         if !(1..=MAX_MESSAGE_ATTACHMENTS).contains(&self.max_files_per_message) {
             return Err(rejected(
                 "inquiries.max_files_per_message",
-                format!("must be between 1 and {MAX_MESSAGE_ATTACHMENTS} (the support system's limit)"),
+                format!(
+                    "must be between 1 and {MAX_MESSAGE_ATTACHMENTS} (the support system's limit)"
+                ),
             ));
         }
         if !POLL_INTERVAL_MS.contains(&self.feed_poll_ms) {

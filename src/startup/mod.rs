@@ -71,6 +71,9 @@ pub enum StartupError {
         "auth: {0}; refusing to start rather than fetch keys with a client that follows redirects"
     )]
     KeySetClient(#[from] KeySetClientError),
+    /// A mail template of the binary does not render (a bug the template tests catch first).
+    #[error(transparent)]
+    MailTemplates(#[from] crate::mail_templates::TemplateError),
     /// The listening socket could not be opened.
     #[error("could not listen on {addr}: {source}")]
     Bind {
@@ -152,9 +155,12 @@ impl Application {
         // Polls nothing until someone subscribes (see crate::live).
         let live = crate::live::Live::new(backends.orders.clone(), cache.clone(), &settings.live);
         let links = crate::links::LinkSigner::from_settings(&settings.links, settings.profile)?;
+        let mail_templates = crate::mail_templates::MailTemplates::new()?;
         let app = Arc::new(App {
+            mail_templates,
             links,
             live,
+            inquiry_feed: crate::inquiry_feed::InquiryFeedHub::new(),
             document_limits: DocumentLimits::from(&settings),
             persisted,
             demo_identity,
@@ -216,6 +222,9 @@ impl Application {
             schema,
         });
         let _sandbox = self.sandbox;
+        // Read for as long as the server runs, subscribers or not (answer e-mails); stopped when
+        // this returns.
+        let _inquiry_feed = crate::inquiry_feed::start(&self.app);
         let (stopping_tx, mut stopping) = tokio::sync::watch::channel(false);
         let server = axum::serve(
             self.listener,

@@ -60,6 +60,16 @@ async fn victim(app: &TestApp) -> Victim {
             .map(|i| i.invoice_number)
             .collect();
     secrets.extend(invoices[1..6].iter().cloned());
+    // B's other inquiries (INQ-10000003 is the one the rows name).
+    secrets.extend(IBERIA_OTHER_INQUIRIES.iter().map(|n| (*n).to_owned()));
+    for subject in [
+        "Pedido entregado",
+        "Factura duplicada",
+        "Extracto de octubre",
+        "Actualizar la",
+    ] {
+        secrets.push(subject.to_owned());
+    }
     Victim {
         machine_serial: machines[0].clone(),
         customer_number: order.cust_no.clone(),
@@ -69,6 +79,10 @@ async fn victim(app: &TestApp) -> Victim {
         secrets,
     }
 }
+
+/// One of B's inquiries (customer number 4400301), and B's others.
+const IBERIA_INQUIRY: &str = "INQ-10000003";
+const IBERIA_OTHER_INQUIRIES: [&str; 3] = ["INQ-10000007", "INQ-10000009", "INQ-10000018"];
 
 struct Row {
     field: &'static str,
@@ -249,6 +263,48 @@ fn rows(b: &Victim, own_order: &str) -> Vec<Row> {
             expected: "FORBIDDEN",
         },
         Row {
+            field: "inquiry(trackingNumber)",
+            query: "query($n: String!) { inquiry(trackingNumber: $n) { trackingNumber subject } }",
+            variables: json!({ "n": IBERIA_INQUIRY }),
+            expected: "NOT_FOUND",
+        },
+        Row {
+            field: "inquiries(filter.customerNumbers)",
+            query: "query($c: [String!]) { inquiries(filter: { customerNumbers: $c }) { totalCount edges { node { trackingNumber } } } }",
+            variables: json!({ "c": [b.customer_number] }),
+            expected: "FORBIDDEN",
+        },
+        Row {
+            field: "node(id) with B's inquiry ID",
+            query: "query($id: ID!) { node(id: $id) { id ... on Inquiry { subject } } }",
+            variables: json!({ "id": global_id(json!({ "t": "inquiry", "c": b.customer_number, "n": IBERIA_INQUIRY })) }),
+            expected: "NOT_FOUND",
+        },
+        Row {
+            field: "node(id) with B's inquiry under A's customer number",
+            query: "query($id: ID!) { node(id: $id) { id ... on Inquiry { subject } } }",
+            variables: json!({ "id": global_id(json!({ "t": "inquiry", "c": "4400201", "n": IBERIA_INQUIRY })) }),
+            expected: "NOT_FOUND",
+        },
+        Row {
+            field: "replyToInquiry(trackingNumber)",
+            query: "mutation($n: String!) { replyToInquiry(input: { trackingNumber: $n, message: \"hello\" }) { inquiry { subject } userErrors { code } } }",
+            variables: json!({ "n": IBERIA_INQUIRY }),
+            expected: "NOT_FOUND",
+        },
+        Row {
+            field: "closeInquiry(trackingNumber)",
+            query: "mutation($n: String!) { closeInquiry(trackingNumber: $n) { inquiry { subject } userErrors { code } } }",
+            variables: json!({ "n": IBERIA_INQUIRY }),
+            expected: "NOT_FOUND",
+        },
+        Row {
+            field: "submitInquiry(customerNumber)",
+            query: "mutation($c: String!) { submitInquiry(input: { category: OTHER, subject: \"s\", description: \"d\", customerNumber: $c }) { inquiry { trackingNumber } userErrors { code } } }",
+            variables: json!({ "c": b.customer_number }),
+            expected: "FORBIDDEN",
+        },
+        Row {
             field: "watchOrder(orderNumber)",
             query: "mutation($n: String!) { watchOrder(input: { orderNumber: $n, email: \"ops@globex.example\" }) { watch { id } order { id } userErrors { code } } }",
             variables: json!({ "n": b.order_number }),
@@ -303,6 +359,7 @@ async fn company_a_never_sees_company_b_data_through_any_id_or_customer_number()
                     || v.get("request").is_some_and(Value::is_null)
                     || v.get("watch").is_some_and(Value::is_null)
                     || v.get("invoice").is_some_and(Value::is_null)
+                    || v.get("inquiry").is_some_and(Value::is_null)
                     || v.get("messageId").is_some_and(Value::is_null))),
             "{}: no data: {body}",
             row.field

@@ -87,6 +87,9 @@ pub async fn spawn_keeping_state(
 ) -> (TestApp, Arc<supportgraph::app::App>) {
     let mut settings = Settings::load_without_env(None).expect("the shipped default settings load");
     settings.server.port = 0;
+    // The support system's change feed is read every second by every running gateway; tests
+    // that count backend calls must not see it. Tests of the feed set their own interval.
+    settings.inquiries.feed_poll_ms = 60_000;
     configure(&mut settings);
     let application = Application::build(settings.clone())
         .await

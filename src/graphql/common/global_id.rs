@@ -11,7 +11,7 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde::{Deserialize, Serialize};
 use supportgraph_adapters::model::{
-    CustomerNumber, DocumentNumber, OrderNumber, Region, SerialNumber, Tool,
+    CustomerNumber, DocumentNumber, InquiryNumber, OrderNumber, Region, SerialNumber, Tool,
 };
 
 /// What a global ID points at.
@@ -87,6 +87,15 @@ pub enum GlobalId {
         #[serde(rename = "s")]
         serial_number: String,
     },
+    /// An inquiry.
+    Inquiry {
+        /// The customer number it is about.
+        #[serde(rename = "c")]
+        customer_number: String,
+        /// Its tracking number.
+        #[serde(rename = "n")]
+        tracking_number: String,
+    },
 }
 
 const PREFIX: &str = "sg1:";
@@ -136,6 +145,10 @@ impl GlobalId {
                 customer_number,
                 serial_number,
             } => customer(customer_number) && SerialNumber::check(serial_number).is_ok(),
+            Self::Inquiry {
+                customer_number,
+                tracking_number,
+            } => customer(customer_number) && InquiryNumber::check(tracking_number).is_ok(),
         }
     }
 }

@@ -15,7 +15,10 @@ use crate::federation::billing::InvoiceBatcher;
 use crate::federation::call_budget::CallBudget;
 use crate::federation::inventory::InventoryBatcher;
 use crate::federation::orders::OrderBatcher;
+use crate::federation::scope::ToolScope;
 use crate::graphql::access::{Customer, Me, ToolAccess};
+use crate::graphql::inquiries::scope::find_inquiry;
+use crate::graphql::inquiries::types::Inquiry;
 use crate::graphql::inventory::{InventoryItem, item_by_id};
 use crate::graphql::invoices::query::{credit_note_by_id, invoice_by_id};
 use crate::graphql::invoices::{CreditNote, Invoice};
@@ -41,6 +44,8 @@ pub enum Node {
     Invoice(Invoice),
     /// A credit note.
     CreditNote(CreditNote),
+    /// An inquiry to the support team.
+    Inquiry(Inquiry),
 }
 
 /// The `node` query field.
@@ -133,6 +138,27 @@ impl NodeQuery {
                 )
                 .await?;
                 Ok(Some(Node::CreditNote(note)))
+            }
+            GlobalId::Inquiry {
+                customer_number,
+                tracking_number,
+            } => {
+                let budget = ctx.data::<Arc<CallBudget>>()?;
+                let customers = [customer_number];
+                let in_scope = ToolScope::region_for(
+                    crate::countries::Tool::Inquiries,
+                    profile,
+                    &app.countries,
+                    &customers[0],
+                )
+                .is_some();
+                if !in_scope {
+                    return Err(not_found());
+                }
+                find_inquiry(app, budget, &customers, &tracking_number)
+                    .await?
+                    .map(|i| Some(Node::Inquiry(Inquiry(i))))
+                    .ok_or_else(not_found)
             }
             GlobalId::Order {
                 region,

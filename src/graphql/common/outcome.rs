@@ -48,6 +48,18 @@ pub enum UserErrorCode {
     InvalidTransition,
     /// A dispute needs a reason.
     ReasonRequired,
+    /// More attachments than one message may carry.
+    TooManyAttachments,
+    /// An attachment is larger than allowed.
+    AttachmentTooLarge,
+    /// An attachment's content is not an accepted type (judged by its bytes, not its name).
+    UnsupportedFileType,
+    /// An attachment cannot be taken (e.g. it is empty).
+    InvalidAttachment,
+    /// The contact details are incomplete or malformed (e.g. PHONE preferred without a number).
+    InvalidContact,
+    /// The inquiry is closed: it takes no more replies.
+    InquiryClosed,
 }
 
 /// A business rule refused the mutation.

@@ -16,6 +16,7 @@
 //! Every root field must have an entry here: a test fails for a field that has none, so a new
 //! tool declares its cost when it adds its fields.
 
+use supportgraph_adapters::model::MAX_MESSAGE_ATTACHMENTS;
 use supportgraph_adapters::model::{InventorySource, Region};
 
 /// The most keys one lookup batch call carries (the loaders split larger batches): the ports'
@@ -106,6 +107,20 @@ pub fn root_field_cost(name: &str) -> Option<RootCost> {
         "statementLines" => RootCost::Calls(1 + 2 * BILLING_INSTANCES),
         // The links are signed only; the download pays at its route.
         "invoiceExport" | "statementExport" => RootCost::Calls(0),
+        // The profile only.
+        "inquiryForm" => RootCost::Calls(0),
+        // One call to the support system.
+        "inquiries" | "inquiry" => RootCost::Calls(1),
+        // Each file streamed, the inquiry created, the acknowledgment sent.
+        "submitInquiry" => RootCost::Calls(MAX_MESSAGE_ATTACHMENTS as u32 + 2),
+        "contactRepresentative" => RootCost::Calls(2),
+        // The inquiry looked up, each file streamed, the reply sent.
+        "replyToInquiry" => RootCost::Calls(MAX_MESSAGE_ATTACHMENTS as u32 + 2),
+        // The inquiry looked up, then closed.
+        "closeInquiry" => RootCost::Calls(2),
+        // The inquiry looked up when subscribing; the changes come from the feed the gateway
+        // reads anyway (see `crate::inquiry_feed`).
+        "inquiryUpdated" => RootCost::Calls(1),
         _ => return None,
     })
 }
