@@ -12,20 +12,16 @@
 pub(crate) mod columns;
 pub(crate) mod invoice_search;
 
-use std::sync::Arc;
-
 use async_graphql::{Context, Enum, Object, Result, SimpleObject};
 use chrono::Utc;
 
-use crate::app::App;
 use crate::auth::Caller;
 use crate::countries::Tool;
-use crate::error::GatewayError;
 use crate::exports::ExportFormat;
+use crate::graphql::common::links::signed_url;
 use crate::graphql::common::scalars::DateTime;
 use crate::graphql::invoices::filter::{InvoiceFilter, InvoiceSortInput};
 use crate::graphql::invoices::query::billing_scope;
-use crate::graphql::orders::RequestOrigin;
 use crate::graphql::statements::args::{check_customer, check_period};
 
 /// The file formats billing documents download in.
@@ -74,21 +70,9 @@ pub struct ExportLink {
 
 /// A signed link to `path` with `params`, for the caller.
 fn link(ctx: &Context<'_>, path: &str, params: &[(&str, &str)]) -> Result<ExportLink> {
-    let app = ctx.data::<Arc<App>>()?;
-    let user_id = &ctx.data::<Caller>()?.principal()?.user_id;
-    let signed = app
-        .links
-        .sign(path, params, user_id, Utc::now())
-        .map_err(GatewayError::internal)?;
-    let origin = match app.links.public_base_url() {
-        Some(base) => base.as_str().trim_end_matches('/').to_owned(),
-        None => ctx
-            .data_opt::<RequestOrigin>()
-            .map(|o| o.0.clone())
-            .unwrap_or_default(),
-    };
+    let signed = signed_url(ctx, path, params)?;
     Ok(ExportLink {
-        url: format!("{origin}{}", signed.path_and_query),
+        url: signed.url,
         expires_at: DateTime(signed.expires_at),
     })
 }

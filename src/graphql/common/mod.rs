@@ -6,6 +6,7 @@
 //! - [`exclusions`]: `excludedCustomers`, the caller's customer numbers a list left out.
 //! - [`failures`]: regions or systems that could not answer, as errors with the field's path.
 //! - [`input`]: identifiers and free text checked by their model types, once, at the edge.
+//! - [`links`]: signed download links for the caller.
 //! - [`global_id`] and [`node`]: opaque global IDs, and `node(id:)` to fetch anything again.
 //! - [`outcome`] and [`idempotency`]: a mutation's `userErrors`, and one answer per
 //!   `Idempotency-Key`.
@@ -20,6 +21,7 @@ pub mod failures;
 pub mod global_id;
 pub mod idempotency;
 pub mod input;
+pub mod links;
 pub mod node;
 pub mod outcome;
 pub mod scalars;

@@ -6,12 +6,8 @@
 //! so a link outlives nothing its user was not still allowed.
 
 use async_graphql::{Context, Result};
-use chrono::Utc;
 
-use crate::app::App;
-use crate::auth::Caller;
-use crate::error::GatewayError;
-use crate::graphql::orders::RequestOrigin;
+use crate::graphql::common::links::signed_url;
 
 /// The route's path of attachment `attachment_id` of inquiry `tracking_number` (both checked
 /// identifiers, `InquiryNumber` and `AttachmentId`, so nothing in them needs escaping).
@@ -28,26 +24,8 @@ pub fn attachment_link(
     customer_number: &str,
     attachment_id: &str,
 ) -> Result<String> {
-    // The same as `graphql::invoices::documents`' signing, for another route.
-    let app = ctx.data::<std::sync::Arc<App>>()?;
-    let user_id = &ctx.data::<Caller>()?.principal()?.user_id;
-    let link = app
-        .links
-        .sign(
-            &attachment_path(tracking_number, attachment_id),
-            &[("customer", customer_number)],
-            user_id,
-            Utc::now(),
-        )
-        .map_err(GatewayError::internal)?;
-    let origin = match app.links.public_base_url() {
-        Some(base) => base.as_str().trim_end_matches('/').to_owned(),
-        None => ctx
-            .data_opt::<RequestOrigin>()
-            .map(|o| o.0.clone())
-            .unwrap_or_default(),
-    };
-    Ok(format!("{origin}{}", link.path_and_query))
+    let path = attachment_path(tracking_number, attachment_id);
+    Ok(signed_url(ctx, &path, &[("customer", customer_number)])?.url)
 }
 
 #[cfg(test)]

@@ -5,13 +5,9 @@
 //! used, so a link outlives nothing its user was not still allowed.
 
 use async_graphql::{Context, Result};
-use chrono::Utc;
 use supportgraph_adapters::model;
 
-use crate::app::App;
-use crate::auth::Caller;
-use crate::error::GatewayError;
-use crate::graphql::orders::RequestOrigin;
+use crate::graphql::common::links::signed_url;
 
 /// The route's path of an invoice's PDF.
 pub fn invoice_path(invoice_number: &str) -> String {
@@ -25,20 +21,7 @@ pub fn credit_note_path(credit_note_number: &str) -> String {
 
 /// A signed link to `path` for the caller, naming the document's customer number.
 fn signed(ctx: &Context<'_>, path: &str, customer_number: &str) -> Result<String> {
-    let app = ctx.data::<std::sync::Arc<App>>()?;
-    let user_id = &ctx.data::<Caller>()?.principal()?.user_id;
-    let link = app
-        .links
-        .sign(path, &[("customer", customer_number)], user_id, Utc::now())
-        .map_err(GatewayError::internal)?;
-    let origin = match app.links.public_base_url() {
-        Some(base) => base.as_str().trim_end_matches('/').to_owned(),
-        None => ctx
-            .data_opt::<RequestOrigin>()
-            .map(|o| o.0.clone())
-            .unwrap_or_default(),
-    };
-    Ok(format!("{origin}{}", link.path_and_query))
+    Ok(signed_url(ctx, path, &[("customer", customer_number)])?.url)
 }
 
 /// The link to `invoice`'s PDF, for the caller.

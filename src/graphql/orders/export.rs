@@ -36,6 +36,7 @@ use crate::exports::{ExportFormat, ExportOptions, export_stream};
 use crate::federation::orders_walk::{OrderWalk, Pace, WalkError};
 use crate::federation::scope::ToolScope;
 use crate::graphql::common::idempotency::{self, IdempotencyKey, Step};
+use crate::graphql::common::links::signed_url;
 use crate::graphql::common::outcome::{Outcome, UserError, UserErrorCode};
 use crate::graphql::common::scalars::DateTime;
 use crate::hashing::sha256_hex;
@@ -174,24 +175,9 @@ impl ExportQuery {
         // Refuse now what the link would refuse later: an unknown report, a bad search.
         let (_, definition) = resolve_search(app, &user_id, spec).await?;
         check_search(&definition.filter, definition.sort)?;
-        let link = app
-            .links
-            .sign(
-                export_path(format),
-                &[(param.0, param.1.as_str())],
-                &user_id,
-                Utc::now(),
-            )
-            .map_err(GatewayError::internal)?;
-        let origin = match app.links.public_base_url() {
-            Some(base) => base.as_str().trim_end_matches('/').to_owned(),
-            None => ctx
-                .data_opt::<RequestOrigin>()
-                .map(|o| o.0.clone())
-                .unwrap_or_default(),
-        };
+        let link = signed_url(ctx, export_path(format), &[(param.0, param.1.as_str())])?;
         Ok(OrderExport {
-            url: format!("{origin}{}", link.path_and_query),
+            url: link.url,
             expires_at: DateTime(link.expires_at),
             format,
         })
