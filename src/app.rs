@@ -39,6 +39,9 @@ pub struct App {
     pub cache: Arc<Cache>,
     /// `Idempotency-Key` records of mutations.
     pub idempotency: IdempotencyStore,
+    /// Inquiry submissions prepared (uploaded, dated) for their create call, for a retry to send
+    /// the same body.
+    pub prepared_inquiries: crate::graphql::inquiries::prepared::PreparedSubmissions,
     /// The registration system (profiles, tool authorisations): what changes them goes here.
     pub registration: Arc<dyn RegistrationBackend>,
     /// Registration profiles and tool authorisations, read through the cache, briefly per user.

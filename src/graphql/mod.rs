@@ -20,7 +20,7 @@ mod access;
 pub(crate) mod billing_exports;
 pub mod common;
 pub mod errors;
-pub(crate) mod inquiries;
+pub mod inquiries;
 mod inventory;
 pub(crate) mod invoices;
 pub mod limits;

@@ -48,7 +48,7 @@ impl BodyLimits {
 }
 
 /// Whether a request is a file upload: a POST to `/graphql` in `multipart/form-data`.
-fn is_upload(request: &Request) -> bool {
+pub(super) fn is_upload(request: &Request) -> bool {
     request.method() == Method::POST
         && request.uri().path() == "/graphql"
         && RequestBody::of(request.headers()) == Ok(RequestBody::Multipart)
@@ -109,7 +109,7 @@ pub fn upload_too_large(inquiries: &InquiriesSettings) -> GatewayError {
 
 /// A size for people, in MiB (or KiB below one MiB) and exactly in bytes: `10 MiB (10485760
 /// bytes)`, `1.5 KiB (1536 bytes)`, `100 bytes`.
-fn size(bytes: u64) -> String {
+pub(super) fn size(bytes: u64) -> String {
     const KIB: u64 = 1024;
     const MIB: u64 = 1024 * KIB;
     let (unit, name) = match bytes {

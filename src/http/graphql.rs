@@ -8,10 +8,13 @@
 //!   connection, so one is accepted only with a non-empty `graphql-require-preflight` (or
 //!   `apollo-require-preflight`) header — which no form can set and no script on another origin
 //!   can send unless CORS allowed it — and only from a signed-in user (a verified bearer token;
-//!   401 without one). Both are checked before the body is read. Each file is spooled to an
-//!   anonymous temporary file while it arrives, so memory stays flat; a file over
-//!   `inquiries.max_file_bytes`, or a body over the upload limit ([`super::body_limit`]), is 413.
-//!   The parsed request then takes the same path as a JSON one.
+//!   401 without one). Before a byte of the body is read, the user's rate limit is charged one
+//!   unit (429 when it is spent; the request's estimate pays the rest once it is parsed) and the
+//!   upload takes one of the instance's upload slots, per user and in all
+//!   ([`super::upload_slots`]; 429 with `Retry-After: 1` when none is free), held until the
+//!   answer. The body is then read within the multipart limits ([`super::multipart`]: files
+//!   spooled to anonymous temporary files, their number and sizes bounded) and within the upload
+//!   deadline ([`super::deadline`]). The parsed request then takes the same path as a JSON one.
 //! - The token is checked before the query runs: a request with an `Authorization` header that
 //!   fails verification is refused whole with HTTP 401 and `UNAUTHENTICATED`; a request without
 //!   one runs as a guest, and fields that need a user answer `UNAUTHENTICATED` themselves.
@@ -25,28 +28,27 @@
 //! ([`crate::graphql::request_data`]), and the shape of async-graphql's own errors
 //! ([`crate::graphql::errors`]). This module speaks HTTP.
 
-use std::io;
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 
-use async_graphql::http::{MultipartOptions, receive_batch_body};
-use async_graphql::{BatchRequest, ParseRequestError, ServerError};
+use async_graphql::ServerError;
+use axum::Extension;
 use axum::body::Body;
 use axum::extract::{ConnectInfo, RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use futures::TryStreamExt;
 
+use super::multipart::{MultipartLimits, read_multipart};
 use super::negotiation::{RequestBody, ResponseFormat};
+use super::upload_slots::{UploadRefused, UploadSlot, UploadSlots};
 use super::{HttpState, body_limit};
 use crate::app::App;
 use crate::auth::{AuthError, Caller, Principal};
-use crate::error::GatewayError;
+use crate::error::{ErrorCode, GatewayError};
 use crate::federation::call_budget::CallBudget;
 use crate::graphql::common::idempotency::IdempotencyKey;
 use crate::graphql::limits::{admit, response_cap};
-use crate::graphql::{errors, request_data};
-use crate::settings::InquiriesSettings;
+use crate::graphql::{RequestOrigin, errors, request_data};
 use supportgraph_adapters::model::ids::clip;
 
 /// A GraphQL-shaped answer carrying one error and no data, in the client's format.
@@ -70,6 +72,7 @@ fn json_response(format: ResponseFormat, status: StatusCode, body: String) -> Re
 /// `GET` and `POST /graphql`.
 pub async fn graphql_handler(
     State(state): State<HttpState>,
+    Extension(uploads): Extension<UploadSlots>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     method: Method,
     headers: HeaderMap,
@@ -99,27 +102,33 @@ pub async fn graphql_handler(
             .map(|request| (request, None))
             .map_err(|error| refuse(StatusCode::BAD_REQUEST, error))
     } else {
-        receive_post(&state, format, &headers, body).await
+        receive_post(&state, &uploads, format, &headers, body).await
     };
     match received {
-        Ok((request, verified)) => {
-            run(
-                &state, format, &headers, is_get, client_ip, request, verified,
-            )
-            .await
+        Ok((request, upload)) => {
+            run(&state, format, &headers, is_get, client_ip, request, upload).await
         }
         Err(refusal) => refusal,
     }
 }
 
-/// A POST's GraphQL request, by its `Content-Type`, with the principal when receiving it
-/// needed the token verified (a multipart request); or the answer refusing it.
+/// What receiving an upload settled before its body was read: whose it is, what it paid of its
+/// rate limit, and its upload slot, held until the request ends.
+struct AdmittedUpload {
+    principal: Principal,
+    paid: u32,
+    slot: UploadSlot,
+}
+
+/// A POST's GraphQL request, by its `Content-Type`, with what receiving it settled when it is
+/// an upload (a multipart request); or the answer refusing it.
 async fn receive_post(
     state: &HttpState,
+    uploads: &UploadSlots,
     format: ResponseFormat,
     headers: &HeaderMap,
     body: Body,
-) -> Result<(async_graphql::Request, Option<Principal>), Response> {
+) -> Result<(async_graphql::Request, Option<AdmittedUpload>), Response> {
     let refuse = |status: StatusCode, error: GatewayError| error_response(format, status, error);
     match RequestBody::of(headers) {
         Ok(RequestBody::Json) => {
@@ -130,7 +139,7 @@ async fn receive_post(
             }
         }
         Ok(RequestBody::Multipart) => {
-            // Both checks come before a byte of the body is read.
+            // Every check comes before a byte of the body is read.
             if !has_preflight_header(headers) {
                 return Err(refuse(
                     StatusCode::BAD_REQUEST,
@@ -150,9 +159,40 @@ async fn receive_post(
                 }
                 Err(error) => return Err(refuse_token(format, &error)),
             };
-            match read_multipart(state, headers, body).await {
-                Ok(request) => Ok((request, Some(principal))),
-                Err((status, error)) => Err(refuse(status, error)),
+            // One unit now, so that a user out of requests sends no body to spool.
+            const PROVISIONAL_COST: u32 = 1;
+            let limits = &state.app.rate_limits;
+            if let Err(error) = limits.check(&principal.user_id, PROVISIONAL_COST).await {
+                let mut response = refuse(StatusCode::TOO_MANY_REQUESTS, error.clone());
+                crate::limits::too_many_requests(&mut response, &error);
+                return Err(response);
+            }
+            let slot = uploads
+                .try_take(&principal.user_id)
+                .map_err(|refused| upload_refused(format, refused))?;
+            let Some(boundary) = boundary(headers) else {
+                return Err(refuse(
+                    StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                    GatewayError::bad_input(
+                        "Content-Type",
+                        "multipart/form-data needs a boundary parameter that can be read",
+                    ),
+                ));
+            };
+            let settings = &state.app.settings;
+            match read_multipart(body, &boundary, &MultipartLimits::new(settings)).await {
+                Ok(request) => Ok((
+                    request,
+                    Some(AdmittedUpload {
+                        principal,
+                        paid: PROVISIONAL_COST,
+                        slot,
+                    }),
+                )),
+                Err(error) => {
+                    let (status, error) = error.refusal(&settings.inquiries);
+                    Err(refuse(status, error))
+                }
             }
         }
         Err(error) => Err(refuse(
@@ -163,8 +203,9 @@ async fn receive_post(
 }
 
 /// One path for every request once it is parsed, whichever way it came (GET, JSON or
-/// multipart): persisted documents, the limits, the token (unless `verified` already holds its
-/// principal), the rate limit, `Idempotency-Key`, no mutations over GET, execution.
+/// multipart): persisted documents, the limits, the token (unless `upload` already holds its
+/// principal), the rate limit (less what `upload` paid), `Idempotency-Key`, no mutations over GET,
+/// execution. An upload's slot is held until the answer is ready.
 async fn run(
     state: &HttpState,
     format: ResponseFormat,
@@ -172,7 +213,7 @@ async fn run(
     is_get: bool,
     client_ip: IpAddr,
     mut request: async_graphql::Request,
-    verified: Option<Principal>,
+    upload: Option<AdmittedUpload>,
 ) -> Response {
     let refuse = |status: StatusCode, error: GatewayError| error_response(format, status, error);
     let registration = match state.app.persisted.resolve(&mut request).await {
@@ -198,6 +239,10 @@ async fn run(
         Err(error) => return not_executed(format, error),
     };
 
+    let (verified, prepaid, _slot) = match upload {
+        Some(upload) => (Some(upload.principal), upload.paid, Some(upload.slot)),
+        None => (None, 0, None),
+    };
     let principal = match verified {
         Some(principal) => Some(principal),
         None => match authenticate(state, headers).await {
@@ -211,9 +256,12 @@ async fn run(
     };
     // Per-principal rate limit, before anything runs (guests have limits of their own, per lookup).
     if let Ok(principal) = caller.principal() {
-        // A request weighs what it would cost the backends (at least 1).
-        let cost = estimate.backend_calls.max(1);
-        if let Err(error) = state.app.rate_limits.check(&principal.user_id, cost).await {
+        // A request weighs what it would cost the backends (at least 1), less what an upload
+        // paid before its body was read.
+        let cost = estimate.backend_calls.max(1).saturating_sub(prepaid);
+        if cost > 0
+            && let Err(error) = state.app.rate_limits.check(&principal.user_id, cost).await
+        {
             let mut response = refuse(StatusCode::TOO_MANY_REQUESTS, error.clone());
             crate::limits::too_many_requests(&mut response, &error);
             return response;
@@ -241,16 +289,8 @@ async fn run(
         return response;
     }
     let principal = caller.principal().ok().map(|p| p.user_id.clone());
-    // Where links point when no `links.public_base_url` is configured (the sandbox): this
-    // request's own host, if it is a plain host name or address with a port.
-    if let Some(host) = headers.get(header::HOST).and_then(|h| h.to_str().ok())
-        && !host.is_empty()
-        && host.len() <= 255
-        && host
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b':' | b'[' | b']'))
-    {
-        request = request.data(crate::graphql::RequestOrigin(format!("http://{host}")));
+    if let Some(origin) = request_origin(headers) {
+        request = request.data(origin);
     }
     let (request, budget) = request_data(&state.app, request, caller, estimate);
     // Settled when this request ends, however it ends (answered, past its deadline, or dropped
@@ -353,91 +393,39 @@ fn has_preflight_header(headers: &HeaderMap) -> bool {
         .any(|name| headers.get(*name).is_some_and(|value| !value.is_empty()))
 }
 
-/// A multipart POST body (the GraphQL multipart request spec): each file is spooled to an
-/// anonymous temporary file as it arrives, so memory stays flat whatever the files weigh.
-async fn read_multipart(
-    state: &HttpState,
-    headers: &HeaderMap,
-    body: Body,
-) -> Result<async_graphql::Request, (StatusCode, GatewayError)> {
-    let inquiries = &state.app.settings.inquiries;
-    // Each file is held to the file limit here. The whole request is held to every file at its
-    // largest plus room for the rest by the body limit (`super::body_limit`), not by the
-    // library's whole-stream limit, which would count the operations and part headers against
-    // the files and refuse a request carrying the most files at their largest. The count of
-    // files is each mutation's to check, with a user error.
-    let options = MultipartOptions::default()
-        .max_file_size(usize::try_from(inquiries.max_file_bytes).unwrap_or(usize::MAX));
-    // `RequestBody::of` read it already: present and ASCII.
-    let content_type = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|value| value.to_str().ok());
-    let body = body
-        .into_data_stream()
-        .map_err(io::Error::other)
-        .into_async_read();
-    match receive_batch_body(content_type, body, options).await {
-        Ok(BatchRequest::Single(request)) => Ok(request),
-        Ok(BatchRequest::Batch(_)) => Err((
-            StatusCode::BAD_REQUEST,
-            GatewayError::bad_input(
-                "operations",
-                "batches are not accepted: send one GraphQL request per multipart request",
-            ),
-        )),
-        Err(error) => Err(multipart_refusal(&error, inquiries)),
-    }
+/// The boundary of a multipart body, if `Content-Type` parses (`RequestBody::of` only found a
+/// non-empty `boundary` parameter).
+fn boundary(headers: &HeaderMap) -> Option<String> {
+    let content_type = headers.get(header::CONTENT_TYPE)?.to_str().ok()?;
+    multer::parse_boundary(content_type)
+        .ok()
+        .filter(|boundary| !boundary.is_empty())
 }
 
-/// The answer to a multipart body that could not be read: 413 over the limits (the multipart
-/// parser's, or the body limit's), 500 when spooling a file failed on our side, else 400 with a
-/// short reason of our own (the parser's message is logged, never sent).
-fn multipart_refusal(
-    error: &ParseRequestError,
-    inquiries: &InquiriesSettings,
-) -> (StatusCode, GatewayError) {
-    let over_limit = match error {
-        ParseRequestError::PayloadTooLarge => true,
-        ParseRequestError::InvalidMultipart(error) => body_limit::exceeded(error),
-        ParseRequestError::Io(error) => body_limit::exceeded(error),
-        _ => false,
-    };
-    if over_limit {
-        return (
-            StatusCode::PAYLOAD_TOO_LARGE,
-            body_limit::upload_too_large(inquiries),
-        );
-    }
-    let reason = match error {
-        ParseRequestError::Io(error) => {
-            // Reading the body goes through the multipart parser: this is a temporary file.
-            return (
-                StatusCode::INTERNAL_SERVER_ERROR,
-                GatewayError::internal(error),
-            );
-        }
-        ParseRequestError::MissingOperatorsPart => {
-            "the multipart request has no \"operations\" part: send the GraphQL request as JSON in a part named operations"
-        }
-        ParseRequestError::MissingMapPart => {
-            "the multipart request has no \"map\" part: send a JSON object from each file part's name to its places in the variables ({} for none)"
-        }
-        ParseRequestError::MissingFiles => {
-            "the \"map\" part names a file part the request does not carry"
-        }
-        ParseRequestError::InvalidFilesMap(_) => {
-            "the \"map\" part is not a JSON object from file part names to lists of variable paths"
-        }
-        ParseRequestError::InvalidRequest(_) => {
-            "the \"operations\" part is not a GraphQL request: send JSON {\"query\": ..., \"variables\": ...}"
-        }
-        _ => "the body is not well-formed multipart/form-data",
-    };
-    tracing::debug!(error = %clip(&error.to_string()), "malformed multipart GraphQL request");
-    (
-        StatusCode::BAD_REQUEST,
-        GatewayError::bad_input("request", reason),
-    )
+/// 429 for an upload over the upload slots: `RATE_LIMITED`, with `Retry-After: 1`.
+fn upload_refused(format: ResponseFormat, refused: UploadRefused) -> Response {
+    const RETRY_AFTER_SECONDS: u64 = 1;
+    let mut error = ServerError::new(refused.to_string(), None);
+    let extensions = error.extensions.get_or_insert_with(Default::default);
+    extensions.set("code", ErrorCode::RateLimited.as_str());
+    extensions.set("retryAfterSeconds", RETRY_AFTER_SECONDS);
+    let body = serde_json::json!({ "errors": [error] });
+    let mut response = json_response(format, StatusCode::TOO_MANY_REQUESTS, body.to_string());
+    crate::limits::set_retry_after(&mut response, RETRY_AFTER_SECONDS);
+    response
+}
+
+/// Where links point when no `links.public_base_url` is configured (the sandbox): the origin
+/// the request came to, from its `Host` header, if that is a plain host name or address with a
+/// port. For a websocket, the upgrade request's.
+pub(super) fn request_origin(headers: &HeaderMap) -> Option<RequestOrigin> {
+    let host = headers.get(header::HOST)?.to_str().ok()?;
+    let plain = !host.is_empty()
+        && host.len() <= 255
+        && host
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b':' | b'[' | b']'));
+    plain.then(|| RequestOrigin(format!("http://{host}")))
 }
 
 /// The principal of the request's `Authorization` header, verified; `None` without one.

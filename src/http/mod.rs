@@ -5,31 +5,32 @@
 mod billing_exports;
 mod body_limit;
 pub mod cors;
+mod deadline;
 mod documents;
 mod exports;
 mod graphiql;
 mod graphql;
 mod health;
 mod inquiry_attachments;
+mod multipart;
 pub mod negotiation;
 pub mod persisted;
+mod upload_slots;
 mod ws;
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use std::any::Any;
 
-use axum::Router;
 use axum::extract::Request;
 use axum::http::{StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
+use axum::{Extension, Router};
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
 use tower_http::compression::predicate::{NotForContentType, Predicate, SizeAbove};
-use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::app::App;
@@ -91,19 +92,23 @@ pub fn router(state: HttpState) -> Router {
 }
 
 /// The middleware every route passes, outermost first: tracing, CORS, compression, GraphQL-shaped
-/// answers for what the layers below refuse, the deadline, the body limit (larger for uploads:
-/// [`body_limit`]), the panic guard.
+/// answers for what the layers below refuse, the deadline (longer for uploads: [`deadline`]), the
+/// body limit (larger for uploads: [`body_limit`]), the panic guard; and, for the upload reader,
+/// the instance's upload slots ([`upload_slots`]).
 fn with_middleware(routes: Router, settings: &Settings) -> Router {
     let server = &settings.server;
     routes
+        .layer(Extension(upload_slots::UploadSlots::new(
+            &settings.inquiries,
+        )))
         .layer(CatchPanicLayer::custom(panic_response))
         .layer(axum::middleware::from_fn_with_state(
             body_limit::BodyLimits::new(settings),
             body_limit::limit_request_body,
         ))
-        .layer(TimeoutLayer::with_status_code(
-            StatusCode::GATEWAY_TIMEOUT,
-            Duration::from_millis(server.request_timeout_ms),
+        .layer(axum::middleware::from_fn_with_state(
+            deadline::Deadlines::new(settings),
+            deadline::within_deadline,
         ))
         .layer(axum::middleware::from_fn(graphql_shaped_refusals))
         .layer(compression(server.compress_min_bytes))

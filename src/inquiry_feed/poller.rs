@@ -1,29 +1,37 @@
-//! The feed's loop: every interval, the changes after the position (again at once while the
-//! answers come full, up to [`MAX_CALLS_PER_ROUND`]), the changed inquiries fetched once, answer
-//! e-mails sent, and every change handed to the subscribers.
+//! The feed's loop: every interval, the changes after the read mark (again at once while the
+//! answers come full, up to [`MAX_CALLS_PER_ROUND`]), the changed inquiries fetched once for the
+//! subscribers, every change handed to them, and every support answer queued for its e-mail
+//! ([`super::mailer`] sends it).
 //!
-//! Two marks move through the feed. The *position* is where every change up to is handled — its
-//! e-mail sent, when it has one — and is what the feed is asked from and what is stored; a change
-//! whose e-mail could not go holds it there. The *announced* mark is the last change told to the
-//! subscribers: changes read again because the position was held are not told twice, and a held
-//! e-mail does not hold back what subscribers hear.
+//! Three marks. The *read* mark is where the feed is asked from: every change up to it was told
+//! to the subscribers and its e-mail, if it has one, queued. It moves on through every page
+//! whatever becomes of the e-mails — except when the queue is full (see below). The *announced*
+//! mark is the last change told to the subscribers, so a change read twice is told once. The
+//! *stored* position, written to Redis, is the change before the oldest one whose e-mail still
+//! waits, or the read mark when none does: a restarted instance reads again from there and
+//! queues those e-mails again (the ones that went meanwhile are dropped by their keys).
 //!
-//! A failed round (the feed, a lookup or an e-mail failed) waits twice as long before the next,
-//! up to [`MAX_BACKOFF`]; the support system's and the mail service's own breakers and retries
-//! (in the adapters) protect them meanwhile. Nothing here panics: every failure is logged.
+//! When the queue of e-mails is full (a mail service down for long, with many answers), an answer
+//! whose e-mail cannot be queued stops the read mark just before it: the feed is asked from there
+//! again each round, the changes up to the end of that page are still told to the subscribers,
+//! but later ones wait, like the e-mails, until the queue has room. Nothing is dropped.
+//!
+//! A failed feed call waits twice as long before the next round, up to [`MAX_BACKOFF`]; the
+//! support system's own breaker and retries (in the adapter) protect it meanwhile. An e-mail
+//! failing never slows the feed. Nothing here panics: every failure is logged.
 
-use std::collections::{HashMap, HashSet};
-use std::sync::Weak;
+use std::sync::{Arc, Weak};
 use std::time::Duration;
 
-use supportgraph_adapters::AdapterError;
-use supportgraph_adapters::model::{Inquiry, InquiryChange, MessageAuthor};
-use supportgraph_adapters::ports::LOOKUP_BATCH;
+use supportgraph_adapters::model::{InquiryChange, MessageAuthor};
+use tokio::time::Instant;
 
 use super::InquiryEvent;
+use super::lookup::{Lookup, fetch};
+use super::mailer::MailQueue;
+use super::pending::AnswerMail;
 use super::position::StoredPosition;
 use crate::app::App;
-use crate::error::GatewayError;
 
 /// The most feed calls one round makes while answers come full.
 const MAX_CALLS_PER_ROUND: usize = 10;
@@ -38,43 +46,17 @@ pub(super) struct Poller {
     stored: StoredPosition,
     /// Whether the stored position was read (once, before the first call).
     started: bool,
-    /// Every change up to here is handled; `None` until the first answer (then "from now").
-    position: Option<u64>,
+    /// Every change up to here was told and its e-mail queued; `None` until the first answer
+    /// (then "from now").
+    read: Option<u64>,
     /// The last change told to subscribers.
     announced: Option<u64>,
-}
-
-/// The changed inquiries one page of changes needs, fetched once.
-#[derive(Default)]
-struct Fetched {
-    /// By tracking number.
-    found: HashMap<String, Inquiry>,
-    /// Tracking numbers whose lookup failed (and may work next time).
-    failed: HashSet<String>,
-}
-
-/// What a lookup of one change's inquiry came to.
-enum Lookup<'a> {
-    Found(&'a Inquiry),
-    /// The support system answered without it: the inquiry is gone (or never was its customer
-    /// number's).
-    Missing,
-    Failed,
-}
-
-impl Fetched {
-    fn lookup(&self, change: &InquiryChange) -> Lookup<'_> {
-        if self.failed.contains(&change.tracking_number) {
-            return Lookup::Failed;
-        }
-        match self.found.get(&change.tracking_number) {
-            // An inquiry answered for another customer number than the change's is not this one.
-            Some(inquiry) if inquiry.customer_number == change.customer_number => {
-                Lookup::Found(inquiry)
-            }
-            _ => Lookup::Missing,
-        }
-    }
+    /// The position last stored (or read from the store).
+    saved: Option<u64>,
+    /// The answer e-mails waiting, shared with the e-mails' loop.
+    mails: Arc<MailQueue>,
+    /// Whether the queue was full at the last answer (so it is logged once, when it fills).
+    full: bool,
 }
 
 /// The ID of the support answer `change` added, if it added one.
@@ -87,15 +69,24 @@ fn answer_of(change: &InquiryChange) -> Option<&str> {
 }
 
 impl Poller {
-    /// A reader of `app`'s support system every `interval`, storing its position in `stored`.
-    pub(super) fn new(app: Weak<App>, interval: Duration, stored: StoredPosition) -> Self {
+    /// A reader of `app`'s support system every `interval`, storing its position in `stored` and
+    /// queueing answer e-mails in `mails`.
+    pub(super) fn new(
+        app: Weak<App>,
+        interval: Duration,
+        stored: StoredPosition,
+        mails: Arc<MailQueue>,
+    ) -> Self {
         Self {
             app,
             interval,
             stored,
             started: false,
-            position: None,
+            read: None,
             announced: None,
+            saved: None,
+            mails,
+            full: false,
         }
     }
 
@@ -110,7 +101,7 @@ impl Poller {
                 return;
             };
             let ok = self.round(&app).await;
-            app.inquiry_feed.round_finished();
+            app.inquiry_feed.round_finished(self.mails.lock().len());
             pause = if ok {
                 self.interval
             } else {
@@ -119,14 +110,22 @@ impl Poller {
         }
     }
 
-    /// One round; `false` when something failed and the next should wait longer.
+    /// One round; `false` when the feed could not be read and the next should wait longer.
     async fn round(&mut self, app: &App) -> bool {
         if !self.started {
-            self.position = self.stored.load().await;
+            self.read = self.stored.load().await;
+            self.saved = self.read;
             self.started = true;
         }
+        let ok = self.read_pages(app).await;
+        self.store().await;
+        ok
+    }
+
+    /// Reads up to [`MAX_CALLS_PER_ROUND`] pages from the read mark.
+    async fn read_pages(&mut self, app: &App) -> bool {
         for _ in 0..MAX_CALLS_PER_ROUND {
-            let asked = self.position;
+            let asked = self.read;
             let feed = match app.support.changes(asked).await {
                 Ok(feed) => feed,
                 Err(error) => {
@@ -137,9 +136,12 @@ impl Poller {
                     return false;
                 }
             };
-            if let Some(asked) = asked
-                && feed.next < asked
-            {
+            let Some(asked) = asked else {
+                // "From now": no changes.
+                self.read = Some(feed.next);
+                return true;
+            };
+            if feed.next < asked {
                 // Read the new feed from its start: answers given since it started again get
                 // their e-mail (a repeat of one already sent is dropped by its key).
                 tracing::warn!(
@@ -148,19 +150,15 @@ impl Poller {
                     "inquiry feed: the support system's feed started again; reading it from its start"
                 );
                 self.announced = None;
-                self.move_to(0).await;
+                self.read = Some(0);
+                self.mails.lock().forget_positions();
                 return true;
             }
-            let held = match asked {
-                Some(asked) => self.pass_on(app, asked, feed.changes).await,
-                // "From now": no changes.
-                None => None,
-            };
-            if let Some(held) = held {
-                self.move_to(held).await;
-                return false;
+            if let Some(stopped) = self.pass_on(app, asked, feed.changes).await {
+                self.read = Some(stopped);
+                return true;
             }
-            self.move_to(feed.next).await;
+            self.read = Some(feed.next);
             if !feed.more {
                 break;
             }
@@ -168,9 +166,15 @@ impl Poller {
         true
     }
 
-    async fn move_to(&mut self, position: u64) {
-        if self.position != Some(position) {
-            self.position = Some(position);
+    /// Writes the position to keep (see the module) when it changed.
+    async fn store(&mut self) {
+        let Some(read) = self.read else {
+            return;
+        };
+        let oldest = self.mails.lock().oldest_seq();
+        let position = oldest.map_or(read, |seq| read.min(seq.saturating_sub(1)));
+        if self.saved != Some(position) {
+            self.saved = Some(position);
             self.stored.save(position).await;
         }
     }
@@ -179,131 +183,73 @@ impl Poller {
         self.announced.is_none_or(|announced| seq > announced)
     }
 
-    /// Handles one page of changes read from position `asked`: e-mails the answers, in order,
-    /// until one cannot go, and tells the subscribers of every change not told before. Answers
-    /// the position to hold at when an e-mail could not go; `None` when every change passed.
+    /// Handles one page of changes read from `asked`: tells the subscribers of every change not
+    /// told before, with its inquiry as fetched once for all of them, and queues every answer's
+    /// e-mail. Answers where the read mark stops when the queue is full; `None` when every change
+    /// was handled.
     async fn pass_on(&mut self, app: &App, asked: u64, changes: Vec<InquiryChange>) -> Option<u64> {
-        let subscribed = app.inquiry_feed.subscribers() > 0;
-        let wanted: Vec<&InquiryChange> = changes
-            .iter()
-            .filter(|c| answer_of(c).is_some() || (subscribed && self.unannounced(c.seq)))
-            .collect();
+        let wanted: Vec<(&str, &str)> = if app.inquiry_feed.subscribers() > 0 {
+            changes
+                .iter()
+                .filter(|c| self.unannounced(c.seq))
+                .map(|c| (c.tracking_number.as_str(), c.customer_number.as_str()))
+                .collect()
+        } else {
+            Vec::new()
+        };
         let fetched = fetch(app, &wanted).await;
+        let now = Instant::now();
         let mut handled = asked;
-        let mut held = false;
+        let mut stopped = None;
+        let mut queued = false;
         for change in changes {
-            if !held {
+            if stopped.is_none() {
                 if let Some(answer) = answer_of(&change) {
-                    held = !mail(app, &change, answer, &fetched).await;
+                    let mail = AnswerMail {
+                        tracking_number: change.tracking_number.clone(),
+                        customer_number: change.customer_number.clone(),
+                        message_id: answer.to_owned(),
+                    };
+                    let mut pending = self.mails.lock();
+                    let room = pending.push(mail, change.seq, now);
+                    if room == self.full {
+                        if room {
+                            tracing::info!(
+                                "inquiry feed: the queue of answer e-mails has room again; reading on"
+                            );
+                        } else {
+                            tracing::error!(
+                                at = handled,
+                                waiting = pending.len(),
+                                "inquiry feed: the queue of answer e-mails is full; the feed waits here until it has room"
+                            );
+                        }
+                        self.full = !room;
+                    }
+                    drop(pending);
+                    if room {
+                        queued = true;
+                    } else {
+                        stopped = Some(handled);
+                    }
                 }
-                if !held {
+                if stopped.is_none() {
                     handled = change.seq;
                 }
             }
             if self.unannounced(change.seq) {
                 self.announced = Some(change.seq);
-                let inquiry = match fetched.lookup(&change) {
+                let inquiry = match fetched.lookup(&change.tracking_number, &change.customer_number)
+                {
                     Lookup::Found(inquiry) => Some(inquiry.clone()),
                     Lookup::Missing | Lookup::Failed => None,
                 };
                 app.inquiry_feed.publish(InquiryEvent { change, inquiry });
             }
         }
-        held.then_some(handled)
-    }
-}
-
-/// The inquiries of `changes`, one batch call per [`LOOKUP_BATCH`] tracking numbers (naming the
-/// customer numbers of those changes only). A failed call marks its tracking numbers failed; a
-/// call that could never be made (a number the adapter refuses) leaves them missing.
-async fn fetch(app: &App, changes: &[&InquiryChange]) -> Fetched {
-    let mut numbers: Vec<&str> = changes.iter().map(|c| c.tracking_number.as_str()).collect();
-    numbers.sort_unstable();
-    numbers.dedup();
-    let mut fetched = Fetched::default();
-    for batch in numbers.chunks(LOOKUP_BATCH) {
-        let tracking: Vec<String> = batch.iter().map(|t| (*t).to_owned()).collect();
-        let mut customers: Vec<String> = changes
-            .iter()
-            .filter(|c| batch.contains(&c.tracking_number.as_str()))
-            .map(|c| c.customer_number.clone())
-            .collect();
-        customers.sort_unstable();
-        customers.dedup();
-        match app.support.inquiries_by_number(&customers, &tracking).await {
-            Ok(inquiries) => fetched.found.extend(
-                inquiries
-                    .into_iter()
-                    .map(|inquiry| (inquiry.tracking_number.clone(), inquiry)),
-            ),
-            Err(error @ AdapterError::InvalidRequest { .. }) => tracing::error!(
-                %error,
-                "inquiry feed: the changed inquiries cannot be looked up; passing their changes without them"
-            ),
-            Err(error) => {
-                tracing::warn!(
-                    %error,
-                    "inquiry feed: looking up the changed inquiries failed; their answer e-mails wait for the next round"
-                );
-                fetched.failed.extend(tracking);
-            }
+        if queued {
+            self.mails.wake();
         }
-    }
-    fetched
-}
-
-/// Sends the e-mail of support's answer `answer` to `change`'s inquiry; `true` when the change
-/// may be passed (sent, or it never can be: logged), `false` to try again next round.
-async fn mail(app: &App, change: &InquiryChange, answer: &str, fetched: &Fetched) -> bool {
-    let tracking_number = change.tracking_number.as_str();
-    let inquiry = match fetched.lookup(change) {
-        Lookup::Found(inquiry) => inquiry,
-        Lookup::Failed => return false,
-        Lookup::Missing => {
-            tracing::warn!(
-                tracking_number,
-                message_id = answer,
-                "inquiry feed: the answered inquiry is gone; no answer e-mail"
-            );
-            return true;
-        }
-    };
-    let Some(message) = inquiry.messages.iter().find(|m| m.id == answer) else {
-        tracing::warn!(
-            tracking_number,
-            message_id = answer,
-            "inquiry feed: the answer is not in the inquiry's thread; no answer e-mail"
-        );
-        return true;
-    };
-    match crate::inquiry_mail::send_answer(app, inquiry, message).await {
-        Ok(receipt) => {
-            tracing::info!(
-                tracking_number,
-                message_id = answer,
-                mail_id = %receipt.message_id,
-                "inquiry feed: answer e-mail sent"
-            );
-            true
-        }
-        Err(GatewayError::Internal) => {
-            // Logged in full where it arose: a template or the message itself is broken, and
-            // trying again would only block the e-mails after it.
-            tracing::error!(
-                tracking_number,
-                message_id = answer,
-                "inquiry feed: the answer e-mail cannot be sent; passing it"
-            );
-            true
-        }
-        Err(error) => {
-            tracing::warn!(
-                tracking_number,
-                message_id = answer,
-                ?error,
-                "inquiry feed: the answer e-mail was not sent; trying again next round"
-            );
-            false
-        }
+        stopped
     }
 }

@@ -1,10 +1,11 @@
 //! The feed's position in Redis, so a restarted instance goes on where it stopped.
 //!
-//! Every instance sharing the Redis writes the position it has handled every change up to; a
-//! restarted one reads it once, when it starts. Instances overwriting each other is harmless:
-//! each writes only a position up to which it has itself sent every e-mail, and one starting
-//! from a position behind another's reads a few changes twice (the e-mails are sent once per
-//! answer whatever happens, by their idempotency keys).
+//! Every instance sharing the Redis writes the position it has handled every change up to: read
+//! it, and sent (or given up) every e-mail it asked for. A restarted one reads it once, when it
+//! starts. Instances overwriting each other is harmless: each writes only a position up to which
+//! it has itself sent every e-mail (every instance reads every change and sends every e-mail),
+//! and one starting from a position behind another's reads a few changes twice (the e-mails are
+//! sent once per answer whatever happens, by their idempotency keys).
 
 use std::sync::Arc;
 use std::time::Duration;

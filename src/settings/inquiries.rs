@@ -56,6 +56,16 @@ pub struct InquiriesSettings {
     /// How often the support system's change feed is read, in milliseconds (50 to 60,000): answer
     /// e-mails go out and `inquiryUpdated` subscribers hear of a change within this long.
     pub feed_poll_ms: u64,
+    /// The deadline of a multipart request (an upload), in milliseconds, instead of
+    /// `server.request_timeout_ms`: receiving every file and streaming each to the support
+    /// system. At least `server.request_timeout_ms`, and longer than streaming the most files one
+    /// after the other plus the support system's and the mail service's calls.
+    pub upload_timeout_ms: u64,
+    /// The most multipart requests one user may have in flight on this instance (at least 1).
+    pub max_concurrent_uploads_per_user: usize,
+    /// The most multipart requests in flight on this instance, over every user (at least
+    /// `max_concurrent_uploads_per_user`).
+    pub max_concurrent_uploads: usize,
 }
 
 impl InquiriesSettings {
@@ -82,6 +92,18 @@ impl InquiriesSettings {
                 ),
             ));
         }
+        if self.max_concurrent_uploads_per_user == 0 {
+            return Err(rejected(
+                "inquiries.max_concurrent_uploads_per_user",
+                "must be at least 1",
+            ));
+        }
+        if self.max_concurrent_uploads < self.max_concurrent_uploads_per_user {
+            return Err(rejected(
+                "inquiries.max_concurrent_uploads",
+                "must be at least inquiries.max_concurrent_uploads_per_user",
+            ));
+        }
         if !POLL_INTERVAL_MS.contains(&self.feed_poll_ms) {
             return Err(rejected(
                 "inquiries.feed_poll_ms",
@@ -89,6 +111,36 @@ impl InquiriesSettings {
                     "must be between {} and {}",
                     POLL_INTERVAL_MS.start(),
                     POLL_INTERVAL_MS.end()
+                ),
+            ));
+        }
+        Ok(())
+    }
+
+    /// The upload deadline against the others: never shorter than an ordinary request's, and
+    /// long enough to stream the most files one after the other (`transfer_ms` each) and make the
+    /// support system's and the mail service's calls (`calls_ms`), so an upload is not cut off
+    /// (a 504 while the write goes on invites a duplicate retry).
+    pub(super) fn validate_deadline(
+        &self,
+        request_timeout_ms: u64,
+        transfer_ms: u64,
+        calls_ms: u64,
+    ) -> Result<(), SettingsError> {
+        let key = "inquiries.upload_timeout_ms";
+        if self.upload_timeout_ms < request_timeout_ms {
+            return Err(rejected(
+                key,
+                format!("must be at least server.request_timeout_ms ({request_timeout_ms})"),
+            ));
+        }
+        let files = u64::try_from(self.max_files_per_message).unwrap_or(u64::MAX);
+        let streaming = files.saturating_mul(transfer_ms).saturating_add(calls_ms);
+        if self.upload_timeout_ms <= streaming {
+            return Err(rejected(
+                key,
+                format!(
+                    "must be more than inquiries.max_files_per_message × backends.support.transfer_timeout_ms + backends.support.timeout_ms + backends.mail.timeout_ms ({streaming}), so an upload is not cut off while its files stream"
                 ),
             ));
         }

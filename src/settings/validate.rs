@@ -161,6 +161,14 @@ impl Settings {
         self.live.validate()?;
         self.portal.validate()?;
         self.inquiries.validate()?;
+        let support = &self.backends.support;
+        self.inquiries.validate_deadline(
+            deadline,
+            support.transfer_timeout_ms,
+            support
+                .timeout_ms
+                .saturating_add(self.backends.mail.timeout_ms),
+        )?;
         for (instance, spec) in &self.sandbox.faults {
             validate_fault(instance, spec)
                 .map_err(|e| rejected("sandbox.faults", e.to_string()))?;

@@ -142,6 +142,11 @@ impl Application {
             Duration::from_secs(settings.cache.idempotency_ttl_seconds),
             cache.shared_tier(),
         );
+        let prepared_inquiries = crate::graphql::inquiries::prepared::PreparedSubmissions::new(
+            cache.prefix(),
+            Duration::from_secs(settings.cache.idempotency_ttl_seconds),
+            cache.shared_tier(),
+        );
         let persisted = PersistedQueries::new(
             &settings.persisted_documents,
             cache.prefix(),
@@ -174,6 +179,7 @@ impl Application {
             mail: backends.mail,
             cache,
             idempotency,
+            prepared_inquiries,
             guest_limiter,
             rate_limits,
             settings,

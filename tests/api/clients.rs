@@ -1,6 +1,6 @@
 //! Real clients against a real gateway: GraphiQL in Chromium, the `graphql-http` conformance
 //! audit, Apollo Client's normalised cache and persisted queries, the `graphql-ws` subscription
-//! client, and Python `gql`. The clients
+//! client, and Python `gql` (introspection, and uploading a document the multipart spec's way). The clients
 //! are the scripts in `tests/clients/` (Node ones pinned in its `package-lock.json`, Python ones in
 //! its `requirements.txt`); each test spawns a gateway, runs one script with `GATEWAY_URL` (and
 //! `GATEWAY_TOKEN`) and passes when the script exits 0.
@@ -175,6 +175,20 @@ async fn python_gql_fetches_the_schema_by_introspection_and_runs_a_query() {
     let token = app.token(GLOBEX_USER);
     run_script(
         "gql-schema.py",
+        &[("GATEWAY_URL", &app.address), ("GATEWAY_TOKEN", &token)],
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn python_gql_uploads_a_document_with_an_inquiry_as_the_multipart_spec_says() {
+    if !prerequisites_present(Needs::Python).await {
+        return;
+    }
+    let app = spawn_app().await;
+    let token = app.token(GLOBEX_USER);
+    run_script(
+        "gql-upload.py",
         &[("GATEWAY_URL", &app.address), ("GATEWAY_TOKEN", &token)],
     )
     .await;

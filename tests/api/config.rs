@@ -250,3 +250,37 @@ fn the_token_command_refuses_the_production_profile() {
     assert_eq!(output.status.code(), Some(2));
     assert!(output.stdout.is_empty());
 }
+
+#[test]
+fn the_upload_deadline_must_outlast_the_request_deadline_and_the_file_transfers() {
+    // Shorter than server.request_timeout_ms (10000); then exactly 5 files × 8000 ms + 3000 ms
+    // (support) + 5000 ms (mail), with no room to spare.
+    for bad in ["upload_timeout_ms = 5000", "upload_timeout_ms = 48000"] {
+        let message = load_error(&format!("[inquiries]\n{bad}\n"));
+        assert!(
+            message.contains("inquiries.upload_timeout_ms"),
+            "{bad}: {message}"
+        );
+    }
+    let settings = Settings::load_without_env(Some(
+        settings_file("[inquiries]\nupload_timeout_ms = 48001\n").path(),
+    ))
+    .expect("just long enough");
+    assert_eq!(settings.inquiries.upload_timeout_ms, 48_001);
+}
+
+#[test]
+fn the_upload_slots_must_admit_at_least_one_upload_per_user() {
+    let message = load_error("[inquiries]\nmax_concurrent_uploads_per_user = 0\n");
+    assert!(
+        message.contains("inquiries.max_concurrent_uploads_per_user"),
+        "{message}"
+    );
+    let message = load_error(
+        "[inquiries]\nmax_concurrent_uploads_per_user = 4\nmax_concurrent_uploads = 3\n",
+    );
+    assert!(
+        message.contains("inquiries.max_concurrent_uploads"),
+        "{message}"
+    );
+}

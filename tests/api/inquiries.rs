@@ -282,6 +282,11 @@ async fn bad_input_is_refused_before_the_support_system_is_called() {
         ),
         (
             json!({ "input": { "category": "ORDERS", "subject": "s", "description": "d", "customerNumber": "1000101",
+                            "contact": { "email": "someone@elsewhere.example" } } }),
+            "contact.email",
+        ),
+        (
+            json!({ "input": { "category": "ORDERS", "subject": "s", "description": "d", "customerNumber": "1000101",
                             "contact": { "preferredChannel": "PHONE", "phone": "call me" } } }),
             "contact",
         ),

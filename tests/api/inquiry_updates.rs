@@ -1,7 +1,8 @@
 //! The support system's change feed as the gateway reads it: support's answer e-mailed to the
 //! inquiry's contact once, in their language, even when the mail service fails for a while;
-//! `inquiryUpdated` over `/graphql/ws` for the inquiry's own company only; and one reading of the
-//! feed per round however many subscribe.
+//! `inquiryUpdated` over `/graphql/ws` for the inquiry's own company only, and not held back by
+//! answer e-mails that cannot go (on the same page of the feed or pages later); and one reading
+//! of the feed per round however many subscribe.
 //!
 //! Nothing here waits on the clock: a test waits for the feed's rounds, its subscriber count, a
 //! message on the socket or a message in the outbox; [`PATIENCE`] only bounds how long a missing
@@ -12,7 +13,9 @@ use std::time::Duration;
 
 use serde_json::{Value, json};
 use supportgraph::app::App;
+use supportgraph::inquiry_feed::FeedProgress;
 use supportgraph::settings::Settings;
+use supportgraph_adapters::model::MAX_FEED_CHANGES;
 use supportgraph_adapters::sandbox::{FaultSpec, OutboxMessage};
 
 use crate::helpers::{GLOBEX_USER, IBERIA_USER, TestApp, spawn_keeping_state};
@@ -52,14 +55,28 @@ async fn spawn_feed(configure: impl FnOnce(&mut Settings)) -> FeedApp {
 impl FeedApp {
     /// The rounds the feed has finished so far.
     fn rounds(&self) -> u64 {
-        *self.app.inquiry_feed.watch_rounds().borrow()
+        self.app.inquiry_feed.watch_progress().borrow().rounds
+    }
+
+    /// Waits until the feed's progress is `what`.
+    async fn wait_for_progress(&self, what: &str, until: impl FnMut(&FeedProgress) -> bool) {
+        let mut progress = self.app.inquiry_feed.watch_progress();
+        let waited = tokio::time::timeout(PATIENCE * 4, progress.wait_for(until));
+        assert!(waited.await.is_ok_and(|r| r.is_ok()), "{what}");
     }
 
     /// Waits until the feed has finished `n` rounds.
     async fn wait_for_rounds(&self, n: u64) {
-        let mut rounds = self.app.inquiry_feed.watch_rounds();
-        let waited = tokio::time::timeout(PATIENCE * 4, rounds.wait_for(|r| *r >= n));
-        assert!(waited.await.is_ok_and(|r| r.is_ok()), "{n} feed rounds");
+        self.wait_for_progress(&format!("{n} feed rounds"), |p| p.rounds >= n)
+            .await;
+    }
+
+    /// Waits until `n` answer e-mails wait to go.
+    async fn wait_for_pending_mails(&self, n: usize) {
+        self.wait_for_progress(&format!("{n} answer e-mails waiting"), |p| {
+            p.pending_mails == n
+        })
+        .await;
     }
 
     /// Waits for one more round: the feed then holds its position, so a change made now is read.
@@ -99,6 +116,51 @@ impl FeedApp {
             .expect("the sandbox answers");
         assert_eq!(response.status(), 200, "{tracking} is answered");
         response.json().await.expect("the inquiry as JSON")
+    }
+
+    /// Support moves `tracking` to `status` through the sandbox's admin endpoint (a change in the
+    /// feed, unless it already was there).
+    async fn set_status(&self, tracking: &str, status: &str) {
+        let url = self
+            .test
+            .sandbox
+            .base_url("support")
+            .join(&format!("admin/inquiries/{tracking}/status"))
+            .expect("a URL");
+        let response = self
+            .test
+            .http
+            .post(url)
+            .json(&json!({ "status": status }))
+            .send()
+            .await
+            .expect("the sandbox answers");
+        assert_eq!(response.status(), 200, "{tracking} is {status}");
+    }
+
+    /// Makes the mail service fail every call, or (`false`) work again.
+    fn fail_mail(&self, failing: bool) {
+        let spec = FaultSpec {
+            error_rate: if failing { 1.0 } else { 0.0 },
+            ..FaultSpec::default()
+        };
+        self.test
+            .sandbox
+            .set_fault("mail", spec)
+            .expect("a known instance");
+    }
+
+    /// Waits until the mail service has failed `n` calls.
+    async fn wait_for_mail_failures(&self, n: u64) {
+        let failed = async {
+            while self.mail_calls().1 < n {
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+        };
+        assert!(
+            tokio::time::timeout(PATIENCE * 2, failed).await.is_ok(),
+            "the mail service failed {n} calls"
+        );
     }
 
     /// The messages in the outbox sent with the idempotency key of `inquiry`'s last message (the
@@ -259,6 +321,106 @@ async fn an_answer_given_while_the_mail_service_fails_is_emailed_once_it_is_back
     assert_eq!(feed.test.sandbox.outbox().len(), 1);
 }
 
+/// The `inquiryUpdated` payload of the next message on `socket`, checked to be `tracking`'s.
+async fn next_update(socket: &mut Socket, tracking: &str) -> Value {
+    let message = socket.next_json().await;
+    assert_eq!(message["type"], "next", "{message}");
+    let update = message["payload"]["data"]["inquiryUpdated"].clone();
+    assert_eq!(update["trackingNumber"], tracking, "{message}");
+    update
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_answer_e_mail_that_cannot_go_holds_back_neither_subscribers_nor_other_e_mails() {
+    // One call per attempt.
+    let feed = spawn_feed(|s| s.resilience.max_retries = 0).await;
+    let mut socket = feed.socket(GLOBEX_USER).await;
+    socket
+        .subscribe("1", SUBSCRIPTION, json!({ "tracking": AVERYS }))
+        .await;
+    feed.wait_for_subscribers(1).await;
+    feed.wait_until_reading().await;
+
+    feed.fail_mail(true);
+    let first = feed
+        .answer(AVERYS_OTHER, "The first answer: its e-mail has to wait.")
+        .await;
+    feed.wait_for_mail_failures(1).await;
+    let text = "The second answer, told while the mail service fails.";
+    let second = feed.answer(AVERYS, text).await;
+
+    // The subscriber to the second inquiry hears of its answer while no e-mail can go.
+    let update = next_update(&mut socket, AVERYS).await;
+    assert_eq!(update["message"]["body"], text, "{update}");
+    feed.wait_for_pending_mails(2).await;
+    assert!(feed.test.sandbox.outbox().is_empty(), "nothing went out");
+
+    // Back: each e-mail goes out once.
+    feed.fail_mail(false);
+    for inquiry in [&first, &second] {
+        assert_eq!(feed.answer_mails(inquiry).await.len(), 1);
+    }
+    feed.wait_for_pending_mails(0).await;
+    feed.wait_for_rounds(feed.rounds() + 3).await;
+    let (calls, failed) = feed.mail_calls();
+    assert_eq!(
+        calls - failed,
+        2,
+        "each e-mail was sent once: {calls} calls, {failed} failed"
+    );
+    assert_eq!(feed.test.sandbox.outbox().len(), 2);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_subscriber_hears_of_a_change_pages_after_an_answer_e_mail_that_cannot_go() {
+    let feed = spawn_feed(|s| s.resilience.max_retries = 0).await;
+    let mut socket = feed.socket(GLOBEX_USER).await;
+    socket
+        .subscribe("1", SUBSCRIPTION, json!({ "tracking": AVERYS }))
+        .await;
+    feed.wait_for_subscribers(1).await;
+    feed.wait_until_reading().await;
+
+    feed.fail_mail(true);
+    feed.answer(AVERYS_OTHER, "An answer whose e-mail cannot go.")
+        .await;
+    feed.wait_for_mail_failures(1).await;
+
+    // More than a page of the feed after it: status changes of other inquiries, four at once.
+    const INQUIRIES: [&str; 4] = [
+        "INQ-10000001",
+        "INQ-10000002",
+        "INQ-10000003",
+        "INQ-10000004",
+    ];
+    let per_inquiry = MAX_FEED_CHANGES as usize / INQUIRIES.len() + 10;
+    let toggles = INQUIRIES.map(|tracking| {
+        let feed = &feed;
+        async move {
+            // The first may change nothing (the inquiry may be in progress already).
+            for n in 0..=per_inquiry {
+                let status = if n % 2 == 0 {
+                    "IN_PROGRESS"
+                } else {
+                    "ANSWERED"
+                };
+                feed.set_status(tracking, status).await;
+            }
+        }
+    });
+    futures::future::join_all(toggles).await;
+    let text = "An answer more than a page of changes later.";
+    feed.answer(AVERYS, text).await;
+
+    let update = next_update(&mut socket, AVERYS).await;
+    assert_eq!(update["message"]["body"], text, "{update}");
+    assert!(
+        feed.test.sandbox.outbox().is_empty(),
+        "the mail service still fails"
+    );
+    feed.wait_for_pending_mails(2).await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_subscriber_receives_supports_answer_and_the_new_status() {
     let feed = spawn_feed(|_| {}).await;
@@ -292,6 +454,48 @@ async fn a_subscriber_receives_supports_answer_and_the_new_status() {
     assert_eq!(update["inquiry"]["status"], "ANSWERED");
     let thread = update["inquiry"]["messages"].as_array().expect("a thread");
     assert_eq!(thread.last().map(|m| &m["body"]), Some(&json!(text)));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_subscription_whose_callers_profile_cannot_be_read_ends_with_an_error() {
+    // Every change reads the profile from the registration system, once.
+    let feed = spawn_feed(|s| {
+        s.cache.profile_ttl_seconds = 0;
+        s.resilience.max_retries = 0;
+    })
+    .await;
+    let mut socket = feed.socket(GLOBEX_USER).await;
+    socket
+        .subscribe("1", SUBSCRIPTION, json!({ "tracking": AVERYS }))
+        .await;
+    feed.wait_for_subscribers(1).await;
+    feed.wait_until_reading().await;
+
+    let failing = FaultSpec {
+        error_rate: 1.0,
+        ..FaultSpec::default()
+    };
+    feed.test
+        .sandbox
+        .set_fault("registration", failing)
+        .expect("a known instance");
+    feed.answer(AVERYS, "Nobody can tell whether you may read this.")
+        .await;
+
+    // Not skipped silently: the subscription ends, saying why.
+    let message = socket.next_json().await;
+    assert_eq!(message["type"], "next", "{message}");
+    assert_eq!(message["id"], "1");
+    let error = &message["payload"]["errors"][0];
+    assert_eq!(
+        error["extensions"]["code"], "BACKEND_UNAVAILABLE",
+        "{message}"
+    );
+    assert_eq!(error["extensions"]["backend"], "registration", "{message}");
+    let complete = socket.next_json().await;
+    assert_eq!(complete["type"], "complete", "{complete}");
+    assert_eq!(complete["id"], "1");
+    feed.wait_for_subscribers(0).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -402,16 +606,12 @@ async fn gateway_on(
     (tokio::spawn(application.run_until_stopped()), app)
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_restarted_gateway_emails_the_answers_given_while_it_was_down() {
+/// A sandbox of its own, for gateways started and stopped on it.
+async fn standalone_sandbox() -> supportgraph_adapters::sandbox::SandboxHandle {
     use supportgraph_adapters::sandbox::{self, SandboxConfig};
 
-    let Some(url) = crate::helpers::redis_url().await else {
-        return;
-    };
-    let prefix = crate::helpers::unique_prefix("inquiry-feed");
     let defaults = Settings::load_without_env(None).expect("the defaults load");
-    let standalone = sandbox::start(
+    sandbox::start(
         SandboxConfig {
             seed: defaults.sandbox.seed,
             faults: Default::default(),
@@ -422,25 +622,23 @@ async fn a_restarted_gateway_emails_the_answers_given_while_it_was_down() {
         "127.0.0.1:0".parse().expect("an address"),
     )
     .await
-    .expect("the sandbox starts");
+    .expect("the sandbox starts")
+}
 
-    // The first gateway reads the feed "from now" and stores its position; then it stops.
-    let (server, app) = gateway_on(&standalone, &url, &prefix).await;
-    let mut rounds = app.inquiry_feed.watch_rounds();
-    let read = tokio::time::timeout(PATIENCE, rounds.wait_for(|r| *r >= 2));
-    assert!(read.await.is_ok_and(|r| r.is_ok()), "the feed is read");
-    let redis = redis::Client::open(url.as_str()).expect("a Redis URL");
-    let mut connection = redis
-        .get_multiplexed_async_connection()
-        .await
-        .expect("Redis answers");
-    let key = format!("{prefix}:inquiry-feed:position");
-    let stored: Option<u64> = redis::cmd("GET")
-        .arg(&key)
-        .query_async(&mut connection)
-        .await
-        .expect("a GET");
-    assert!(stored.is_some(), "the position is stored under {key}");
+/// Waits until `app`'s feed has finished `n` rounds.
+async fn rounds_of(app: &App, n: u64) {
+    let mut progress = app.inquiry_feed.watch_progress();
+    let read = tokio::time::timeout(PATIENCE * 2, progress.wait_for(|p| p.rounds >= n));
+    assert!(read.await.is_ok_and(|r| r.is_ok()), "{n} feed rounds");
+}
+
+/// Stops the gateway `server` of `app`, waiting until `standalone`'s support system is no longer
+/// called.
+async fn stop_gateway(
+    standalone: &supportgraph_adapters::sandbox::SandboxHandle,
+    server: tokio::task::JoinHandle<std::io::Result<()>>,
+    app: Arc<App>,
+) {
     server.abort();
     drop(app);
     let support = || standalone.stats().instances["support"].calls;
@@ -457,26 +655,36 @@ async fn a_restarted_gateway_emails_the_answers_given_while_it_was_down() {
         tokio::time::timeout(PATIENCE, stopped).await.is_ok(),
         "the feed stops with its server"
     );
+}
 
-    // Support answers meanwhile; nobody e-mails it.
+/// Support answers `tracking` on `standalone`: the inquiry afterwards, as the support system's
+/// JSON.
+async fn answer_on(
+    standalone: &supportgraph_adapters::sandbox::SandboxHandle,
+    tracking: &str,
+    message: &str,
+) -> Value {
     let answer = standalone
         .base_url("support")
-        .join(&format!("admin/inquiries/{AVERYS}/answer"))
+        .join(&format!("admin/inquiries/{tracking}/answer"))
         .expect("a URL");
     let response = reqwest::Client::new()
         .post(answer)
-        .json(&json!({ "message": "Answered while the gateway was down." }))
+        .json(&json!({ "message": message }))
         .send()
         .await
         .expect("the sandbox answers");
     assert_eq!(response.status(), 200);
-    let inquiry: Value = response.json().await.expect("JSON");
-    tokio::time::sleep(Duration::from_millis(200)).await;
-    assert!(standalone.outbox().is_empty(), "no gateway runs");
+    response.json().await.expect("JSON")
+}
 
-    // The next gateway goes on from the stored position, so the answer is e-mailed.
-    let (_server, _app) = gateway_on(&standalone, &url, &prefix).await;
-    let key = answer_key(&inquiry);
+/// Waits until `standalone`'s outbox holds the answer e-mail of `inquiry`'s last message.
+async fn wait_for_answer_mail(
+    standalone: &supportgraph_adapters::sandbox::SandboxHandle,
+    inquiry: &Value,
+    what: &str,
+) {
+    let key = answer_key(inquiry);
     let sent = async {
         while !standalone
             .outbox()
@@ -488,8 +696,114 @@ async fn a_restarted_gateway_emails_the_answers_given_while_it_was_down() {
     };
     assert!(
         tokio::time::timeout(PATIENCE * 2, sent).await.is_ok(),
-        "the answer given while no gateway ran is e-mailed"
+        "{what}"
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_restarted_gateway_emails_the_answers_given_while_it_was_down() {
+    let Some(url) = crate::helpers::redis_url().await else {
+        return;
+    };
+    let prefix = crate::helpers::unique_prefix("inquiry-feed");
+    let standalone = standalone_sandbox().await;
+
+    // The first gateway reads the feed "from now" and stores its position; then it stops.
+    let (server, app) = gateway_on(&standalone, &url, &prefix).await;
+    rounds_of(&app, 2).await;
+    let redis = redis::Client::open(url.as_str()).expect("a Redis URL");
+    let mut connection = redis
+        .get_multiplexed_async_connection()
+        .await
+        .expect("Redis answers");
+    let key = format!("{prefix}:inquiry-feed:position");
+    let stored: Option<u64> = redis::cmd("GET")
+        .arg(&key)
+        .query_async(&mut connection)
+        .await
+        .expect("a GET");
+    assert!(stored.is_some(), "the position is stored under {key}");
+    stop_gateway(&standalone, server, app).await;
+
+    // Support answers meanwhile; nobody e-mails it.
+    let inquiry = answer_on(&standalone, AVERYS, "Answered while the gateway was down.").await;
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert!(standalone.outbox().is_empty(), "no gateway runs");
+
+    // The next gateway goes on from the stored position, so the answer is e-mailed.
+    let (_server, _app) = gateway_on(&standalone, &url, &prefix).await;
+    wait_for_answer_mail(
+        &standalone,
+        &inquiry,
+        "the answer given while no gateway ran is e-mailed",
+    )
+    .await;
+    let _: () = redis::cmd("DEL")
+        .arg(key)
+        .query_async(&mut connection)
+        .await
+        .expect("a DEL");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_answer_e_mail_still_waiting_when_the_gateway_stops_is_sent_by_the_next() {
+    let Some(url) = crate::helpers::redis_url().await else {
+        return;
+    };
+    let prefix = crate::helpers::unique_prefix("inquiry-feed");
+    let standalone = standalone_sandbox().await;
+
+    // The first gateway reads the answer but cannot e-mail it, and reads on past it.
+    let (server, app) = gateway_on(&standalone, &url, &prefix).await;
+    rounds_of(&app, 2).await;
+    let failing = FaultSpec {
+        error_rate: 1.0,
+        ..FaultSpec::default()
+    };
+    standalone
+        .set_fault("mail", failing)
+        .expect("a known instance");
+    let inquiry = answer_on(
+        &standalone,
+        AVERYS,
+        "Answered while the mail service failed.",
+    )
+    .await;
+    let mut progress = app.inquiry_feed.watch_progress();
+    let waiting = tokio::time::timeout(PATIENCE, progress.wait_for(|p| p.pending_mails == 1));
+    assert!(waiting.await.is_ok_and(|r| r.is_ok()), "the e-mail waits");
+    let later = standalone
+        .base_url("support")
+        .join(&format!("admin/inquiries/{AVERYS_OTHER}/status"))
+        .expect("a URL");
+    let response = reqwest::Client::new()
+        .post(later)
+        .json(&json!({ "status": "IN_PROGRESS" }))
+        .send()
+        .await
+        .expect("the sandbox answers");
+    assert_eq!(response.status(), 200);
+    let rounds = app.inquiry_feed.watch_progress().borrow().rounds;
+    rounds_of(&app, rounds + 3).await;
+    stop_gateway(&standalone, server, app).await;
+    assert!(standalone.outbox().is_empty(), "nothing went out");
+
+    // The mail service is back; the next gateway reads from before the answer and e-mails it.
+    standalone
+        .set_fault("mail", FaultSpec::default())
+        .expect("a known instance");
+    let (_server, _app) = gateway_on(&standalone, &url, &prefix).await;
+    wait_for_answer_mail(
+        &standalone,
+        &inquiry,
+        "the e-mail still waiting when the first gateway stopped is sent",
+    )
+    .await;
+    let redis = redis::Client::open(url.as_str()).expect("a Redis URL");
+    let mut connection = redis
+        .get_multiplexed_async_connection()
+        .await
+        .expect("Redis answers");
     let _: () = redis::cmd("DEL")
         .arg(format!("{prefix}:inquiry-feed:position"))
         .query_async(&mut connection)

@@ -5,6 +5,8 @@
 use reqwest::header::{ACCEPT, CONTENT_TYPE};
 use serde_json::{Value, json};
 
+use supportgraph_adapters::sandbox::FaultSpec;
+
 use crate::helpers::{Answer, GLOBEX_USER, TestApp, spawn_app, spawn_app_with};
 
 const BOUNDARY: &str = "inquiry-upload-test-boundary-Qx81";
@@ -57,6 +59,15 @@ fn multipart_body(query: &str, variables: Value, files_at: &str, parts: &[Part<'
 }
 
 async fn upload(app: &TestApp, preflight: bool, body: Vec<u8>) -> Answer {
+    upload_with_key(app, preflight, None, body).await
+}
+
+async fn upload_with_key(
+    app: &TestApp,
+    preflight: bool,
+    key: Option<&str>,
+    body: Vec<u8>,
+) -> Answer {
     let mut request = app
         .http
         .post(format!("{}/graphql", app.address))
@@ -69,6 +80,9 @@ async fn upload(app: &TestApp, preflight: bool, body: Vec<u8>) -> Answer {
         .body(body);
     if preflight {
         request = request.header("apollo-require-preflight", "true");
+    }
+    if let Some(key) = key {
+        request = request.header("Idempotency-Key", key);
     }
     Answer::from_response(request.send().await.expect("the gateway answers")).await
 }
@@ -344,4 +358,75 @@ async fn a_browser_download_keeps_its_length_and_is_not_recompressed() {
         download.bytes().await.expect("a body").as_ref(),
         text.as_slice()
     );
+}
+
+#[tokio::test]
+async fn a_retry_after_a_failed_create_sends_the_first_attempts_uploads_and_due_date() {
+    // Creating times out (its timeout is short; the upload's is long): the first attempt
+    // uploads, then fails. The retry with the same key must send that attempt's body.
+    let app = spawn_app_with(|s| s.backends.support.timeout_ms = 100).await;
+    let slow_writes = FaultSpec {
+        latency_ms: 400,
+        only_method: Some("POST".into()),
+        ..FaultSpec::default()
+    };
+    app.sandbox
+        .set_fault("support", slow_writes)
+        .expect("a valid fault");
+    let body = || {
+        multipart_body(
+            SUBMIT,
+            submission(1),
+            "variables.input.attachments",
+            &[Part {
+                name: "note.pdf",
+                content_type: "application/pdf",
+                bytes: PDF,
+            }],
+        )
+    };
+    let writes = |app: &TestApp| app.sandbox.stats().instances["support"].writes;
+    let before = writes(&app);
+    let failed = upload_with_key(&app, true, Some("upload-retry-1"), body()).await;
+    assert!(
+        !failed.error_codes().is_empty(),
+        "the create timed out: {}",
+        failed.body
+    );
+    let uploads_and_creates = writes(&app) - before;
+    app.sandbox
+        .set_fault("support", FaultSpec::default())
+        .expect("a valid fault");
+    let retried = upload_with_key(&app, true, Some("upload-retry-1"), body()).await;
+    let inquiry = &retried.assert_ok()["submitInquiry"]["inquiry"];
+    assert_eq!(inquiry["attachments"][0]["size"], PDF.len());
+    // The retry made one call (the create), no second upload.
+    assert_eq!(
+        writes(&app) - before,
+        uploads_and_creates + 1,
+        "no second upload"
+    );
+}
+
+#[tokio::test]
+async fn a_binary_file_that_starts_like_text_is_refused() {
+    let app = spawn_app().await;
+    let before = support_calls(&app);
+    let mut bytes = "serial,site\n".repeat(8_000).into_bytes();
+    bytes.extend_from_slice(PROGRAM);
+    let answer = submit_files(
+        &app,
+        &[Part {
+            name: "machines.csv",
+            content_type: "text/csv",
+            bytes: &bytes,
+        }],
+    )
+    .await;
+    let payload = &answer.assert_ok()["submitInquiry"];
+    assert_eq!(
+        payload["userErrors"][0]["code"], "UNSUPPORTED_FILE_TYPE",
+        "{payload}"
+    );
+    assert_eq!(support_calls(&app), before);
 }

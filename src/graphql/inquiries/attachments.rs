@@ -163,6 +163,8 @@ fn inspect(mut file: std::fs::File, name: &str, max: u64) -> std::io::Result<Ins
     };
     file.seek(SeekFrom::Start(0))?;
     let mut hasher = Sha256::new();
+    // The sniffer judged text by the file's start; a text file must be text to its end.
+    let mut text = matches!(kind, FileKind::Text | FileKind::Csv).then(TextCheck::default);
     let mut buffer = vec![0u8; 64 * 1024];
     loop {
         let read = file.read(&mut buffer)?;
@@ -170,6 +172,14 @@ fn inspect(mut file: std::fs::File, name: &str, max: u64) -> std::io::Result<Ins
             break;
         }
         hasher.update(&buffer[..read]);
+        if let Some(check) = &mut text
+            && !check.feed(&buffer[..read])
+        {
+            return Ok(Inspected::Refused);
+        }
+    }
+    if text.is_some_and(|check| !check.finish()) {
+        return Ok(Inspected::Refused);
     }
     file.seek(SeekFrom::Start(0))?;
     Ok(Inspected::Accepted {
@@ -178,6 +188,44 @@ fn inspect(mut file: std::fs::File, name: &str, max: u64) -> std::io::Result<Ins
         size,
         sha256: crate::hashing::hex(&hasher.finalize()),
     })
+}
+
+/// Whether bytes fed in pieces are UTF-8 text without control characters other than tab, line
+/// feed, carriage return and form feed (the sniffer's rule for text, over a whole file).
+#[derive(Default)]
+struct TextCheck {
+    /// The start of a character cut at the end of the last piece.
+    pending: Vec<u8>,
+}
+
+impl TextCheck {
+    /// Takes the next piece; `false` once the bytes are not text.
+    fn feed(&mut self, piece: &[u8]) -> bool {
+        let mut bytes = std::mem::take(&mut self.pending);
+        bytes.extend_from_slice(piece);
+        let (valid, rest) = match std::str::from_utf8(&bytes) {
+            Ok(text) => (text, &[][..]),
+            // Cut inside a character: the rest waits for the next piece.
+            Err(error) if error.error_len().is_none() => {
+                let (valid, rest) = bytes.split_at(error.valid_up_to());
+                match std::str::from_utf8(valid) {
+                    Ok(text) => (text, rest),
+                    Err(_) => return false,
+                }
+            }
+            Err(_) => return false,
+        };
+        let ok = valid
+            .chars()
+            .all(|c| !c.is_control() || matches!(c, '\t' | '\n' | '\r' | '\u{c}'));
+        self.pending = rest.to_vec();
+        ok
+    }
+
+    /// Whether the bytes ended on a whole character.
+    fn finish(self) -> bool {
+        self.pending.is_empty()
+    }
 }
 
 /// Streams the checked files to the support system for `customer_number`, one after the other;
@@ -211,4 +259,28 @@ pub async fn upload_all(
         stored.push(attachment);
     }
     Ok(stored)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn is_text(pieces: &[&[u8]]) -> bool {
+        let mut check = TextCheck::default();
+        pieces.iter().all(|p| check.feed(p)) && check.finish()
+    }
+
+    #[test]
+    fn text_is_judged_to_its_end_across_pieces() {
+        assert!(
+            is_text(&[b"serial,site\n", b"SN-1,M\xc3", b"\xbcnchen\n"]),
+            "a character cut between pieces"
+        );
+        assert!(
+            !is_text(&[b"looks like text\n", b"\x00\x01binary"]),
+            "binary after a text start"
+        );
+        assert!(!is_text(&[b"ends inside a character \xc3"]));
+        assert!(!is_text(&[b"\xff\xfe"]));
+    }
 }

@@ -5,6 +5,7 @@ pub(crate) mod attachments;
 pub(crate) mod form;
 pub(crate) mod history;
 pub(crate) mod links;
+pub mod prepared;
 pub(crate) mod reply;
 pub(crate) mod scope;
 pub(crate) mod submit;

@@ -39,7 +39,8 @@ use crate::hashing::sha256_hex;
 pub struct InquiryContactInput {
     /// Your name (the profile's when left out).
     pub name: Option<String>,
-    /// Where the acknowledgment and the answers go (the profile's address when left out).
+    /// Where the acknowledgment and the answers go: an address at your company's domain (the
+    /// profile's address when left out).
     pub email: Option<String>,
     /// A telephone number (the profile's when left out).
     pub phone: Option<String>,
@@ -127,8 +128,11 @@ struct Fingerprint<'a> {
     files: Vec<FileSummary>,
 }
 
-fn refused<T>(field: &str, code: UserErrorCode, message: impl Into<String>) -> Step<Outcome<T>> {
-    Step::Answer(Outcome::refused(field, code, message))
+/// What the checks of a submission came to: ready to send, or refused.
+type Checked = Result<(NewInquiry, Vec<CheckedFile>), UserError>;
+
+fn refused(field: &str, code: UserErrorCode, message: impl Into<String>) -> Checked {
+    Err(UserError::new(field, code, message))
 }
 
 /// The contact: the input's values over the profile's.
@@ -143,6 +147,20 @@ fn contact_of(
             "this is not an e-mail address".to_owned(),
         )
     })?;
+    // The gateway mails the contact in the company's name, with the subject the user typed: only
+    // to an address at the user's own company, so the form cannot relay mail to anyone.
+    let domain = |address: &str| {
+        address
+            .rsplit_once('@')
+            .map(|(_, domain)| domain.to_ascii_lowercase())
+    };
+    if domain(email.as_str()).is_none() || domain(email.as_str()) != domain(&profile.email) {
+        let own = domain(&profile.email).unwrap_or_default();
+        return Err((
+            "contact.email".to_owned(),
+            format!("the contact's address must be at your company's domain (@{own})"),
+        ));
+    }
     let phone = input
         .phone
         .as_deref()
@@ -277,23 +295,18 @@ async fn submit(
             routed_to_person: submission.routed_to_person,
             attachment_ids: Vec::new(),
         };
-        Ok(Step::Answer(Outcome::Done((new, files))))
+        Ok(Ok((new, files)))
     };
-    let checked: Step<Outcome<(NewInquiry, Vec<CheckedFile>)>> = checks.await?;
+    let checked: Checked = checks.await?;
     let (new, files) = match checked {
-        Step::Answer(Outcome::Done(ready)) => ready,
-        Step::Answer(Outcome::Refused {
-            field,
-            code,
-            message,
-        }) => {
+        Ok(ready) => ready,
+        Err(refusal) => {
             return Ok(SubmitInquiryPayload {
                 inquiry: None,
                 acknowledgment_sent: false,
-                user_errors: vec![UserError::new(&field, code, message)],
+                user_errors: vec![refusal],
             });
         }
-        Step::Write(_) => return Err(GatewayError::internal("the checks wrote").into()),
     };
     let fingerprint = serde_json::to_string(&Fingerprint {
         category: new.category,
@@ -313,6 +326,7 @@ async fn submit(
             crate::hashing::hex(&bytes)
         }
     };
+    let keyed = key.is_some();
     let create_key = format!(
         "inquiry-{}",
         &sha256_hex(format!("{user_id}\n{nonce}"))[..40]
@@ -336,7 +350,15 @@ async fn submit(
         operation,
         &fingerprint,
         wait,
-        async move { Ok(Step::write(write(app_for_write, new, files, create_key))) },
+        async move {
+            Ok(Step::write(write(
+                app_for_write,
+                new,
+                files,
+                create_key,
+                keyed,
+            )))
+        },
     )
     .await?;
     let (submitted, user_errors) = outcome.into_parts(|s: Submitted| s);
@@ -353,9 +375,24 @@ async fn write(
     mut new: NewInquiry,
     files: Vec<CheckedFile>,
     create_key: String,
+    keyed: bool,
 ) -> Result<Outcome<Submitted>, GatewayError> {
-    let stored = upload_all(app.support.as_ref(), &new.customer_number, files).await?;
-    new.attachment_ids = stored.into_iter().map(|a| a.id).collect();
+    // A retry after an attempt that uploaded (and perhaps created) sends that attempt's body.
+    // (Without an Idempotency-Key the create key is new each time: nothing to keep.)
+    let prepared = match keyed {
+        true => app.prepared_inquiries.load(&create_key).await,
+        false => None,
+    };
+    match prepared {
+        Some(prepared) => new = prepared,
+        None => {
+            let stored = upload_all(app.support.as_ref(), &new.customer_number, files).await?;
+            new.attachment_ids = stored.into_iter().map(|a| a.id).collect();
+            if keyed {
+                app.prepared_inquiries.save(&create_key, &new).await;
+            }
+        }
+    }
     let inquiry = app
         .support
         .create_inquiry(&new, &create_key)

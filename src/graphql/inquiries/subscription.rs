@@ -7,10 +7,16 @@
 //! like one that does not exist) and again when each change arrives — the caller's registration
 //! profile, read through the profile cache, must still authorise Inquiries on the inquiry's
 //! customer number — so access withdrawn during a subscription stops its changes.
+//!
+//! A subscription never skips a change silently: when it cannot tell whether its caller may see
+//! one (the profile cannot be read: `BACKEND_UNAVAILABLE`, backend `registration`), or when it
+//! fell so far behind the feed that changes were dropped for it (`BACKEND_UNAVAILABLE`, backend
+//! `support`, with `missedChanges`), it ends with that error. The client then reads the inquiry
+//! again and subscribes again.
 
 use std::sync::Arc;
 
-use async_graphql::{Context, Object, Result, Subscription};
+use async_graphql::{Context, ErrorExtensions, Object, Result, Subscription};
 use futures::Stream;
 use supportgraph_adapters::model::InquiryNumber;
 use tokio::sync::broadcast;
@@ -68,8 +74,9 @@ impl InquiryUpdate {
 }
 
 /// Whether the caller may be told of a change of `customer_number`'s inquiry now: their profile
-/// (through the cache) authorises Inquiries on it. `Err` when they are no longer registered; a
-/// profile that cannot be read now withholds the change (logged).
+/// (through the cache) authorises Inquiries on it. `Err` when they are no longer registered
+/// (`FORBIDDEN`), or when the profile cannot be read now (`BACKEND_UNAVAILABLE`: the change can
+/// be neither sent nor withheld knowingly).
 async fn authorised_now(
     app: &App,
     user_id: &str,
@@ -85,11 +92,22 @@ async fn authorised_now(
         Ok(None) => Err(GatewayError::Forbidden(
             "your user ID is no longer registered for the e-tools".to_owned(),
         )),
-        Err(error) => {
-            tracing::warn!(%error, "inquiry feed: cannot read a subscriber's profile; change withheld");
-            Ok(false)
-        }
+        Err(error) => Err(GatewayError::from_adapter(&error, None)),
     }
+}
+
+/// The error that ends a subscription that fell `missed` changes behind the feed: like the
+/// support system being unavailable to it, with its own message and the count.
+fn missed_changes(missed: u64) -> async_graphql::Error {
+    let mut error: async_graphql::Error = GatewayError::BackendUnavailable {
+        backend: "support".to_owned(),
+        region: None,
+    }
+    .into();
+    error.message = format!(
+        "this subscription fell behind and missed {missed} changes: read the inquiry again and subscribe again"
+    );
+    error.extend_with(|_, e| e.set("missedChanges", missed))
 }
 
 /// What one subscription carries from change to change.
@@ -104,13 +122,16 @@ struct Watching {
 impl Watching {
     /// The next change this subscriber may see, or the error that ends the subscription; `None`
     /// once the feed is gone.
-    async fn next(&mut self) -> Option<Result<InquiryUpdate, GatewayError>> {
+    async fn next(&mut self) -> Option<Result<InquiryUpdate>> {
         loop {
             let event = match self.changes.recv().await {
                 Ok(event) => event,
                 Err(broadcast::error::RecvError::Lagged(missed)) => {
-                    tracing::warn!(missed, "inquiry feed: a slow subscriber missed changes");
-                    continue;
+                    tracing::warn!(
+                        missed,
+                        "inquiry feed: a slow subscriber missed changes; ending its subscription"
+                    );
+                    return Some(Err(missed_changes(missed)));
                 }
                 Err(broadcast::error::RecvError::Closed) => return None,
             };
@@ -123,7 +144,7 @@ impl Watching {
             match authorised_now(&self.app, &self.user_id, &self.customer_number).await {
                 Ok(true) => return Some(Ok(InquiryUpdate(event))),
                 Ok(false) => continue,
-                Err(error) => return Some(Err(error)),
+                Err(error) => return Some(Err(error.into())),
             }
         }
     }
@@ -174,9 +195,37 @@ impl InquiriesSubscription {
                 match watching.next().await? {
                     Ok(update) => Some((Ok(update), Some(watching))),
                     // The error ends the subscription: nothing follows it.
-                    Err(error) => Some((Err(error.into()), None)),
+                    Err(error) => Some((Err(error), None)),
                 }
             },
         ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_subscriber_that_fell_behind_is_told_so_with_a_stable_code() {
+        let error = missed_changes(3);
+        assert!(
+            error.message.contains("missed 3 changes"),
+            "{}",
+            error.message
+        );
+        let extensions = error.extensions.expect("extensions");
+        assert_eq!(
+            extensions.get("code"),
+            Some(&async_graphql::Value::from("BACKEND_UNAVAILABLE"))
+        );
+        assert_eq!(
+            extensions.get("backend"),
+            Some(&async_graphql::Value::from("support"))
+        );
+        assert_eq!(
+            extensions.get("missedChanges"),
+            Some(&async_graphql::Value::from(3u64))
+        );
     }
 }

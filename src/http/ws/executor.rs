@@ -18,7 +18,7 @@ use crate::app::App;
 use crate::auth::Caller;
 use crate::error::{ErrorCode, GatewayError};
 use crate::graphql::limits::admit;
-use crate::graphql::{AppSchema, errors};
+use crate::graphql::{AppSchema, RequestOrigin, errors};
 
 /// Runs one connection's subscriptions.
 #[derive(Clone)]
@@ -26,15 +26,24 @@ pub(super) struct SocketExecutor {
     schema: AppSchema,
     app: Arc<App>,
     session: Arc<OnceLock<Session>>,
+    /// Where links point without a `links.public_base_url`: the upgrade request's origin.
+    origin: Option<RequestOrigin>,
 }
 
 impl SocketExecutor {
-    /// An executor over `schema` for the connection whose caller `session` will hold.
-    pub(super) fn new(schema: AppSchema, app: Arc<App>, session: Arc<OnceLock<Session>>) -> Self {
+    /// An executor over `schema` for the connection whose caller `session` will hold, which
+    /// came to `origin`.
+    pub(super) fn new(
+        schema: AppSchema,
+        app: Arc<App>,
+        session: Arc<OnceLock<Session>>,
+        origin: Option<RequestOrigin>,
+    ) -> Self {
         Self {
             schema,
             app,
             session,
+            origin,
         }
     }
 
@@ -64,7 +73,11 @@ impl SocketExecutor {
             .await
             .map_err(|e| e.to_server_error())?;
         let caller = Caller::authenticated(session.principal.clone(), session.client_ip);
-        let stream = self.schema.execute_stream(request.data(caller));
+        let mut request = request.data(caller);
+        if let Some(origin) = &self.origin {
+            request = request.data(origin.clone());
+        }
+        let stream = self.schema.execute_stream(request);
         Ok(stream
             .map(move |mut response| {
                 // The slot lives as long as the subscription's stream.

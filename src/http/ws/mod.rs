@@ -36,7 +36,8 @@ use axum::response::{IntoResponse, Response};
 use futures::{SinkExt, StreamExt};
 
 use super::HttpState;
-use super::graphql::client_address;
+use super::graphql::{client_address, request_origin};
+use crate::graphql::RequestOrigin;
 use executor::SocketExecutor;
 use init::{Session, close_code};
 
@@ -60,12 +61,14 @@ pub async fn graphql_ws(
         &headers,
         &state.app.settings.server.trusted_proxies,
     );
+    // Links in the answers point where the upgrade request came to, as over HTTP.
+    let origin = request_origin(&headers);
     let max_message = state.app.settings.server.max_body_bytes;
     upgrade
         .protocols(ALL_WEBSOCKET_PROTOCOLS)
         .max_message_size(max_message)
         .max_frame_size(max_message)
-        .on_upgrade(move |socket| serve(socket, protocol, state, client_ip))
+        .on_upgrade(move |socket| serve(socket, protocol, state, client_ip, origin))
 }
 
 /// The first protocol the client offers that async-graphql speaks.
@@ -85,9 +88,15 @@ async fn serve(
     protocol: WebSocketProtocols,
     state: HttpState,
     client_ip: IpAddr,
+    origin: Option<RequestOrigin>,
 ) {
     let session: Arc<OnceLock<Session>> = Arc::default();
-    let executor = SocketExecutor::new(state.schema.clone(), state.app.clone(), session.clone());
+    let executor = SocketExecutor::new(
+        state.schema.clone(),
+        state.app.clone(),
+        session.clone(),
+        origin,
+    );
     let (mut sink, stream) = socket.split();
     let input = stream
         .take_while(|message| futures::future::ready(message.is_ok()))
