@@ -38,17 +38,18 @@ use axum::extract::{ConnectInfo, RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
-use super::multipart::{MultipartLimits, read_multipart};
+use super::client_origin::{client_address, request_origin};
 use super::negotiation::{RequestBody, ResponseFormat};
-use super::upload_slots::{UploadRefused, UploadSlot, UploadSlots};
+use super::upload_admission::{AdmittedUpload, receive_upload};
+use super::upload_slots::UploadSlots;
 use super::{HttpState, body_limit};
 use crate::app::App;
 use crate::auth::{AuthError, Caller, Principal};
-use crate::error::{ErrorCode, GatewayError};
+use crate::error::GatewayError;
 use crate::federation::call_budget::CallBudget;
 use crate::graphql::common::idempotency::IdempotencyKey;
 use crate::graphql::limits::{admit, response_cap};
-use crate::graphql::{RequestOrigin, errors, request_data};
+use crate::graphql::{errors, request_data};
 use supportgraph_adapters::model::ids::clip;
 
 /// A GraphQL-shaped answer carrying one error and no data, in the client's format.
@@ -57,7 +58,7 @@ pub fn error_response(format: ResponseFormat, status: StatusCode, error: Gateway
     json_response(format, status, body.to_string())
 }
 
-fn json_response(format: ResponseFormat, status: StatusCode, body: String) -> Response {
+pub(super) fn json_response(format: ResponseFormat, status: StatusCode, body: String) -> Response {
     let mut response = (status, body).into_response();
     let headers = response.headers_mut();
     headers.insert(
@@ -112,14 +113,6 @@ pub async fn graphql_handler(
     }
 }
 
-/// What receiving an upload settled before its body was read: whose it is, what it paid of its
-/// rate limit, and its upload slot, held until the request ends.
-struct AdmittedUpload {
-    principal: Principal,
-    paid: u32,
-    slot: UploadSlot,
-}
-
 /// A POST's GraphQL request, by its `Content-Type`, with what receiving it settled when it is
 /// an upload (a multipart request); or the answer refusing it.
 async fn receive_post(
@@ -138,63 +131,9 @@ async fn receive_post(
                 Err((status, error)) => Err(refuse(status, error)),
             }
         }
-        Ok(RequestBody::Multipart) => {
-            // Every check comes before a byte of the body is read.
-            if !has_preflight_header(headers) {
-                return Err(refuse(
-                    StatusCode::BAD_REQUEST,
-                    GatewayError::bad_input(
-                        "request",
-                        "a multipart request needs a non-empty graphql-require-preflight (or apollo-require-preflight) header, so that no other site's form can send one: add graphql-require-preflight: 1",
-                    ),
-                ));
-            }
-            let principal = match authenticate(state, headers).await {
-                Ok(Some(principal)) => principal,
-                Ok(None) => {
-                    return Err(unauthenticated(
-                        format,
-                        "file uploads need a signed-in user",
-                    ));
-                }
-                Err(error) => return Err(refuse_token(format, &error)),
-            };
-            // One unit now, so that a user out of requests sends no body to spool.
-            const PROVISIONAL_COST: u32 = 1;
-            let limits = &state.app.rate_limits;
-            if let Err(error) = limits.check(&principal.user_id, PROVISIONAL_COST).await {
-                let mut response = refuse(StatusCode::TOO_MANY_REQUESTS, error.clone());
-                crate::limits::too_many_requests(&mut response, &error);
-                return Err(response);
-            }
-            let slot = uploads
-                .try_take(&principal.user_id)
-                .map_err(|refused| upload_refused(format, refused))?;
-            let Some(boundary) = boundary(headers) else {
-                return Err(refuse(
-                    StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                    GatewayError::bad_input(
-                        "Content-Type",
-                        "multipart/form-data needs a boundary parameter that can be read",
-                    ),
-                ));
-            };
-            let settings = &state.app.settings;
-            match read_multipart(body, &boundary, &MultipartLimits::new(settings)).await {
-                Ok(request) => Ok((
-                    request,
-                    Some(AdmittedUpload {
-                        principal,
-                        paid: PROVISIONAL_COST,
-                        slot,
-                    }),
-                )),
-                Err(error) => {
-                    let (status, error) = error.refusal(&settings.inquiries);
-                    Err(refuse(status, error))
-                }
-            }
-        }
+        Ok(RequestBody::Multipart) => receive_upload(state, uploads, format, headers, body)
+            .await
+            .map(|(request, upload)| (request, Some(upload))),
         Err(error) => Err(refuse(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             GatewayError::bad_input("Content-Type", error.to_string()),
@@ -384,52 +323,8 @@ fn parse_json(body: &[u8]) -> Result<async_graphql::Request, GatewayError> {
     })
 }
 
-/// Whether a multipart request proves it was sent by script allowed by CORS: a browser adds a
-/// custom header to a cross-origin request only after a preflight the gateway answered, and a
-/// plain HTML form cannot add one at all.
-fn has_preflight_header(headers: &HeaderMap) -> bool {
-    ["graphql-require-preflight", "apollo-require-preflight"]
-        .iter()
-        .any(|name| headers.get(*name).is_some_and(|value| !value.is_empty()))
-}
-
-/// The boundary of a multipart body, if `Content-Type` parses (`RequestBody::of` only found a
-/// non-empty `boundary` parameter).
-fn boundary(headers: &HeaderMap) -> Option<String> {
-    let content_type = headers.get(header::CONTENT_TYPE)?.to_str().ok()?;
-    multer::parse_boundary(content_type)
-        .ok()
-        .filter(|boundary| !boundary.is_empty())
-}
-
-/// 429 for an upload over the upload slots: `RATE_LIMITED`, with `Retry-After: 1`.
-fn upload_refused(format: ResponseFormat, refused: UploadRefused) -> Response {
-    const RETRY_AFTER_SECONDS: u64 = 1;
-    let mut error = ServerError::new(refused.to_string(), None);
-    let extensions = error.extensions.get_or_insert_with(Default::default);
-    extensions.set("code", ErrorCode::RateLimited.as_str());
-    extensions.set("retryAfterSeconds", RETRY_AFTER_SECONDS);
-    let body = serde_json::json!({ "errors": [error] });
-    let mut response = json_response(format, StatusCode::TOO_MANY_REQUESTS, body.to_string());
-    crate::limits::set_retry_after(&mut response, RETRY_AFTER_SECONDS);
-    response
-}
-
-/// Where links point when no `links.public_base_url` is configured (the sandbox): the origin
-/// the request came to, from its `Host` header, if that is a plain host name or address with a
-/// port. For a websocket, the upgrade request's.
-pub(super) fn request_origin(headers: &HeaderMap) -> Option<RequestOrigin> {
-    let host = headers.get(header::HOST)?.to_str().ok()?;
-    let plain = !host.is_empty()
-        && host.len() <= 255
-        && host
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b':' | b'[' | b']'));
-    plain.then(|| RequestOrigin(format!("http://{host}")))
-}
-
 /// The principal of the request's `Authorization` header, verified; `None` without one.
-async fn authenticate(
+pub(super) async fn authenticate(
     state: &HttpState,
     headers: &HeaderMap,
 ) -> Result<Option<Principal>, AuthError> {
@@ -440,27 +335,8 @@ async fn authenticate(
     state.app.tokens.verify_header(value).await.map(Some)
 }
 
-/// The client a request counts against: the peer, or — when the peer is a trusted proxy — the
-/// right-most address in `X-Forwarded-For` that is not itself a trusted proxy.
-pub(super) fn client_address(peer: IpAddr, headers: &HeaderMap, trusted: &[IpAddr]) -> IpAddr {
-    if !trusted.contains(&peer) {
-        return peer;
-    }
-    headers
-        .get_all("x-forwarded-for")
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(','))
-        .filter_map(|hop| hop.trim().parse::<IpAddr>().ok())
-        .collect::<Vec<_>>()
-        .into_iter()
-        .rev()
-        .find(|hop| !trusted.contains(hop))
-        .unwrap_or(peer)
-}
-
 /// The answer to a token that failed verification: 401, or 503 when the keys are unavailable.
-fn refuse_token(format: ResponseFormat, error: &AuthError) -> Response {
+pub(super) fn refuse_token(format: ResponseFormat, error: &AuthError) -> Response {
     if let AuthError::KeysUnavailable(_) = error {
         tracing::error!(%error, "cannot verify tokens");
         let unavailable = GatewayError::BackendUnavailable {
@@ -474,7 +350,7 @@ fn refuse_token(format: ResponseFormat, error: &AuthError) -> Response {
 }
 
 /// 401 `UNAUTHENTICATED`, with the `WWW-Authenticate: Bearer` challenge.
-fn unauthenticated(format: ResponseFormat, why: &'static str) -> Response {
+pub(super) fn unauthenticated(format: ResponseFormat, why: &'static str) -> Response {
     let mut response = error_response(
         format,
         StatusCode::UNAUTHORIZED,

@@ -4,6 +4,7 @@
 
 mod billing_exports;
 mod body_limit;
+mod client_origin;
 pub mod cors;
 mod deadline;
 mod documents;
@@ -15,6 +16,7 @@ mod inquiry_attachments;
 mod multipart;
 pub mod negotiation;
 pub mod persisted;
+mod upload_admission;
 mod upload_slots;
 mod ws;
 

@@ -2,6 +2,7 @@
 //! history with its threads and documents, replies, closing, and live updates.
 
 pub(crate) mod attachments;
+pub(crate) mod contact;
 pub(crate) mod form;
 pub(crate) mod history;
 pub(crate) mod links;

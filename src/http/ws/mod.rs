@@ -36,7 +36,7 @@ use axum::response::{IntoResponse, Response};
 use futures::{SinkExt, StreamExt};
 
 use super::HttpState;
-use super::graphql::{client_address, request_origin};
+use super::client_origin::{client_address, request_origin};
 use crate::graphql::RequestOrigin;
 use executor::SocketExecutor;
 use init::{Session, close_code};
