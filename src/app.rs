@@ -35,6 +35,8 @@ pub struct App {
     pub billing_backends: BTreeMap<Region, Arc<dyn BillingBackend>>,
     /// The customer-support system (inquiries, their threads and attachments).
     pub support: Arc<dyn SupportBackend>,
+    /// The contracts system (Contracts OnLine).
+    pub contracts: Arc<dyn supportgraph_adapters::ports::ContractsBackend>,
     /// The two-tier cache (in-process, plus Redis when configured).
     pub cache: Arc<Cache>,
     /// `Idempotency-Key` records of mutations.

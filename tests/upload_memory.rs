@@ -29,7 +29,7 @@ use supportgraph::startup::{Application, sandbox_identity};
 use supportgraph_adapters::model::Region;
 use supportgraph_adapters::sandbox::identity::SandboxIdentityProvider;
 use supportgraph_adapters::{
-    billing, eu_services, mail, order_status, registration, support, us_inventory,
+    billing, contracts, eu_services, mail, order_status, registration, support, us_inventory,
 };
 
 #[global_allocator]
@@ -222,7 +222,8 @@ fn gateway_settings(sandbox: &ChildSandbox, dir: &Path) -> Settings {
          [backends.us_inventory]\nbase_url = \"{us_inventory}\"\n\n\
          [backends.eu_services_assistant]\nbase_url = \"{eu_services}\"\n\n\
          [backends.mail]\nbase_url = \"{mail}\"\n\n\
-         [backends.support]\nbase_url = \"{support}\"\n",
+         [backends.support]\nbase_url = \"{support}\"\n\n\
+         [backends.contracts]\nbase_url = \"{contracts}\"\n",
         jwks = format_args!("{}.well-known/jwks.json", url("identity")),
         orders = regional(order_status::instance_name),
         billing = regional(billing::instance_name),
@@ -231,6 +232,7 @@ fn gateway_settings(sandbox: &ChildSandbox, dir: &Path) -> Settings {
         eu_services = url(eu_services::INSTANCE),
         mail = url(mail::INSTANCE),
         support = url(support::INSTANCE),
+        contracts = url(contracts::INSTANCE),
     );
     let file = dir.join("upload-memory.toml");
     std::fs::write(&file, toml).expect("the configuration file writes");

@@ -31,6 +31,7 @@
 
 pub mod billing;
 pub mod client;
+pub mod contracts;
 pub mod error;
 pub mod eu_services;
 mod inventory_adapter;

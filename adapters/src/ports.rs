@@ -13,6 +13,9 @@
 
 use async_trait::async_trait;
 
+mod contracts;
+pub use contracts::ContractsBackend;
+
 use crate::AdapterError;
 use crate::model::{
     AuthorizationRefusal, InventoryChange, InventoryItem, InventoryPage, InventoryRefusal,

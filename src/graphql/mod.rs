@@ -19,6 +19,7 @@
 mod access;
 pub(crate) mod billing_exports;
 pub mod common;
+pub(crate) mod contracts;
 pub mod errors;
 pub mod inquiries;
 mod inventory;
@@ -52,6 +53,7 @@ pub struct Query(
     billing_exports::BillingExportQuery,
     inquiries::form::InquiryFormQuery,
     inquiries::history::InquiriesQuery,
+    contracts::query::ContractsQuery,
 );
 
 /// Every mutation.
@@ -66,6 +68,7 @@ pub struct Mutation(
     invoices::ForwardMutation,
     inquiries::submit::SubmitMutation,
     inquiries::reply::ReplyMutation,
+    contracts::steps::ContractStepsMutation,
 );
 
 /// Every subscription (served at `/graphql/ws`).

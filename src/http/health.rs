@@ -38,7 +38,8 @@ pub async fn readyz(State(state): State<HttpState>) -> Json<Value> {
         .chain(app.registration.breakers())
         .chain(app.mail.breakers())
         .chain(app.billing_backends.values().flat_map(|b| b.breakers()))
-        .chain(app.support.breakers());
+        .chain(app.support.breakers())
+        .chain(app.contracts.breakers());
     let open_breakers: Vec<Value> = reports
         .filter(|r| r.state != BreakerState::Closed)
         .map(|r| {

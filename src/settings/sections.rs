@@ -259,6 +259,8 @@ pub struct BackendsSettings {
     pub billing: RegionalBackendSettings,
     /// The customer-support system (inquiries and their attachments).
     pub support: SupportBackendSettings,
+    /// The contracts system (Contracts OnLine).
+    pub contracts: BackendSettings,
 }
 
 /// The customer-support system: JSON calls, and attachments streamed up and down.

@@ -48,6 +48,10 @@ impl Settings {
                 "backends.support.transfer_timeout_ms",
                 self.backends.support.transfer_timeout_ms,
             ),
+            (
+                "backends.contracts.timeout_ms",
+                self.backends.contracts.timeout_ms,
+            ),
         ] {
             if timeout == 0 || timeout >= deadline {
                 return Err(rejected(
@@ -215,6 +219,7 @@ impl Settings {
                 ("backends.billing.emea", &b.billing.emea),
                 ("backends.billing.ap", &b.billing.ap),
                 ("backends.support.base_url", &b.support.base_url),
+                ("backends.contracts.base_url", &b.contracts.base_url),
             ] {
                 if url.is_none() {
                     return Err(rejected(key, "is required when sandbox.embedded is false"));

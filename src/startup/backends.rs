@@ -1,5 +1,5 @@
 //! Wiring the backends: one function per kind of backend (order status, inventory,
-//! registration, mail, billing, support), each used for every instance of that kind, over one pooled HTTP client
+//! registration, mail, billing, support, contracts), each used for every instance of that kind, over one pooled HTTP client
 //! with the configured resilience. An instance without a configured URL is served by the embedded
 //! sandbox when there is one.
 
@@ -9,13 +9,14 @@ use std::time::Duration;
 
 use supportgraph_adapters::billing::{self, HttpBillingBackend};
 use supportgraph_adapters::client::{BackendClient, BackendEndpoint};
+use supportgraph_adapters::contracts::{self, HttpContractsBackend};
 use supportgraph_adapters::eu_services::{self, HttpEuServices};
 use supportgraph_adapters::mail::{self, HttpMailBackend};
 use supportgraph_adapters::model::{InventorySource, Region};
 use supportgraph_adapters::order_status::{self, HttpOrderBackend};
 use supportgraph_adapters::ports::{
-    BillingBackend, InventoryBackend, MailBackend, OrderBackend, RegistrationBackend,
-    SupportBackend,
+    BillingBackend, ContractsBackend, InventoryBackend, MailBackend, OrderBackend,
+    RegistrationBackend, SupportBackend,
 };
 use supportgraph_adapters::registration::{self, HttpRegistrationBackend};
 use supportgraph_adapters::resilience::{BreakerConfig, ResilienceConfig};
@@ -42,6 +43,7 @@ pub(super) struct Backends {
     pub mail: Arc<dyn MailBackend>,
     pub billing: BTreeMap<Region, Arc<dyn BillingBackend>>,
     pub support: Arc<dyn SupportBackend>,
+    pub contracts: Arc<dyn ContractsBackend>,
 }
 
 impl<'a> Wiring<'a> {
@@ -71,6 +73,7 @@ impl<'a> Wiring<'a> {
             mail: self.mail(settings)?,
             billing: self.billing(settings)?,
             support: self.support(settings)?,
+            contracts: self.contracts(settings)?,
         })
     }
 
@@ -175,7 +178,6 @@ impl<'a> Wiring<'a> {
         Ok(Arc::new(HttpRegistrationBackend::new(client)))
     }
 
-    /// The outgoing mail service.
     /// The customer-support system. Its adapter streams attachments itself, so it takes the
     /// pooled client and the resilience rather than a ready-made backend client.
     fn support(&self, settings: &Settings) -> Result<Arc<dyn SupportBackend>, StartupError> {
@@ -195,6 +197,25 @@ impl<'a> Wiring<'a> {
         )))
     }
 
+    /// The contracts system. Its adapter reads document PDFs with their own client, so it takes
+    /// the pooled client and the resilience rather than a ready-made backend client.
+    fn contracts(&self, settings: &Settings) -> Result<Arc<dyn ContractsBackend>, StartupError> {
+        let config = &settings.backends.contracts;
+        let endpoint = endpoint(
+            "backends.contracts.base_url",
+            contracts::INSTANCE,
+            config.base_url.as_ref(),
+            self.sandbox,
+            config.timeout_ms,
+        )?;
+        Ok(Arc::new(HttpContractsBackend::new(
+            self.http.clone(),
+            endpoint,
+            self.resilience.clone(),
+        )))
+    }
+
+    /// The outgoing mail service.
     fn mail(&self, settings: &Settings) -> Result<Arc<dyn MailBackend>, StartupError> {
         let config = &settings.backends.mail;
         let client = self.client(

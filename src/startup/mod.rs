@@ -188,6 +188,7 @@ impl Application {
             order_backends: backends.orders,
             billing_backends: backends.billing,
             support: backends.support,
+            contracts: backends.contracts,
             inventory_backends: backends.inventory,
         });
         Ok(Self {

@@ -278,3 +278,25 @@ pub fn unique_prefix(test: &str) -> String {
         .map_or(0, |d| d.as_nanos());
     format!("sgtest-{test}-{}-{nanos}", std::process::id())
 }
+
+/// Points every backend of `settings` (and the token verifier) at `standalone`, a sandbox
+/// running on its own, as a gateway without an embedded sandbox needs.
+pub fn use_standalone_backends(
+    settings: &mut Settings,
+    standalone: &supportgraph_adapters::sandbox::SandboxHandle,
+) {
+    settings.auth.jwks_url = Some(standalone.jwks_url());
+    let b = &mut settings.backends;
+    b.registration.base_url = Some(standalone.base_url("registration"));
+    b.order_status.americas = Some(standalone.base_url("order-status/americas"));
+    b.order_status.emea = Some(standalone.base_url("order-status/emea"));
+    b.order_status.ap = Some(standalone.base_url("order-status/ap"));
+    b.us_inventory.base_url = Some(standalone.base_url("us-inventory-online"));
+    b.eu_services_assistant.base_url = Some(standalone.base_url("eu-services-assistant"));
+    b.mail.base_url = Some(standalone.base_url("mail"));
+    b.billing.americas = Some(standalone.base_url("billing/americas"));
+    b.billing.emea = Some(standalone.base_url("billing/emea"));
+    b.billing.ap = Some(standalone.base_url("billing/ap"));
+    b.support.base_url = Some(standalone.base_url("support"));
+    b.contracts.base_url = Some(standalone.base_url("contracts"));
+}

@@ -332,19 +332,7 @@ async fn a_production_gateway_refuses_the_sandbox_development_key_even_from_its_
     settings.profile = Profile::Production;
     settings.sandbox.embedded = false;
     settings.server.port = 0;
-    settings.auth.jwks_url = Some(standalone.jwks_url());
-    let b = &mut settings.backends;
-    b.registration.base_url = Some(standalone.base_url("registration"));
-    b.order_status.americas = Some(standalone.base_url("order-status/americas"));
-    b.order_status.emea = Some(standalone.base_url("order-status/emea"));
-    b.order_status.ap = Some(standalone.base_url("order-status/ap"));
-    b.us_inventory.base_url = Some(standalone.base_url("us-inventory-online"));
-    b.eu_services_assistant.base_url = Some(standalone.base_url("eu-services-assistant"));
-    b.mail.base_url = Some(standalone.base_url("mail"));
-    b.billing.americas = Some(standalone.base_url("billing/americas"));
-    b.billing.emea = Some(standalone.base_url("billing/emea"));
-    b.billing.ap = Some(standalone.base_url("billing/ap"));
-    b.support.base_url = Some(standalone.base_url("support"));
+    crate::helpers::use_standalone_backends(&mut settings, &standalone);
     settings.links.signing_key = Some(supportgraph::settings::SecretString::new(
         "c3VwcG9ydGdyYXBoLXRlc3Qtc2lnbmluZy1rZXktMzItYnl0ZXMh",
     ));

@@ -6,6 +6,7 @@
 //! longest justification or change details — are defined here, once.
 
 mod billing;
+mod contract;
 pub mod ids;
 mod inquiry;
 mod inventory;
@@ -26,7 +27,14 @@ pub use billing::{
     CreditNote, Invoice, InvoiceAction, InvoiceLine, InvoiceRefusal, InvoiceStatus,
     MAX_DISPUTE_REASON, Statement, StatementLine, StatementLineKind, StatementPeriod,
 };
-pub use ids::{AttachmentId, InquiryNumber};
+pub use contract::{
+    ApprovalDecision, Contract, ContractAction, ContractActor, ContractAlertKind, ContractApproval,
+    ContractChange, ContractComment, ContractEvent, ContractFeed, ContractFilter, ContractPage,
+    ContractParty, ContractQuery, ContractRefusal, ContractSide, ContractSignature, ContractSort,
+    ContractSortKey, ContractStatus, ContractType, ContractVersion, CustomerStep,
+    MAX_CONTRACT_PAGE, MAX_CONTRACT_TEXT, MAX_SIGNER_NAME,
+};
+pub use ids::{AttachmentId, ContractNumber, InquiryNumber};
 pub use ids::{
     CustomerNumber, DocumentNumber, EmailAddress, InvalidEmailAddress, InvalidIdentifier,
     OrderNumber, PageCursor, SerialNumber, TrackingNumber,

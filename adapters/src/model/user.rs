@@ -51,6 +51,10 @@ pub struct UserProfile {
     pub customers: Vec<CustomerAccount>,
     /// The user's authorisations; a (tool, customer number) pair not listed is `NotRequested`.
     pub authorizations: Vec<ToolAuthorization>,
+    /// The customer numbers for which the user approves contracts internally (Contracts
+    /// OnLine's approval step): the registration system's to say, like the authorisations.
+    #[serde(default)]
+    pub contract_approver_for: Vec<String>,
 }
 
 impl UserProfile {
@@ -60,6 +64,13 @@ impl UserProfile {
             .iter()
             .find(|a| a.tool == tool && a.customer_number == customer_number)
             .map_or(AuthorizationStatus::NotRequested, |a| a.status)
+    }
+
+    /// Whether the user approves contracts for `customer_number`.
+    pub fn approves_contracts_for(&self, customer_number: &str) -> bool {
+        self.contract_approver_for
+            .iter()
+            .any(|c| c == customer_number)
     }
 
     /// Whether `customer_number` is one of the user's company's.

@@ -80,6 +80,9 @@ pub struct WireUser {
     pub customer_numbers: Vec<WireCustomerNumber>,
     /// The user's tool authorisations.
     pub tool_authorizations: Vec<WireAuthorization>,
+    /// The customer numbers for which the user approves contracts (absent: none).
+    #[serde(default)]
+    pub contract_approver_for: Vec<String>,
 }
 
 /// The body of an authorisation request.
@@ -130,6 +133,7 @@ impl From<WireUser> for UserProfile {
                 })
                 .collect(),
             authorizations: u.tool_authorizations.into_iter().map(Into::into).collect(),
+            contract_approver_for: u.contract_approver_for,
         }
     }
 }

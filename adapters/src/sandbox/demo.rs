@@ -233,6 +233,19 @@ pub fn currency_of(country: &str) -> &'static str {
     }
 }
 
+/// Who approves contracts for which customer number (the registration system's answer): Avery
+/// for Globex's Chicago and Munich numbers but not its second US number (so a contract there
+/// needs another approver), Kenji for none, and each single-country company's user for theirs.
+pub fn contract_approvers() -> Vec<(&'static str, &'static str)> {
+    vec![
+        ("globex-avery", "1000101"),
+        ("globex-avery", "4900301"),
+        ("northwind-jordan", "1000201"),
+        ("northwind-jordan", "1000202"),
+        ("iberia-lucia", "4400301"),
+    ]
+}
+
 /// The tool authorisations every demo user starts with; unlisted pairs are `NotRequested`.
 ///
 /// Avery (the first user) is authorised for Order Status on every customer number but France's,
@@ -262,7 +275,12 @@ pub fn initial_authorizations() -> Vec<(&'static str, Tool, &'static str, Author
         Authorized,
     );
     grant("globex-avery", Tool::Statements, &["1000101"], Authorized);
-    grant("globex-avery", Tool::Contracts, &["1000101"], Authorized);
+    grant(
+        "globex-avery",
+        Tool::Contracts,
+        &["1000101", "1000102", "4900301"],
+        Authorized,
+    );
     grant(
         "globex-avery",
         Tool::Inventory,
@@ -279,11 +297,13 @@ pub fn initial_authorizations() -> Vec<(&'static str, Tool, &'static str, Author
     grant("globex-kenji", Tool::OrderStatus, &["8100501"], Authorized);
     grant("globex-kenji", Tool::OrderStatus, &["4900301"], Denied);
     grant("globex-kenji", Tool::Inquiries, &["8100501"], Authorized);
+    grant("globex-kenji", Tool::Contracts, &["1000101"], Authorized);
     let northwind = ["1000201", "1000202"];
     for tool in [
         Tool::OrderStatus,
         Tool::Invoices,
         Tool::Statements,
+        Tool::Contracts,
         Tool::Inventory,
         Tool::Inquiries,
     ] {
@@ -295,6 +315,7 @@ pub fn initial_authorizations() -> Vec<(&'static str, Tool, &'static str, Author
         Tool::Statements,
         Tool::Inventory,
         Tool::ServicesAssistant,
+        Tool::Contracts,
         Tool::Inquiries,
     ] {
         grant("iberia-lucia", tool, &["4400301"], Authorized);

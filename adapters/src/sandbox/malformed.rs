@@ -210,6 +210,42 @@ const ALL: &[Malformed] = &[
         JSON,
         "support/malformed_unknown_status.json"
     ),
+    malformed!(
+        "contracts",
+        "contract-number",
+        JSON,
+        "contracts/malformed_contract_number.json"
+    ),
+    malformed!(
+        "contracts",
+        "current-version",
+        JSON,
+        "contracts/malformed_current_version.json"
+    ),
+    malformed!(
+        "contracts",
+        "history-action",
+        JSON,
+        "contracts/malformed_history_action.json"
+    ),
+    malformed!(
+        "contracts",
+        "other-customer",
+        JSON,
+        "contracts/malformed_other_customer.json"
+    ),
+    malformed!(
+        "contracts",
+        "status-history",
+        JSON,
+        "contracts/malformed_status_history.json"
+    ),
+    malformed!(
+        "contracts",
+        "version-order",
+        JSON,
+        "contracts/malformed_version_order.json"
+    ),
 ];
 
 /// The backend an instance belongs to: `order-status/emea` → `order-status`.

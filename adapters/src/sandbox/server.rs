@@ -17,10 +17,10 @@ use super::{FaultSpec, Outbox, OutboxMessage, SandboxStats};
 use crate::model::Region;
 use crate::registration::sandbox::RegistrationState;
 use crate::support;
-use crate::{billing, eu_services, mail, order_status, registration, us_inventory};
+use crate::{billing, contracts, eu_services, mail, order_status, registration, us_inventory};
 
 /// Every simulated backend instance, by the name used in fault configuration and errors.
-pub const INSTANCES: [&str; 12] = [
+pub const INSTANCES: [&str; 13] = [
     order_status::instance_name(Region::Americas),
     order_status::instance_name(Region::Emea),
     order_status::instance_name(Region::Ap),
@@ -33,6 +33,7 @@ pub const INSTANCES: [&str; 12] = [
     eu_services::INSTANCE,
     mail::INSTANCE,
     support::INSTANCE,
+    contracts::INSTANCE,
 ];
 
 /// The identity provider's instance name (the one simulated service that is not a backend).
@@ -212,6 +213,7 @@ fn instance_router(name: &'static str, table: &Arc<FaultTable>, sims: &Simulator
         (None, eu_services::INSTANCE) => eu_services::sandbox::router(sims.seed),
         (None, mail::INSTANCE) => mail::sandbox::router(sims.outbox.clone()),
         (None, support::INSTANCE) => support::sandbox::router(sims.seed),
+        (None, contracts::INSTANCE) => contracts::sandbox::router(sims.seed, sims.outbox.clone()),
         _ => match Region::ALL
             .into_iter()
             .find(|r| billing::instance_name(*r) == name)

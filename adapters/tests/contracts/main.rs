@@ -4,6 +4,7 @@
 //! `fixtures/README.md` gives it.
 
 mod billing;
+mod contracts_system;
 mod eu_services;
 mod fixture_server;
 mod identifiers;

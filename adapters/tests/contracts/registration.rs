@@ -30,6 +30,8 @@ async fn the_registration_profile_translates_and_an_unknown_user_is_none() {
     assert_eq!(profile.customers.len(), 2);
     assert_eq!(profile.customers[1].country, "ES");
     assert_eq!(profile.address.postal_code, "60606");
+    assert!(profile.approves_contracts_for("1000101"));
+    assert!(!profile.approves_contracts_for("4400201"));
     assert_eq!(
         profile.authorization(Tool::OrderStatus, "1000101"),
         AuthorizationStatus::Authorized

@@ -8,6 +8,7 @@
 //! and reports what changes in its feed.
 
 mod billing;
+mod contracts;
 mod inventory;
 mod mail;
 mod malformed;

@@ -11,7 +11,8 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde::{Deserialize, Serialize};
 use supportgraph_adapters::model::{
-    CustomerNumber, DocumentNumber, InquiryNumber, OrderNumber, Region, SerialNumber, Tool,
+    ContractNumber, CustomerNumber, DocumentNumber, InquiryNumber, OrderNumber, Region,
+    SerialNumber, Tool,
 };
 
 /// What a global ID points at.
@@ -87,6 +88,15 @@ pub enum GlobalId {
         #[serde(rename = "s")]
         serial_number: String,
     },
+    /// A contract.
+    Contract {
+        /// The customer number it is with.
+        #[serde(rename = "c")]
+        customer_number: String,
+        /// Its number.
+        #[serde(rename = "n")]
+        contract_number: String,
+    },
     /// An inquiry.
     Inquiry {
         /// The customer number it is about.
@@ -149,6 +159,10 @@ impl GlobalId {
                 customer_number,
                 tracking_number,
             } => customer(customer_number) && InquiryNumber::check(tracking_number).is_ok(),
+            Self::Contract {
+                customer_number,
+                contract_number,
+            } => customer(customer_number) && ContractNumber::check(contract_number).is_ok(),
         }
     }
 }

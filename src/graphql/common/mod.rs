@@ -10,6 +10,7 @@
 //! - [`global_id`] and [`node`]: opaque global IDs, and `node(id:)` to fetch anything again.
 //! - [`outcome`] and [`idempotency`]: a mutation's `userErrors`, and one answer per
 //!   `Idempotency-Key`.
+//! - [`single_instance`]: the scope of a tool one system serves for every region.
 //! - [`scalars`] and [`domain`]: `Date`, `DateTime`, `Money`, and the model's enums more than
 //!   one tool shows.
 
@@ -25,3 +26,4 @@ pub mod links;
 pub mod node;
 pub mod outcome;
 pub mod scalars;
+pub mod single_instance;

@@ -17,6 +17,8 @@ use crate::federation::inventory::InventoryBatcher;
 use crate::federation::orders::OrderBatcher;
 use crate::federation::scope::ToolScope;
 use crate::graphql::access::{Customer, Me, ToolAccess};
+use crate::graphql::contracts::scope::find_contract;
+use crate::graphql::contracts::types::Contract;
 use crate::graphql::inquiries::scope::find_inquiry;
 use crate::graphql::inquiries::types::Inquiry;
 use crate::graphql::inventory::{InventoryItem, item_by_id};
@@ -46,6 +48,8 @@ pub enum Node {
     CreditNote(CreditNote),
     /// An inquiry to the support team.
     Inquiry(Inquiry),
+    /// A contract.
+    Contract(Contract),
 }
 
 /// The `node` query field.
@@ -138,6 +142,27 @@ impl NodeQuery {
                 )
                 .await?;
                 Ok(Some(Node::CreditNote(note)))
+            }
+            GlobalId::Contract {
+                customer_number,
+                contract_number,
+            } => {
+                let budget = ctx.data::<Arc<CallBudget>>()?;
+                let customers = [customer_number];
+                let in_scope = ToolScope::region_for(
+                    crate::countries::Tool::Contracts,
+                    profile,
+                    &app.countries,
+                    &customers[0],
+                )
+                .is_some();
+                if !in_scope {
+                    return Err(not_found());
+                }
+                find_contract(app, budget, &customers, &contract_number)
+                    .await?
+                    .map(|c| Some(Node::Contract(Contract(c))))
+                    .ok_or_else(not_found)
             }
             GlobalId::Inquiry {
                 customer_number,

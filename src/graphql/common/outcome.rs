@@ -60,6 +60,12 @@ pub enum UserErrorCode {
     InvalidContact,
     /// The inquiry is closed: it takes no more replies.
     InquiryClosed,
+    /// Only the customer number's contract approvers may do this.
+    NotApprover,
+    /// The version to sign is no longer the current one: read the new version first.
+    ContractVersionChanged,
+    /// A contract is signed only with its terms accepted.
+    TermsNotAccepted,
 }
 
 /// A business rule refused the mutation.

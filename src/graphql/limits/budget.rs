@@ -121,6 +121,16 @@ pub fn root_field_cost(name: &str) -> Option<RootCost> {
         // The inquiry looked up when subscribing; the changes come from the feed the gateway
         // reads anyway (see `crate::inquiry_feed`).
         "inquiryUpdated" => RootCost::Calls(1),
+        // One search per distinct local date of the caller's customer numbers' countries (at
+        // most two at any moment, whatever the countries), or one lookup.
+        "contracts" => RootCost::Calls(2),
+        "contract" => RootCost::Calls(1),
+        // The contract looked up, then the step sent.
+        "submitContractForApproval"
+        | "approveContract"
+        | "rejectContract"
+        | "commentOnContract"
+        | "signContract" => RootCost::Calls(2),
         _ => return None,
     })
 }

@@ -147,6 +147,11 @@ async fn user(
             })
             .collect(),
         tool_authorizations,
+        contract_approver_for: demo::contract_approvers()
+            .into_iter()
+            .filter(|(u, _)| *u == user_id)
+            .map(|(_, c)| c.to_owned())
+            .collect(),
     })
     .into_response()
 }

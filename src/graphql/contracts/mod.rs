@@ -1,0 +1,7 @@
+//! Contracts OnLine: the contracts of the caller's customer numbers, their life (approval,
+//! comments, signature), printing, and alerts.
+
+pub(crate) mod query;
+pub(crate) mod scope;
+pub(crate) mod steps;
+pub(crate) mod types;
