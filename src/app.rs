@@ -73,6 +73,8 @@ pub struct App {
     /// gateway runs: it e-mails support's answers and fans every change out to `inquiryUpdated`
     /// subscribers.
     pub inquiry_feed: crate::inquiry_feed::InquiryFeedHub,
+    /// The contracts system's change feed, read while anyone subscribes to `contractAlerts`.
+    pub contract_feed: crate::contract_feed::ContractFeedHub,
     /// Signs and checks the short-lived links downloads and e-mails carry instead of a token.
     pub links: crate::links::LinkSigner,
     /// The sandbox identity provider and the demo user whose token GraphiQL pre-fills; `None`

@@ -25,6 +25,8 @@
 //! - [`inquiry_mail`] — the acknowledgment and answer e-mails of an inquiry.
 //! - [`inquiry_feed`] — the support system's change feed, read once per instance while it runs:
 //!   answer e-mails, and the changes fanned out to `inquiryUpdated` subscribers.
+//! - [`contract_feed`] — the contracts system's change feed, read while anyone subscribes to
+//!   `contractAlerts`, and its alerts fanned out to them.
 //! - [`mail_templates`] — the mails the gateway writes, per language, from `templates/mail/`.
 //! - [`uploads`] — what an uploaded file really is (by its bytes) and a safe name for it.
 //! - [`telemetry`] — logging.
@@ -35,6 +37,7 @@ pub mod app;
 pub mod auth;
 pub mod cache;
 pub mod carriers;
+pub mod contract_feed;
 pub mod countries;
 pub mod error;
 pub mod exports;

@@ -54,6 +54,8 @@ pub struct Query(
     inquiries::form::InquiryFormQuery,
     inquiries::history::InquiriesQuery,
     contracts::query::ContractsQuery,
+    contracts::alerts::ContractAlertsQuery,
+    contracts::print::ContractPrintQuery,
 );
 
 /// Every mutation.
@@ -76,6 +78,7 @@ pub struct Mutation(
 pub struct Subscription(
     orders::OrdersSubscription,
     inquiries::subscription::InquiriesSubscription,
+    contracts::subscription::ContractsSubscription,
 );
 
 /// The executable schema.

@@ -5,6 +5,7 @@
 mod billing_exports;
 mod body_limit;
 mod client_origin;
+mod contract_documents;
 pub mod cors;
 mod deadline;
 mod documents;
@@ -85,6 +86,7 @@ pub fn router(state: HttpState) -> Router {
             "/documents/inquiries/{tracking_number}/attachments/{attachment_id}",
             get(inquiry_attachments::inquiry_attachment),
         )
+        .route(contract_documents::ROUTE, get(contract_documents::pdf))
         .route("/graphiql", get(graphiql::page))
         .route("/graphiql/assets/{*path}", get(graphiql::asset))
         .route("/healthz", get(health::healthz))

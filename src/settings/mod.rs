@@ -7,6 +7,7 @@
 //! The sections live in [`sections`], and the checks that go beyond types (a value that parses
 //! but cannot work) in `validate.rs`.
 
+mod contracts;
 mod inquiries;
 mod links;
 mod live;
@@ -19,6 +20,7 @@ use figment::Figment;
 use figment::providers::{Env, Format, Toml};
 use serde::Deserialize;
 
+pub use contracts::ContractsSettings;
 pub use inquiries::{InquiriesSettings, PortalSettings};
 pub use links::{LinksSettings, SecretString};
 pub use live::LiveSettings;
@@ -88,6 +90,8 @@ pub struct Settings {
     pub portal: PortalSettings,
     /// My inquiries: attachment limits and the support system's change feed.
     pub inquiries: InquiriesSettings,
+    /// Contracts OnLine: the alerts' horizons and the contracts system's change feed.
+    pub contracts: ContractsSettings,
 }
 
 /// The settings could not be loaded; the message names the offending key.

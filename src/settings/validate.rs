@@ -165,6 +165,7 @@ impl Settings {
         self.live.validate()?;
         self.portal.validate()?;
         self.inquiries.validate()?;
+        self.contracts.validate()?;
         let support = &self.backends.support;
         self.inquiries.validate_deadline(
             deadline,

@@ -24,6 +24,7 @@ use crate::app::App;
 use crate::auth::{KeySetClientError, ProfileCache, TokenVerifier};
 use crate::cache::{Cache, IdempotencyStore, RedisConfigError};
 use crate::carriers::{CarrierDirectory, CarriersError};
+use crate::contract_feed::ContractFeedHub;
 use crate::countries::{CountriesError, CountryDirectory};
 use crate::graphql::limits::DocumentLimits;
 use crate::http::persisted::PersistedQueries;
@@ -166,6 +167,7 @@ impl Application {
             links,
             live,
             inquiry_feed: crate::inquiry_feed::InquiryFeedHub::new(),
+            contract_feed: ContractFeedHub::new(backends.contracts.clone(), &settings.contracts),
             document_limits: DocumentLimits::from(&settings),
             persisted,
             demo_identity,

@@ -62,6 +62,7 @@ async fn victim(app: &TestApp) -> Victim {
     secrets.extend(invoices[1..6].iter().cloned());
     // B's other inquiries (INQ-10000003 is the one the rows name).
     secrets.extend(IBERIA_OTHER_INQUIRIES.iter().map(|n| (*n).to_owned()));
+    secrets.push("CTR-20260020".to_owned());
     for subject in [
         "Pedido entregado",
         "Factura duplicada",
@@ -82,6 +83,9 @@ async fn victim(app: &TestApp) -> Victim {
 
 /// One of B's inquiries (customer number 4400301), and B's others.
 const IBERIA_INQUIRY: &str = "INQ-10000003";
+/// One of B's contracts (4400301), and B's other.
+const IBERIA_CONTRACT: &str = "CTR-20260021";
+
 const IBERIA_OTHER_INQUIRIES: [&str; 3] = ["INQ-10000007", "INQ-10000009", "INQ-10000018"];
 
 struct Row {
@@ -305,6 +309,48 @@ fn rows(b: &Victim, own_order: &str) -> Vec<Row> {
             expected: "FORBIDDEN",
         },
         Row {
+            field: "contract(contractNumber)",
+            query: "query($n: String!) { contract(contractNumber: $n) { contractNumber title } }",
+            variables: json!({ "n": IBERIA_CONTRACT }),
+            expected: "NOT_FOUND",
+        },
+        Row {
+            field: "contracts(filter.customerNumbers)",
+            query: "query($c: [String!]) { contracts(filter: { customerNumbers: $c }) { totalCount edges { node { contractNumber } } } }",
+            variables: json!({ "c": [b.customer_number] }),
+            expected: "FORBIDDEN",
+        },
+        Row {
+            field: "node(id) with B's contract ID",
+            query: "query($id: ID!) { node(id: $id) { id ... on Contract { title } } }",
+            variables: json!({ "id": global_id(json!({ "t": "contract", "c": b.customer_number, "n": IBERIA_CONTRACT })) }),
+            expected: "NOT_FOUND",
+        },
+        Row {
+            field: "node(id) with B's contract under A's customer number",
+            query: "query($id: ID!) { node(id: $id) { id ... on Contract { title } } }",
+            variables: json!({ "id": global_id(json!({ "t": "contract", "c": "1000101", "n": IBERIA_CONTRACT })) }),
+            expected: "NOT_FOUND",
+        },
+        Row {
+            field: "commentOnContract(contractNumber)",
+            query: "mutation($n: String!) { commentOnContract(input: { contractNumber: $n, body: \"hello\" }) { contract { title } userErrors { code } } }",
+            variables: json!({ "n": IBERIA_CONTRACT }),
+            expected: "NOT_FOUND",
+        },
+        Row {
+            field: "signContract(contractNumber)",
+            query: "mutation($n: String!) { signContract(input: { contractNumber: $n, version: 1, signerName: \"A\", acceptTerms: true }) { contract { title } userErrors { code } } }",
+            variables: json!({ "n": IBERIA_CONTRACT }),
+            expected: "NOT_FOUND",
+        },
+        Row {
+            field: "approveContract(contractNumber)",
+            query: "mutation($n: String!) { approveContract(input: { contractNumber: $n }) { contract { title } userErrors { code } } }",
+            variables: json!({ "n": IBERIA_CONTRACT }),
+            expected: "NOT_FOUND",
+        },
+        Row {
             field: "watchOrder(orderNumber)",
             query: "mutation($n: String!) { watchOrder(input: { orderNumber: $n, email: \"ops@globex.example\" }) { watch { id } order { id } userErrors { code } } }",
             variables: json!({ "n": b.order_number }),
@@ -360,6 +406,7 @@ async fn company_a_never_sees_company_b_data_through_any_id_or_customer_number()
                     || v.get("watch").is_some_and(Value::is_null)
                     || v.get("invoice").is_some_and(Value::is_null)
                     || v.get("inquiry").is_some_and(Value::is_null)
+                    || v.get("contract").is_some_and(Value::is_null)
                     || v.get("messageId").is_some_and(Value::is_null))),
             "{}: no data: {body}",
             row.field

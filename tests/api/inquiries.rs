@@ -483,3 +483,21 @@ async fn a_reply_reopens_an_answered_inquiry_and_a_closed_one_takes_no_reply() {
         "INQUIRY_CLOSED"
     );
 }
+
+#[tokio::test]
+async fn a_page_larger_than_the_support_systems_is_a_shorter_page_not_an_error() {
+    let app = spawn_app().await;
+    let answer = app
+        .graphql_as(
+            GLOBEX_USER,
+            "{ inquiries(first: 100) { totalCount edges { node { trackingNumber } } } }",
+            json!({}),
+        )
+        .await;
+    let list = &answer.assert_ok()["inquiries"];
+    assert!(
+        list["edges"]
+            .as_array()
+            .is_some_and(|e| !e.is_empty() && e.len() <= 49)
+    );
+}

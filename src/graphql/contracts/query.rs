@@ -149,9 +149,10 @@ impl ContractsQuery {
         #[graphql(desc = "Their order (ending soonest first unless given).")] sort: Option<
             ContractSort,
         >,
-        #[graphql(desc = "Page size, 1 to the configured maximum (100 by default).")] first: Option<
-            i32,
-        >,
+        #[graphql(
+            desc = "Page size: 1 to the configured maximum, and at most 49 (each contract comes with its history and comments)."
+        )]
+        first: Option<i32>,
         #[graphql(desc = "Cursor to continue after (`pageInfo.endCursor`).")] after: Option<String>,
     ) -> Result<ContractConnection> {
         let caller = ctx.data::<Caller>()?;
@@ -173,7 +174,8 @@ impl ContractsQuery {
             }
         };
         let sort: model::ContractSort = sort.unwrap_or_default().into();
-        let limit = page_size(first, app)?.min(model::MAX_CONTRACT_PAGE);
+        // One more than the page is asked for, to know whether another follows.
+        let limit = page_size(first, app)?.min(model::MAX_CONTRACT_PAGE - 1);
         let after_key = after
             .as_deref()
             .map(|c| decode_cursor(c, sort))

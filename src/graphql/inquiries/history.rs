@@ -104,9 +104,10 @@ impl InquiriesQuery {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "Which inquiries to list.")] filter: Option<InquiryFilter>,
-        #[graphql(desc = "Page size, 1 to the configured maximum (100 by default).")] first: Option<
-            i32,
-        >,
+        #[graphql(
+            desc = "Page size: 1 to the configured maximum, and at most 49 (each inquiry comes with its whole thread)."
+        )]
+        first: Option<i32>,
         #[graphql(desc = "Cursor to continue after (`pageInfo.endCursor`).")] after: Option<String>,
     ) -> Result<InquiryConnection> {
         ctx.data::<Caller>()?.principal()?;
@@ -115,7 +116,8 @@ impl InquiriesQuery {
         customer_filter_not_empty(filter.customer_numbers.as_ref())?;
         let requested = customer_filter(filter.customer_numbers.as_deref())?;
         let checked = model_filter(&filter)?;
-        let limit = page_size(first, app)?.min(model::MAX_INQUIRY_PAGE);
+        // One more than the page is asked for, to know whether another follows.
+        let limit = page_size(first, app)?.min(model::MAX_INQUIRY_PAGE - 1);
         let after_key = after.as_deref().map(decode_cursor).transpose()?;
         let scope = inquiry_scope(ctx, requested.as_deref()).await?;
         let budget = ctx.data::<Arc<CallBudget>>()?;
