@@ -38,6 +38,16 @@ pub const MAX_CONTRACT_TEXT: usize = 4_000;
 /// The longest name a signer signs with, in characters.
 pub const MAX_SIGNER_NAME: usize = 200;
 
+/// Whether `name` may be signed with: 1 to [`MAX_SIGNER_NAME`] characters on one line, not
+/// blank, without control characters or non-characters.
+pub fn check_signer_name(name: &str) -> bool {
+    !name.trim().is_empty()
+        && name.chars().count() <= MAX_SIGNER_NAME
+        && !name
+            .chars()
+            .any(|c| c.is_control() || matches!(c, '\u{FFFE}' | '\u{FFFF}'))
+}
+
 /// Where a contract stands (see the module's diagram).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]

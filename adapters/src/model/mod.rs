@@ -32,7 +32,7 @@ pub use contract::{
     ContractChange, ContractComment, ContractEvent, ContractFeed, ContractFilter, ContractPage,
     ContractParty, ContractQuery, ContractRefusal, ContractSide, ContractSignature, ContractSort,
     ContractSortKey, ContractStatus, ContractType, ContractVersion, CustomerStep,
-    MAX_CONTRACT_PAGE, MAX_CONTRACT_TEXT, MAX_SIGNER_NAME,
+    MAX_CONTRACT_PAGE, MAX_CONTRACT_TEXT, MAX_SIGNER_NAME, check_signer_name,
 };
 pub use ids::{AttachmentId, ContractNumber, InquiryNumber};
 pub use ids::{

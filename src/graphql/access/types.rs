@@ -145,6 +145,9 @@ pub struct Customer {
     pub country: String,
     /// The region whose systems hold its data; null when the country is not served.
     pub region: Option<Region>,
+    /// Whether you approve contracts for it (Contracts OnLine's internal approval: the
+    /// registration system names the approvers).
+    pub approves_contracts: bool,
 }
 
 impl Customer {
@@ -163,6 +166,7 @@ impl Customer {
             customer_number: customer.customer_number.clone(),
             country: customer.country.clone(),
             region: countries.get(&customer.country).map(|e| e.region.into()),
+            approves_contracts: profile.approves_contracts_for(&customer.customer_number),
         })
     }
 }

@@ -224,34 +224,35 @@ async fn action_needed(
     profile: &model::UserProfile,
     customers: &[String],
 ) -> Result<(Vec<ContractAlert>, bool), GatewayError> {
-    let approves_any = customers.iter().any(|c| profile.approves_contracts_for(c));
-    let mut statuses = vec![ContractStatus::SentForSignature];
-    if approves_any {
-        statuses.push(ContractStatus::InReview);
-    }
-    let filter = model::ContractFilter {
-        statuses,
+    // Signatures over every customer number; approvals only over those the caller approves
+    // for, so contracts the caller cannot act on never take a place on the page.
+    let signing = model::ContractFilter {
+        statuses: vec![ContractStatus::SentForSignature],
         ..model::ContractFilter::default()
     };
-    let (contracts, complete) = search(app, budget, customers, filter).await?;
-    let alerts = contracts
+    let (to_sign, mut complete) = search(app, budget, customers, signing).await?;
+    let mut alerts: Vec<ContractAlert> = to_sign
         .into_iter()
-        .filter_map(|contract| match contract.status {
-            ContractStatus::InReview
-                if profile.approves_contracts_for(&contract.customer_number) =>
-            {
-                Some(ContractAlert::action(
-                    ContractAlertKind::ApprovalNeeded,
-                    contract,
-                ))
-            }
-            ContractStatus::SentForSignature => Some(ContractAlert::action(
-                ContractAlertKind::SignatureNeeded,
-                contract,
-            )),
-            _ => None,
-        })
+        .map(|contract| ContractAlert::action(ContractAlertKind::SignatureNeeded, contract))
         .collect();
+    let approves: Vec<String> = customers
+        .iter()
+        .filter(|c| profile.approves_contracts_for(c))
+        .cloned()
+        .collect();
+    if !approves.is_empty() {
+        let reviewing = model::ContractFilter {
+            statuses: vec![ContractStatus::InReview],
+            ..model::ContractFilter::default()
+        };
+        let (to_approve, all) = search(app, budget, &approves, reviewing).await?;
+        complete &= all;
+        alerts.extend(
+            to_approve
+                .into_iter()
+                .map(|contract| ContractAlert::action(ContractAlertKind::ApprovalNeeded, contract)),
+        );
+    }
     Ok((alerts, complete))
 }
 

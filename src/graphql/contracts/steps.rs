@@ -183,9 +183,14 @@ async fn take(
             crate::hashing::hex(&bytes)
         }
     };
+    // One key per (user, step, contract, request key): the same request key used for another
+    // step or contract is another step at the contracts system too.
     let step_key = format!(
         "contract-{}",
-        &sha256_hex(format!("{user_id}\n{nonce}"))[..40]
+        &sha256_hex(format!(
+            "{user_id}\n{operation}\n{}\n{nonce}",
+            number.as_str()
+        ))[..40]
     );
     let actor = ContractActor {
         user_id: user_id.clone(),
@@ -330,9 +335,7 @@ impl ContractStepsMutation {
             return Ok(payload(terms_not_accepted()));
         }
         let signer_name = input.signer_name.trim().to_owned();
-        let name_ok = !signer_name.is_empty()
-            && signer_name.chars().count() <= MAX_SIGNER_NAME
-            && !signer_name.chars().any(char::is_control);
+        let name_ok = model::check_signer_name(&signer_name);
         if !name_ok {
             return Ok(payload(Outcome::refused(
                 "signerName",

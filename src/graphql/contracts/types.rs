@@ -1,6 +1,7 @@
 //! The `Contract` type with its versions, history, comments, approvals and signatures, the
-//! enums of its life, and the connection that lists contracts. The steps a contract allows
-//! are the model's ([`model::ContractAction`]), shown here, never restated.
+//! enums of its life, and the connection that lists contracts. The steps a contract allows are
+//! decided by the model's [`model::ContractAction`] (`allowedActions` reads it); the enums'
+//! descriptions say the same for the schema's readers.
 
 use async_graphql::{Enum, ID, Object, SimpleObject};
 use supportgraph_adapters::model;
@@ -13,7 +14,8 @@ use crate::graphql::common::scalars::{Date, DateTime, Money};
 /// Where a contract stands. The steps: DRAFT → IN_REVIEW (`submitContractForApproval`) →
 /// APPROVED (`approveContract`, an approver) or back to DRAFT (`rejectContract`, with a reason);
 /// APPROVED → SENT_FOR_SIGNATURE (the vendor) → SIGNED (`signContract`, the current version) →
-/// ACTIVE (its start date) → EXPIRED (its end date); ACTIVE or SIGNED → TERMINATED (the vendor).
+/// ACTIVE (the vendor, when it comes into force) → EXPIRED (after its end date); ACTIVE or SIGNED
+/// → TERMINATED (the vendor).
 /// A new version from the vendor takes DRAFT, IN_REVIEW, APPROVED or SENT_FOR_SIGNATURE back to
 /// DRAFT.
 #[derive(Enum, Clone, Copy, PartialEq, Eq, Debug)]
@@ -77,9 +79,9 @@ pub enum ContractAction {
     SendForSignature,
     /// SENT_FOR_SIGNATURE → SIGNED (you, the current version).
     Sign,
-    /// SIGNED → ACTIVE (its start date).
+    /// SIGNED → ACTIVE (the vendor, when it comes into force).
     Activate,
-    /// ACTIVE → EXPIRED (its end date).
+    /// ACTIVE → EXPIRED (after its end date).
     Expire,
     /// ACTIVE or SIGNED → TERMINATED (the vendor).
     Terminate,
@@ -271,7 +273,7 @@ impl Contract {
     }
 
     /// The steps your company may take now (whether you may is another matter: approving
-    /// needs an approver, see `Customer.approvesContracts`).
+    /// needs an approver, see `me { customers { approvesContracts } }`).
     async fn allowed_actions(&self) -> Vec<ContractAction> {
         model::ContractAction::customer_steps_from(self.0.status)
             .into_iter()

@@ -125,10 +125,11 @@ pub fn root_field_cost(name: &str) -> Option<RootCost> {
         // most two at any moment, whatever the countries), or one lookup.
         "contracts" => RootCost::Calls(2),
         "contract" => RootCost::Calls(1),
-        // The query: one search for what waits on the caller, one per distinct local date (at most
-        // two) for what ends soon. The subscription of the same name pays less (the profile when
-        // subscribing; its alerts come from the hub's polls, see `crate::contract_feed`).
-        "contractAlerts" => RootCost::Calls(3),
+        // The query: a search for contracts to sign, one for those to approve, and one per distinct
+        // local date (at most two) for what ends soon. The subscription of the same name is
+        // charged the same though it makes none of these calls (its alerts come from the hub's
+        // polls, see `crate::contract_feed`): the table knows fields by name only.
+        "contractAlerts" => RootCost::Calls(4),
         "printContract" => RootCost::Calls(1), // The lookup; the download pays at its route.
         // The contract looked up, then the step sent.
         "submitContractForApproval"
