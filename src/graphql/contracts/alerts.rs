@@ -171,7 +171,7 @@ fn local_today(
 }
 
 /// `customers` grouped by the date at `now` in their countries.
-fn by_local_today(
+pub(super) fn by_local_today(
     countries: &CountryDirectory,
     profile: &model::UserProfile,
     customers: &[String],

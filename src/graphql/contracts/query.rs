@@ -6,13 +6,13 @@
 //! out). Customer numbers whose countries are on different dates at the moment are asked
 //! separately, each with its own window, and the answers merged in the listing's order.
 
-use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use async_graphql::{Context, Enum, InputObject, Object, Result};
 use chrono::{Duration, NaiveDate, Utc};
 use supportgraph_adapters::model::{self, ContractNumber, ContractQuery, ContractSortKey};
 
+use super::alerts::by_local_today;
 use super::scope::{contract_scope, find_contract};
 use super::types::{Contract, ContractConnection, ContractEdge, ContractStatus, ContractType};
 use crate::app::App;
@@ -111,28 +111,6 @@ fn model_filter(filter: &ContractFilter) -> Result<model::ContractFilter, Gatewa
     })
 }
 
-/// The customer numbers grouped by today's date in their countries (one group, dated `None`,
-/// when there is no end-date window to compute).
-fn by_local_today(
-    app: &App,
-    profile: &model::UserProfile,
-    customers: &[String],
-    windowed: bool,
-) -> BTreeMap<Option<NaiveDate>, Vec<String>> {
-    let now = Utc::now();
-    let mut groups: BTreeMap<Option<NaiveDate>, Vec<String>> = BTreeMap::new();
-    for number in customers {
-        let today = windowed.then(|| {
-            profile
-                .customer(number)
-                .and_then(|c| app.countries.get(&c.country))
-                .map_or_else(|| now.date_naive(), |country| country.local_date(now))
-        });
-        groups.entry(today).or_default().push(number.clone());
-    }
-    groups
-}
-
 /// The contracts' query fields.
 #[derive(Default)]
 pub struct ContractsQuery;
@@ -185,7 +163,15 @@ impl ContractsQuery {
         let budget = ctx.data::<Arc<CallBudget>>()?;
         let mut total_count = 0;
         let mut found: Vec<model::Contract> = Vec::new();
-        for (today, customers) in by_local_today(app, profile, &scope.customers, within.is_some()) {
+        // With an end-date window, one search per date the customer numbers' countries are on.
+        let groups: Vec<(Option<NaiveDate>, Vec<String>)> = match within {
+            Some(_) => by_local_today(&app.countries, profile, &scope.customers, Utc::now())
+                .into_iter()
+                .map(|(today, customers)| (Some(today), customers))
+                .collect(),
+            None => vec![(None, scope.customers.clone())],
+        };
+        for (today, customers) in groups {
             let mut conditions = base.clone();
             if let (Some(today), Some(days)) = (today, within) {
                 conditions.ends_from = Some(today);
