@@ -68,6 +68,29 @@ impl IdempotencyKey {
     }
 }
 
+/// The key a mutation gives the backend it writes to, `{prefix}-` and 40 hexadecimal digits:
+/// derived from the request's `Idempotency-Key` — so a retried request is a repeat at the backend
+/// too — or new for a request without one. `scope` (the user, and what else one request key may
+/// name: the operation, the object) keeps one request key used twice from being one backend key.
+pub fn backend_key(
+    prefix: &str,
+    scope: &[&str],
+    key: Option<&IdempotencyKey>,
+) -> Result<String, GatewayError> {
+    let nonce = match key {
+        Some(key) => key.0.clone(),
+        None => {
+            let mut bytes = [0u8; 16];
+            getrandom::fill(&mut bytes).map_err(GatewayError::internal)?;
+            crate::hashing::hex(&bytes)
+        }
+    };
+    let mut material = scope.join("\n");
+    material.push('\n');
+    material.push_str(&nonce);
+    Ok(format!("{prefix}-{}", &sha256_hex(material)[..40]))
+}
+
 #[derive(Serialize, Deserialize)]
 struct Record<T> {
     input: String,

@@ -28,7 +28,6 @@ use crate::federation::call_budget::CallBudget;
 use crate::graphql::common::idempotency::{self, IdempotencyKey, Step};
 use crate::graphql::common::input::identifier;
 use crate::graphql::common::outcome::{Outcome, UserError, UserErrorCode};
-use crate::hashing::sha256_hex;
 
 /// A step naming only the contract.
 #[derive(InputObject, Serialize)]
@@ -175,23 +174,10 @@ async fn take(
         )));
     }
     let key = ctx.data_opt::<IdempotencyKey>();
-    let nonce = match key {
-        Some(key) => key.0.clone(),
-        None => {
-            let mut bytes = [0u8; 16];
-            getrandom::fill(&mut bytes).map_err(GatewayError::internal)?;
-            crate::hashing::hex(&bytes)
-        }
-    };
     // One key per (user, step, contract, request key): the same request key used for another
     // step or contract is another step at the contracts system too.
-    let step_key = format!(
-        "contract-{}",
-        &sha256_hex(format!(
-            "{user_id}\n{operation}\n{}\n{nonce}",
-            number.as_str()
-        ))[..40]
-    );
+    let step_key =
+        idempotency::backend_key("contract", &[&user_id, operation, number.as_str()], key)?;
     let actor = ContractActor {
         user_id: user_id.clone(),
         name: profile.name.clone(),

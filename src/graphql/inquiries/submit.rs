@@ -32,7 +32,6 @@ use crate::federation::scope::ToolScope;
 use crate::graphql::common::idempotency::{self, IdempotencyKey, Step};
 use crate::graphql::common::input::identifier;
 use crate::graphql::common::outcome::{Outcome, UserError, UserErrorCode};
-use crate::hashing::sha256_hex;
 
 /// A new inquiry.
 #[derive(InputObject)]
@@ -245,19 +244,8 @@ async fn submit(
         files: files.iter().map(|f| f.summary.clone()).collect(),
     })
     .map_err(GatewayError::internal)?;
-    let nonce = match key {
-        Some(key) => key.0.clone(),
-        None => {
-            let mut bytes = [0u8; 16];
-            getrandom::fill(&mut bytes).map_err(GatewayError::internal)?;
-            crate::hashing::hex(&bytes)
-        }
-    };
     let keyed = key.is_some();
-    let create_key = format!(
-        "inquiry-{}",
-        &sha256_hex(format!("{user_id}\n{nonce}"))[..40]
-    );
+    let create_key = idempotency::backend_key("inquiry", &[&user_id], key)?;
     let backends = &app.settings.backends;
     let wait = Duration::from_millis(
         backends.support.transfer_timeout_ms * files.len() as u64

@@ -24,7 +24,6 @@ use crate::federation::billing::{DocumentLookup, InvoiceBatcher, find_invoice};
 use crate::graphql::common::idempotency::{self, IdempotencyKey, Step};
 use crate::graphql::common::input::identifier;
 use crate::graphql::common::outcome::{Outcome, UserError, UserErrorCode};
-use crate::hashing::sha256_hex;
 
 /// The longest message to go with a forwarded invoice.
 const MAX_MESSAGE: usize = 2_000;
@@ -173,18 +172,7 @@ impl ForwardMutation {
         let caller = ctx.data::<Caller>()?;
         let user_id = caller.principal()?.user_id.clone();
         let key = ctx.data_opt::<IdempotencyKey>();
-        let nonce = match key {
-            Some(key) => key.0.clone(),
-            None => {
-                let mut bytes = [0u8; 16];
-                getrandom::fill(&mut bytes).map_err(GatewayError::internal)?;
-                crate::hashing::hex(&bytes)
-            }
-        };
-        let mail_key = format!(
-            "invoice-{}",
-            &sha256_hex(format!("{user_id}\n{nonce}"))[..40]
-        );
+        let mail_key = idempotency::backend_key("invoice", &[&user_id], key)?;
         let fingerprint = (
             input.invoice_number.trim().to_owned(),
             input.recipient_email.trim().to_ascii_lowercase(),
