@@ -17,16 +17,17 @@ use crate::countries::{CountryDirectory, InventorySource};
 use crate::graphql::limits::DocumentLimits;
 use crate::http::persisted::PersistedQueries;
 use crate::limits::{GuestLimiter, PrincipalLimiter};
+use crate::reload::Reloadable;
 use crate::settings::Settings;
 
 /// Everything a request may need, built once by [`crate::startup::Application::build`].
 pub struct App {
     /// The settings the gateway started with.
     pub settings: Settings,
-    /// Regions, tools and calendars per country.
-    pub countries: CountryDirectory,
-    /// Carrier names and tracking-page templates.
-    pub carriers: CarrierDirectory,
+    /// Regions, tools and calendars per country (`countries_file`, reloaded while serving).
+    pub countries: Reloadable<CountryDirectory>,
+    /// Carrier names and tracking-page templates (`carriers_file`, reloaded while serving).
+    pub carriers: Reloadable<CarrierDirectory>,
     /// The order-status instance of every region.
     pub order_backends: BTreeMap<Region, Arc<dyn OrderBackend>>,
     /// The online inventory systems (US Inventory OnLine, the EU Services Assistant).
@@ -61,11 +62,15 @@ pub struct App {
     /// Token buckets of backend-call units per signed-in principal, checked before a request
     /// runs (shared through Redis when configured).
     pub rate_limits: PrincipalLimiter,
-    /// Documents registered by hash (automatic persisted queries).
+    /// Documents registered by hash (automatic persisted queries), and the safelist.
     pub persisted: PersistedQueries,
+    /// The origins browser apps may call from (`cors.allowed_origins`, reloaded while serving).
+    pub cors_origins: Arc<Reloadable<Vec<crate::http::cors::OriginPattern>>>,
+    /// What the last reload took from each file ([`crate::reload`]).
+    pub reload_state: crate::reload::ReloadState,
     /// What a document may ask for before it runs: depth, complexity, introspection, root
     /// fields, mutations, estimated backend calls.
-    pub document_limits: DocumentLimits,
+    pub document_limits: Reloadable<DocumentLimits>,
     /// Live order status: the change feeds' pollers fanning out to `orderStatusChanged`
     /// subscribers, and what each principal may hold on `/graphql/ws`.
     pub live: crate::live::Live,

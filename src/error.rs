@@ -38,6 +38,11 @@ pub enum ErrorCode {
     PersistedQueryNotFound,
     /// Documents by hash are switched off on this gateway.
     PersistedQueryNotSupported,
+    /// This gateway runs only safelisted documents, and this one is not on the list.
+    PersistedQueryNotListed,
+    /// A request a browser could have sent from another site without asking (no CORS
+    /// preflight) carried none of the headers that prove it did not.
+    CsrfBlocked,
 }
 
 impl ErrorCode {
@@ -67,6 +72,8 @@ impl ErrorCode {
             Self::ResponseTooLarge => "RESPONSE_TOO_LARGE",
             Self::PersistedQueryNotFound => "PERSISTED_QUERY_NOT_FOUND",
             Self::PersistedQueryNotSupported => "PERSISTED_QUERY_NOT_SUPPORTED",
+            Self::PersistedQueryNotListed => "PERSISTED_QUERY_NOT_LISTED",
+            Self::CsrfBlocked => "CSRF_BLOCKED",
         }
     }
 }
@@ -139,6 +146,10 @@ pub enum GatewayError {
     PersistedQueryNotFound,
     /// Documents by hash are switched off.
     PersistedQueryNotSupported,
+    /// Only safelisted documents run here, and this one is not listed.
+    PersistedQueryNotListed,
+    /// A POST a browser could send cross-site without a preflight, without a preflight header.
+    CsrfBlocked,
 }
 
 impl GatewayError {
@@ -178,6 +189,8 @@ impl GatewayError {
             // The exact messages of Apollo's protocol, which some clients match on.
             Self::PersistedQueryNotFound => "PersistedQueryNotFound".to_owned(),
             Self::PersistedQueryNotSupported => "PersistedQueryNotSupported".to_owned(),
+            Self::PersistedQueryNotListed => "this gateway runs only its safelisted documents: send the id of a document in its manifest (extensions.persistedQuery.sha256Hash, or documentId)".to_owned(),
+            Self::CsrfBlocked => "this request has been blocked as a potential cross-site request forgery: send Content-Type: application/json, or add a non-empty graphql-require-preflight (or apollo-require-preflight, x-supportgraph-csrf) header".to_owned(),
         }
     }
 
@@ -200,6 +213,8 @@ impl GatewayError {
             Self::ResponseTooLarge { .. } => ErrorCode::ResponseTooLarge,
             Self::PersistedQueryNotFound => ErrorCode::PersistedQueryNotFound,
             Self::PersistedQueryNotSupported => ErrorCode::PersistedQueryNotSupported,
+            Self::PersistedQueryNotListed => ErrorCode::PersistedQueryNotListed,
+            Self::CsrfBlocked => ErrorCode::CsrfBlocked,
         }
     }
 

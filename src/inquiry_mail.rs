@@ -39,7 +39,7 @@ struct MailContext<'a> {
 /// `at` as the customer's wall clock in `inquiry`'s country (`2026-11-23 23:59`), and the zone's
 /// name; UTC when the country is not in the directory.
 fn local_time(app: &App, inquiry: &Inquiry, at: DateTime<Utc>) -> (String, &'static str) {
-    match app.countries.get(&inquiry.country) {
+    match app.countries.snapshot().get(&inquiry.country) {
         Some(country) => (
             at.with_timezone(&country.time_zone)
                 .format("%Y-%m-%d %H:%M")

@@ -15,6 +15,8 @@
 //! - [`cache`] — the two-tier cache (in-process, Redis) and its keys.
 //! - [`auth`] — token verification, registration profiles, the per-request caller.
 //! - [`countries`], [`carriers`] — the directories in `config/`.
+//! - [`reload`] — hot reload of the directories, limits, CORS origins and the safelist, on
+//!   SIGHUP and on file change.
 //! - [`limits`] — rate limits per user (weighted by the estimate) and for guests, shared through
 //!   Redis when configured.
 //! - [`error`] — [`error::GatewayError`] and the `extensions.code` values.
@@ -51,6 +53,7 @@ pub mod limits;
 pub mod links;
 pub mod live;
 pub mod mail_templates;
+pub mod reload;
 pub mod settings;
 pub mod startup;
 pub mod telemetry;

@@ -72,7 +72,8 @@ fn main() -> ExitCode {
     match cli.command.unwrap_or(Command::Serve) {
         Command::Token { list, user } => token(&settings, list, user),
         command => {
-            supportgraph::telemetry::init(cli.log_json);
+            // Kept to the end: dropping it sends the spans still queued.
+            let _telemetry = supportgraph::telemetry::init_with(cli.log_json, &settings.telemetry);
             let runtime = match tokio::runtime::Runtime::new() {
                 Ok(runtime) => runtime,
                 Err(error) => {

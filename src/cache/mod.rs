@@ -11,6 +11,8 @@
 //!   altogether rather than risk serving what another gateway has invalidated.
 //! - With Redis configured, even an in-process hit reads its namespace versions from Redis (one
 //!   `MGET`): that round trip is the price of invalidation reaching every instance at once.
+//! - Each lookup is a `cache` span (exported with the request's trace) and counts in
+//!   `supportgraph_cache_lookups_total` by tier and result ([`crate::telemetry::metrics`]).
 
 pub mod idempotency;
 pub mod key;
@@ -25,12 +27,14 @@ use std::time::{Duration, Instant};
 use moka::Expiry;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
+use tracing::{Instrument, Span};
 
 pub use idempotency::{Claim, IdempotencyStore};
 pub use key::{CacheKey, Namespace};
 pub use redis_tier::{RedisConfigError, RedisHealth, RedisTier};
 
 use crate::settings::{CacheSettings, RedisSettings};
+use crate::telemetry::metrics::{self, Lookup, Tier};
 
 /// How long a namespace's version is kept in Redis; longer than any entry lives.
 const NAMESPACE_VERSION_TTL_SECONDS: u64 = 7 * 24 * 3600;
@@ -127,18 +131,44 @@ impl Cache {
         if key.ttl.is_zero() {
             return load.await;
         }
+        let span = tracing::info_span!(
+            "cache",
+            otel.kind = "internal",
+            otel.name = "cache",
+            cache.backend = %key.backend,
+            cache.operation = key.operation,
+            cache.result = tracing::field::Empty,
+        );
+        self.lookup(key, load, &span).instrument(span.clone()).await
+    }
+
+    /// [`get_or_load`](Self::get_or_load) past the zero TTL, noting what each tier found in
+    /// `span` and the cache metrics.
+    async fn lookup<T, E, F>(&self, key: &CacheKey, load: F, span: &Span) -> Result<T, E>
+    where
+        T: Serialize + DeserializeOwned + Clone + Send + Sync + 'static,
+        E: Clone + Send + Sync + 'static,
+        F: Future<Output = Result<T, E>>,
+    {
         let Some(full) = self.render::<T>(key).await else {
+            metrics::cache_lookup(Tier::Redis, Lookup::Bypass);
+            span.record("cache.result", "bypass");
             return load.await;
         };
+        let mut missed = false;
         let entry = self
             .local
             .try_get_with(full.clone(), async {
+                missed = true;
+                metrics::cache_lookup(Tier::Memory, Lookup::Miss);
                 if let Some((value, ttl)) = self.shared_get::<T>(&full).await {
+                    span.record("cache.result", "redis_hit");
                     return Ok(Entry {
                         value: Arc::new(value),
                         ttl,
                     });
                 }
+                span.record("cache.result", "miss");
                 let value = load.await?;
                 self.shared_set(&full, &value, key.ttl).await;
                 Ok(Entry {
@@ -148,6 +178,11 @@ impl Cache {
             })
             .await
             .map_err(|shared: Arc<E>| (*shared).clone())?;
+        if !missed {
+            // Found, or loaded by a concurrent lookup of the same key this one waited for.
+            metrics::cache_lookup(Tier::Memory, Lookup::Hit);
+            span.record("cache.result", "memory_hit");
+        }
         Ok(entry
             .value
             .downcast_ref::<T>()
@@ -246,13 +281,29 @@ impl Cache {
         let redis = self.redis.as_ref()?;
         let mut get = redis::cmd("GET");
         get.arg(key);
-        let bytes: Vec<u8> = redis.run::<Option<Vec<u8>>>(get).await??;
+        let Some(found) = redis.run::<Option<Vec<u8>>>(get).await else {
+            metrics::cache_lookup(Tier::Redis, Lookup::Error);
+            return None;
+        };
+        let Some(bytes) = found else {
+            metrics::cache_lookup(Tier::Redis, Lookup::Miss);
+            return None;
+        };
         match serde_json::from_slice::<Envelope<T>>(&bytes) {
             Ok(envelope) => {
                 let left = envelope.expires_at_ms - chrono::Utc::now().timestamp_millis();
-                (left > 0).then(|| (envelope.value, Duration::from_millis(left as u64)))
+                let fresh =
+                    (left > 0).then(|| (envelope.value, Duration::from_millis(left as u64)));
+                let lookup = if fresh.is_some() {
+                    Lookup::Hit
+                } else {
+                    Lookup::Miss
+                };
+                metrics::cache_lookup(Tier::Redis, lookup);
+                fresh
             }
             Err(error) => {
+                metrics::cache_lookup(Tier::Redis, Lookup::Error);
                 tracing::warn!(%error, %key, "unreadable shared cache entry ignored");
                 None
             }

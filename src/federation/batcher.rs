@@ -12,7 +12,8 @@
 //! covered by an idle timer that sends what waits after [`IDLE`].
 //!
 //! Each batch goes out in a task of its own, so a client that goes away does not strand the
-//! other lookups of its batch.
+//! other lookups of its batch; the task carries the request's span, so its backend calls belong
+//! to the request's trace.
 
 use std::collections::HashMap;
 use std::convert::Infallible;
@@ -22,6 +23,7 @@ use std::time::Duration;
 
 use async_graphql::dataloader::Loader;
 use tokio::sync::oneshot;
+use tracing::Instrument;
 
 /// How long lookups wait when an expected lookup field never ran (it was skipped).
 pub const IDLE: Duration = Duration::from_millis(20);
@@ -160,22 +162,25 @@ where
                 if !state.timer && !state.waiting.is_empty() {
                     state.timer = true;
                     let shared = self.clone();
-                    tokio::spawn(async move {
-                        tokio::time::sleep(IDLE).await;
-                        let waiting = {
-                            let mut state = shared.lock();
-                            state.timer = false;
-                            std::mem::take(&mut state.waiting)
-                        };
-                        shared.send(waiting).await;
-                    });
+                    tokio::spawn(
+                        async move {
+                            tokio::time::sleep(IDLE).await;
+                            let waiting = {
+                                let mut state = shared.lock();
+                                state.timer = false;
+                                std::mem::take(&mut state.waiting)
+                            };
+                            shared.send(waiting).await;
+                        }
+                        .in_current_span(),
+                    );
                 }
                 None
             }
         };
         if let Some(waiting) = ready.filter(|w| !w.is_empty()) {
             let shared = self.clone();
-            tokio::spawn(async move { shared.send(waiting).await });
+            tokio::spawn(async move { shared.send(waiting).await }.in_current_span());
         }
     }
 
@@ -185,7 +190,13 @@ where
             return;
         }
         let keys: Vec<K> = waiting.iter().map(|(key, _)| key.clone()).collect();
-        let values: HashMap<K, L::Value> = match self.loader.load(&keys).await {
+        let span = tracing::info_span!(
+            "federation",
+            otel.kind = "internal",
+            otel.name = "lookup_batch",
+            keys = keys.len()
+        );
+        let values: HashMap<K, L::Value> = match self.loader.load(&keys).instrument(span).await {
             Ok(values) => values,
             Err(never) => match never {},
         };

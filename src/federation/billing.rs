@@ -76,6 +76,7 @@ fn page_key(region: Region, query: &InvoiceQuery, ttl: Duration) -> CacheKey {
 
 /// Lists one page of invoices over every region in `scope`, concurrently, each region's page
 /// through the cache for `ttl`. `template` carries the filters, the sort and the `after` key.
+#[tracing::instrument(name = "federation", skip_all, fields(otel.kind = "internal", otel.name = "billing.list_invoices"))]
 pub async fn list_invoices_worldwide(
     backends: &BTreeMap<Region, Arc<dyn BillingBackend>>,
     cache: &Cache,
@@ -219,6 +220,7 @@ pub enum DocumentLookup<T> {
 }
 
 /// Looks `invoice_number` up in every region of `scope` through the request's batch.
+#[tracing::instrument(name = "federation", skip_all, fields(otel.kind = "internal", otel.name = "billing.find_invoice"))]
 pub async fn find_invoice(
     ticket: InvoiceTicket,
     scope: &BTreeMap<Region, Vec<String>>,

@@ -35,7 +35,10 @@ impl CallBudget {
                 left.checked_sub(1)
             })
             .map(|_| ())
-            .map_err(|_| spent(backend))
+            .map_err(|_| {
+                crate::telemetry::metrics::budget_refused("call_budget");
+                spent(backend)
+            })
     }
 
     /// Makes `call` to `backend` if the budget allows one more call, else refuses it unmade.

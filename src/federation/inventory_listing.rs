@@ -256,6 +256,7 @@ async fn count(
 }
 
 /// Builds one page of the listing (see the module's docs).
+#[tracing::instrument(name = "federation", skip_all, fields(otel.kind = "internal", otel.name = "inventory.list"))]
 pub async fn list_inventory(
     sources: &ListingSources<'_>,
     request: &ListingRequest<'_>,

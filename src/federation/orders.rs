@@ -73,6 +73,7 @@ fn page_key(region: Region, query: &OrderQuery, ttl: Duration) -> CacheKey {
 ///
 /// `template` carries the filters and the `after` key; its customer numbers and limit are set per
 /// region here.
+#[tracing::instrument(name = "federation", skip_all, fields(otel.kind = "internal", otel.name = "orders.list"))]
 pub async fn list_worldwide(
     backends: &BTreeMap<Region, Arc<dyn OrderBackend>>,
     cache: &Cache,
@@ -120,6 +121,7 @@ pub enum OrderLookup {
 /// Looks `order_number` up in every region of `scope` through the request's loader (so every
 /// lookup in one query shares one batch call per region); an order of a customer number outside
 /// the scope is treated as not found.
+#[tracing::instrument(name = "federation", skip_all, fields(otel.kind = "internal", otel.name = "orders.find_order"))]
 pub async fn find_order(
     ticket: OrderTicket,
     scope: &BTreeMap<Region, Vec<String>>,

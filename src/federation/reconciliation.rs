@@ -72,6 +72,7 @@ impl Installed {
 
 /// Looks up every serial number on `invoices` in the inventory systems the caller may see, in
 /// one batch call per system (per 100 serial numbers).
+#[tracing::instrument(name = "federation", skip_all, fields(otel.kind = "internal", otel.name = "inventory.installed"))]
 pub async fn installed(
     invoices: &[Invoice],
     profile: &UserProfile,

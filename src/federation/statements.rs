@@ -55,6 +55,7 @@ fn statement_key(
 /// `customer_number`'s statement for `period` from `region`'s billing instance, through the
 /// cache, paid from `budget` when the cache cannot answer; `None` when the instance does not
 /// bill that customer number.
+#[tracing::instrument(name = "federation", skip_all, fields(otel.kind = "internal", otel.name = "statements.fetch"))]
 pub async fn fetch_statement(
     source: StatementSource<'_>,
     region: Region,
@@ -86,6 +87,7 @@ pub struct Statements {
 
 /// The statement for `period` of every customer number in `scope` (customer numbers by
 /// region), all asked concurrently; the statements come back by customer number.
+#[tracing::instrument(name = "federation", skip_all, fields(otel.kind = "internal", otel.name = "statements.fetch_many"))]
 pub async fn fetch_statements(
     source: StatementSource<'_>,
     scope: &BTreeMap<Region, Vec<String>>,

@@ -26,7 +26,8 @@ pub fn request_data(
     caller: Caller,
     estimate: Estimate,
 ) -> (Request, Arc<CallBudget>) {
-    let budget = Arc::new(CallBudget::new(app.settings.limits.max_backend_calls));
+    let max_calls = app.document_limits.snapshot().max_backend_calls;
+    let budget = Arc::new(CallBudget::new(max_calls));
     let orders = || OrderLoader::new(app.order_backends.clone(), budget.clone());
     let order_lookups = OrderBatcher::new(orders(), estimate.order_lookups as usize);
     let explanations = ExplainBatcher(OrderBatcher::new(

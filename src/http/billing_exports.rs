@@ -130,7 +130,7 @@ async fn invoice_walk(
     let scope = ToolScope::for_tool(
         Tool::Invoices,
         &profile,
-        &app.countries,
+        &app.countries.snapshot(),
         search.customer_numbers.as_deref(),
     )?;
     if scope.is_empty() {
@@ -215,7 +215,7 @@ async fn statement(
     let period = check_period("period", period, Utc::now().date_naive())?;
     app.rate_limits.check(user_id, 1).await?;
     let profile = profile_of(app, user_id).await?;
-    let region = statement_region(&profile, &app.countries, &customer)?;
+    let region = statement_region(&profile, &app.countries.snapshot(), &customer)?;
     let budget = CallBudget::new(1);
     fetch_statement(statement_source(app), region, &customer, period, &budget)
         .await

@@ -104,8 +104,13 @@ async fn fetch(
         })?;
     // Not authorised, pending, no Contracts OnLine in the country, or another company's number:
     // all alike, nothing to find — and the contracts system is not asked.
-    ToolScope::region_for(Tool::Contracts, &profile, &app.countries, customer)
-        .ok_or(GatewayError::NotFound)?;
+    ToolScope::region_for(
+        Tool::Contracts,
+        &profile,
+        &app.countries.snapshot(),
+        customer,
+    )
+    .ok_or(GatewayError::NotFound)?;
     // The contract must be one of this customer number's, as the gateway sees the answer — not
     // only as the contracts system is trusted to check the numbers in the path.
     let budget = CallBudget::new(1);

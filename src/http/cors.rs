@@ -7,11 +7,13 @@
 //! only sends when the app's code puts it there. An origin not listed gets no
 //! `Access-Control-Allow-Origin`, so the browser refuses the call.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use axum::http::{HeaderName, HeaderValue, Method, header};
 use tower_http::cors::{AllowOrigin, CorsLayer};
 
+use crate::reload::Reloadable;
 use crate::settings::CorsSettings;
 
 /// The request headers a browser app may send (Apollo Client adds its client name and version
@@ -94,10 +96,10 @@ impl OriginPattern {
     }
 }
 
-/// The CORS layer for the configured origins. Settings are validated at start-up, so a pattern
+/// The configured origins' patterns. Settings are validated before they are used, so a pattern
 /// that does not parse here is skipped with an error in the log.
-pub fn layer(settings: &CorsSettings) -> CorsLayer {
-    let patterns: Vec<OriginPattern> = settings
+pub fn patterns(settings: &CorsSettings) -> Vec<OriginPattern> {
+    settings
         .allowed_origins
         .iter()
         .filter_map(|origin| match OriginPattern::parse(origin) {
@@ -107,11 +109,19 @@ pub fn layer(settings: &CorsSettings) -> CorsLayer {
                 None
             }
         })
-        .collect();
+        .collect()
+}
+
+/// The CORS layer for `origins`, which a configuration reload may replace while the gateway
+/// serves (each request reads the list in use then).
+pub fn layer(settings: &CorsSettings, origins: Arc<Reloadable<Vec<OriginPattern>>>) -> CorsLayer {
     let allow_origin = AllowOrigin::predicate(move |origin: &HeaderValue, _| {
-        origin
-            .to_str()
-            .is_ok_and(|origin| patterns.iter().any(|p| p.matches(origin)))
+        origin.to_str().is_ok_and(|origin| {
+            origins
+                .snapshot()
+                .iter()
+                .any(|pattern| pattern.matches(origin))
+        })
     });
     CorsLayer::new()
         .allow_origin(allow_origin)

@@ -103,7 +103,7 @@ async fn fetch(
         })?;
     let region = [Tool::Invoices, Tool::Statements]
         .into_iter()
-        .find_map(|tool| ToolScope::region_for(tool, &profile, &app.countries, customer))
+        .find_map(|tool| ToolScope::region_for(tool, &profile, &app.countries.snapshot(), customer))
         .ok_or(GatewayError::NotFound)?;
     let backend = app
         .billing_backends

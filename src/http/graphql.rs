@@ -2,13 +2,13 @@
 //!
 //! - The answer's media type follows `Accept` ([`ResponseFormat`]); a POST must say it carries
 //!   JSON or `multipart/form-data` ([`RequestBody`]), else 415.
+//! - A POST a browser could send from another site without a CORS preflight (a simple content
+//!   type, or none) is refused with `CSRF_BLOCKED` unless it carries a preflight header
+//!   ([`super::csrf`]), before anything else.
 //! - A multipart POST is a GraphQL request with files (the GraphQL multipart request spec: an
-//!   `operations` part, a `map` part, the files), one operation per request, never a batch. A
-//!   browser posts a multipart form to any site without a CORS preflight, with the user's
-//!   connection, so one is accepted only with a non-empty `graphql-require-preflight` (or
-//!   `apollo-require-preflight`) header — which no form can set and no script on another origin
-//!   can send unless CORS allowed it — and only from a signed-in user (a verified bearer token;
-//!   401 without one). Before a byte of the body is read, the user's rate limit is charged one
+//!   `operations` part, a `map` part, the files), one operation per request, never a batch. It
+//!   passed the CSRF check only with a preflight header, and it is accepted only from a
+//!   signed-in user (a verified bearer token; 401 without one). Before a byte of the body is read, the user's rate limit is charged one
 //!   unit (429 when it is spent; the request's estimate pays the rest once it is parsed) and the
 //!   upload takes one of the instance's upload slots, per user and in all
 //!   ([`super::upload_slots`]; 429 with `Retry-After: 1` when none is free), held until the
@@ -55,7 +55,15 @@ use supportgraph_adapters::model::ids::clip;
 /// A GraphQL-shaped answer carrying one error and no data, in the client's format.
 pub fn error_response(format: ResponseFormat, status: StatusCode, error: GatewayError) -> Response {
     let body = serde_json::json!({ "errors": [error.to_server_error()] });
-    json_response(format, status, body.to_string())
+    with_errors(json_response(format, status, body.to_string()))
+}
+
+/// Marks an answer whose body carries errors, for their trace id ([`super::trace_stamp`]).
+pub(super) fn with_errors(mut response: Response) -> Response {
+    response
+        .extensions_mut()
+        .insert(super::trace_stamp::CarriesErrors);
+    response
 }
 
 pub(super) fn json_response(format: ResponseFormat, status: StatusCode, body: String) -> Response {
@@ -123,6 +131,9 @@ async fn receive_post(
     body: Body,
 ) -> Result<(async_graphql::Request, Option<AdmittedUpload>), Response> {
     let refuse = |status: StatusCode, error: GatewayError| error_response(format, status, error);
+    if let Err(error) = super::csrf::check_post(state.app.settings.csrf.enabled, headers) {
+        return Err(refuse(StatusCode::BAD_REQUEST, error));
+    }
     match RequestBody::of(headers) {
         Ok(RequestBody::Json) => {
             let limit = state.app.settings.server.max_body_bytes;
@@ -159,7 +170,8 @@ async fn run(
         Ok(registration) => registration,
         Err(
             error @ (GatewayError::PersistedQueryNotFound
-            | GatewayError::PersistedQueryNotSupported),
+            | GatewayError::PersistedQueryNotSupported
+            | GatewayError::PersistedQueryNotListed),
         ) => {
             // Nothing executed: the status of a request that did not validate. Apollo's link
             // reads the code from either status and resends the text.
@@ -173,7 +185,7 @@ async fn run(
             GatewayError::bad_input("query", "the request has no query"),
         );
     }
-    let estimate = match admit(&state.app.document_limits, &mut request) {
+    let estimate = match admit(&state.app.document_limits.snapshot(), &mut request) {
         Ok(estimate) => estimate,
         Err(error) => return not_executed(format, error),
     };
@@ -237,6 +249,7 @@ async fn run(
     let _settle = ExtraCalls {
         app: state.app.clone(),
         principal,
+        limit: budget.left(),
         budget,
         paid: estimate.backend_calls.max(1),
     };
@@ -271,6 +284,9 @@ async fn run(
         StatusCode::OK
     };
     let mut answer = json_response(format, status, body.to_string());
+    if !response.errors.is_empty() {
+        answer = with_errors(answer);
+    }
     // Refused whole by a resolver's rate limit (a guest's lookups): 429 with Retry-After.
     crate::limits::refused_whole(&response, &mut answer);
     answer
@@ -279,7 +295,11 @@ async fn run(
 /// The answer to a request refused before anything ran: no `data`.
 fn not_executed(format: ResponseFormat, error: ServerError) -> Response {
     let body = serde_json::json!({ "errors": [error] });
-    json_response(format, format.not_executed_status(), body.to_string())
+    with_errors(json_response(
+        format,
+        format.not_executed_status(),
+        body.to_string(),
+    ))
 }
 
 /// A GET request's parameters (`query`, `operationName`, `variables`, `extensions`).
@@ -387,13 +407,15 @@ fn is_mutation(request: &mut async_graphql::Request) -> bool {
 struct ExtraCalls {
     app: Arc<App>,
     principal: Option<String>,
+    /// The budget's calls before the request ran.
+    limit: u32,
     budget: Arc<CallBudget>,
     paid: u32,
 }
 
 impl Drop for ExtraCalls {
     fn drop(&mut self) {
-        let made = self.app.settings.limits.max_backend_calls - self.budget.left();
+        let made = self.limit.saturating_sub(self.budget.left());
         let Some(principal) = self.principal.take() else {
             return;
         };

@@ -133,8 +133,13 @@ async fn fetch(
             GatewayError::Forbidden("your user ID is not registered for the e-tools".into())
         })?;
     // Not authorised, pending, or another company's number: all alike, nothing to find.
-    ToolScope::region_for(Tool::Inquiries, &profile, &app.countries, customer)
-        .ok_or(GatewayError::NotFound)?;
+    ToolScope::region_for(
+        Tool::Inquiries,
+        &profile,
+        &app.countries.snapshot(),
+        customer,
+    )
+    .ok_or(GatewayError::NotFound)?;
     app.support
         .attachment(tracking_number, customer, attachment_id)
         .await

@@ -1,12 +1,14 @@
 //! The HTTP surface: `/graphql` (GET and POST, GraphQL over HTTP), `/graphql/ws` (subscriptions
-//! over a websocket), `/graphiql` and its assets, `/healthz`, `/readyz`, and the middleware every request passes: tracing, CORS, compression,
-//! a panic guard, the deadline and the body limit.
+//! over a websocket), `/graphiql` and its assets, `/healthz`, `/readyz`, `/metrics` (Prometheus),
+//! and the middleware every request passes: its trace and metrics, CORS, compression, a panic
+//! guard, the deadline and the body limit.
 
 mod billing_exports;
 mod body_limit;
 mod client_origin;
 mod contract_documents;
 pub mod cors;
+mod csrf;
 mod deadline;
 mod documents;
 mod exports;
@@ -17,15 +19,18 @@ mod inquiry_attachments;
 mod multipart;
 pub mod negotiation;
 pub mod persisted;
+pub mod safelist;
+mod trace_stamp;
 mod upload_admission;
 mod upload_slots;
 mod ws;
 
+use std::net::SocketAddr;
 use std::sync::Arc;
 
 use std::any::Any;
 
-use axum::extract::Request;
+use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -34,12 +39,12 @@ use axum::{Extension, Router};
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
 use tower_http::compression::predicate::{NotForContentType, Predicate, SizeAbove};
-use tower_http::trace::TraceLayer;
 
 use crate::app::App;
 use crate::error::GatewayError;
 use crate::graphql::AppSchema;
 use crate::settings::Settings;
+use crate::telemetry::trace::{TraceAdmission, trace_requests};
 use negotiation::ResponseFormat;
 
 /// What every handler can reach.
@@ -54,6 +59,8 @@ pub struct HttpState {
 /// The gateway's routes and middleware.
 pub fn router(state: HttpState) -> Router {
     let settings = state.app.settings.clone();
+    crate::telemetry::metrics::install(&settings.telemetry);
+    let cors_origins = state.app.cors_origins.clone();
     let routes = Router::new()
         .route(
             "/graphql",
@@ -91,15 +98,21 @@ pub fn router(state: HttpState) -> Router {
         .route("/graphiql/assets/{*path}", get(graphiql::asset))
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
+        .route("/metrics", get(metrics))
         .with_state(state);
-    with_middleware(routes, &settings)
+    with_middleware(routes, &settings, cors_origins)
 }
 
-/// The middleware every route passes, outermost first: tracing, CORS, compression, GraphQL-shaped
+/// The middleware every route passes, outermost first: the request's trace and span
+/// ([`crate::telemetry::trace`]), CORS, compression, GraphQL-shaped
 /// answers for what the layers below refuse, the deadline (longer for uploads: [`deadline`]), the
 /// body limit (larger for uploads: [`body_limit`]), the panic guard; and, for the upload reader,
 /// the instance's upload slots ([`upload_slots`]).
-fn with_middleware(routes: Router, settings: &Settings) -> Router {
+fn with_middleware(
+    routes: Router,
+    settings: &Settings,
+    cors_origins: Arc<crate::reload::Reloadable<Vec<cors::OriginPattern>>>,
+) -> Router {
     let server = &settings.server;
     routes
         .layer(Extension(upload_slots::UploadSlots::new(
@@ -115,9 +128,54 @@ fn with_middleware(routes: Router, settings: &Settings) -> Router {
             deadline::within_deadline,
         ))
         .layer(axum::middleware::from_fn(graphql_shaped_refusals))
+        .layer(axum::middleware::from_fn(trace_stamp::stamp_trace_id))
         .layer(compression(server.compress_min_bytes))
-        .layer(cors::layer(&settings.cors))
-        .layer(TraceLayer::new_for_http())
+        .layer(cors::layer(&settings.cors, cors_origins))
+        .layer(axum::middleware::from_fn_with_state(
+            TraceAdmission::new(&settings.telemetry.trusted_trace_callers),
+            trace_requests,
+        ))
+}
+
+/// `GET /metrics`: Prometheus' text format ([`crate::telemetry::metrics`]; no label holds tenant
+/// data). With `telemetry.metrics_token` set, only to `Authorization: Bearer <token>`; without,
+/// only to a caller on the loopback interface that came through no proxy (no `Forwarded` or
+/// `X-Forwarded-For`: a reverse proxy on the same host would make every client look local).
+/// Anyone else gets 403.
+async fn metrics(State(state): State<HttpState>, request: Request) -> Response {
+    let headers = request.headers();
+    let peer = request.extensions().get::<ConnectInfo<SocketAddr>>();
+    let allowed = match &state.app.settings.telemetry.metrics_token {
+        Some(token) => headers
+            .get(header::AUTHORIZATION)
+            .and_then(|value| value.as_bytes().strip_prefix(b"Bearer "))
+            .is_some_and(|presented| constant_time_eq(presented, token.expose().as_bytes())),
+        None => {
+            let proxied =
+                headers.contains_key("x-forwarded-for") || headers.contains_key(header::FORWARDED);
+            !proxied && peer.is_some_and(|ConnectInfo(peer)| peer.ip().is_loopback())
+        }
+    };
+    if !allowed {
+        return (
+            StatusCode::FORBIDDEN,
+            "metrics are for the monitoring system\n",
+        )
+            .into_response();
+    }
+    (
+        [(
+            header::CONTENT_TYPE,
+            "text/plain; version=0.0.4; charset=utf-8",
+        )],
+        crate::telemetry::metrics::scrape(&state.app),
+    )
+        .into_response()
+}
+
+/// Whether `a` and `b` are equal, in a time that does not depend on where they differ.
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |diff, (x, y)| diff | (x ^ y)) == 0
 }
 
 /// Marks an answer to be sent as it is, never compressed (a download whose `Content-Length`
@@ -197,7 +255,14 @@ mod tests {
             panic!("a backend sent something no one expected")
         }
         let settings = Settings::load_without_env(None).expect("the defaults load");
-        let router = with_middleware(Router::new().route("/boom", get(panics)), &settings);
+        let origins = Arc::new(crate::reload::Reloadable::new(cors::patterns(
+            &settings.cors,
+        )));
+        let router = with_middleware(
+            Router::new().route("/boom", get(panics)),
+            &settings,
+            origins,
+        );
         let request = Request::get("/boom")
             .header(header::ACCEPT, "application/graphql-response+json")
             .body(Body::empty())

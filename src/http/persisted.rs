@@ -11,6 +11,9 @@
 //! and only documents that parsed and validated are kept. Registrations live in-process and, when
 //! configured, in Redis, so every gateway sharing it knows them. The resolution happens before
 //! the GET-mutation check, so a mutation registered by hash still cannot run over GET.
+//!
+//! A deployment's safelist ([`super::safelist`]) is consulted first: its ids resolve before any
+//! registration, and when it is required nothing else runs.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -18,6 +21,7 @@ use std::time::Duration;
 use async_graphql::Request;
 use serde::Deserialize;
 
+use super::safelist::Safelist;
 use crate::cache::RedisTier;
 use crate::error::GatewayError;
 use crate::settings::PersistedDocumentsSettings;
@@ -34,6 +38,7 @@ pub struct PersistedQueries {
     prefix: String,
     redis: Option<Arc<RedisTier>>,
     local: moka::future::Cache<String, Arc<str>>,
+    safelist: Arc<Safelist>,
 }
 
 /// A document to register once it has executed.
@@ -52,11 +57,13 @@ struct PersistedQueryExtension {
 }
 
 impl PersistedQueries {
-    /// The store, keeping documents in `redis` too when given.
+    /// The store, keeping documents in `redis` too when given, with the deployment's
+    /// `safelist` (empty when no manifest is configured).
     pub fn new(
         settings: &PersistedDocumentsSettings,
         prefix: &str,
         redis: Option<Arc<RedisTier>>,
+        safelist: Arc<Safelist>,
     ) -> Self {
         let ttl = Duration::from_secs(settings.automatic_ttl_seconds.max(1));
         Self {
@@ -65,6 +72,7 @@ impl PersistedQueries {
             max_bytes: settings.automatic_max_bytes,
             prefix: prefix.to_owned(),
             redis,
+            safelist,
             local: moka::future::Cache::builder()
                 .max_capacity(MAX_LOCAL_BYTES)
                 .weigher(|hash: &String, query: &Arc<str>| {
@@ -75,18 +83,20 @@ impl PersistedQueries {
         }
     }
 
-    /// Fills in the text of a hash-only request, or checks the hash of one that carries both.
-    /// Returns what to register once the document has executed.
+    /// Fills in the text of a request by id (a safelisted document first, then a registered
+    /// one), or checks the hash of one that carries both; with a required safelist, refuses
+    /// anything not listed. Returns what to register once the document has executed.
     pub async fn resolve(
         &self,
         request: &mut Request,
     ) -> Result<Option<Registration>, GatewayError> {
+        let manifest = self.safelist.current();
         let Some(extension) = request.extensions.get("persistedQuery") else {
+            if self.safelist.required() && !manifest.lists_text(&request.query) {
+                return Err(GatewayError::PersistedQueryNotListed);
+            }
             return Ok(None);
         };
-        if !self.enabled {
-            return Err(GatewayError::PersistedQueryNotSupported);
-        }
         let json = extension
             .clone()
             .into_json()
@@ -95,6 +105,23 @@ impl PersistedQueries {
             serde_json::from_value(json).map_err(|_| malformed("needs version and sha256Hash"))?;
         if extension.version != 1 {
             return Err(malformed("version must be 1"));
+        }
+        if let Some(listed) = manifest.document(&extension.sha256_hash) {
+            if request.query.is_empty() {
+                request.query = listed.to_string();
+            } else if request.query != *listed {
+                return Err(GatewayError::bad_input(
+                    "query",
+                    "the text is not the document listed under this id",
+                ));
+            }
+            return Ok(None);
+        }
+        if self.safelist.required() {
+            return Err(GatewayError::PersistedQueryNotListed);
+        }
+        if !self.enabled {
+            return Err(GatewayError::PersistedQueryNotSupported);
         }
         let hash = extension.sha256_hash.to_ascii_lowercase();
         if hash.len() != 64 || !hash.bytes().all(|b| b.is_ascii_hexdigit()) {
@@ -136,6 +163,11 @@ impl PersistedQueries {
         self.local
             .insert(registration.hash, registration.query)
             .await;
+    }
+
+    /// The deployment's safelist (for reloading it).
+    pub fn safelist(&self) -> &Arc<Safelist> {
+        &self.safelist
     }
 
     async fn lookup(&self, hash: &str) -> Option<Arc<str>> {
@@ -181,8 +213,11 @@ mod tests {
             automatic: enabled,
             automatic_ttl_seconds: 60,
             automatic_max_bytes: 100,
+            manifest: None,
+            require: false,
         };
-        PersistedQueries::new(&settings, "test", None)
+        let safelist = Safelist::load(None, false).expect("no manifest loads");
+        PersistedQueries::new(&settings, "test", None, Arc::new(safelist))
     }
 
     fn by_hash(query: &str, hash: &str) -> Request {

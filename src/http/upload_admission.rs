@@ -1,5 +1,5 @@
 //! Receiving an upload (a multipart POST to `/graphql`): every check that must come before a
-//! byte of its body is read — the CSRF preflight header, a verified bearer token, one unit of the
+//! byte of its body is read (after the CSRF check every POST passes) — a verified bearer token, one unit of the
 //! user's rate limit, an upload slot — then the body, read within the multipart limits. Its own
 //! file because none of it applies to a JSON request; what follows is the same for both
 //! ([`super::graphql`]).
@@ -10,7 +10,9 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::Response;
 
 use super::HttpState;
-use super::graphql::{authenticate, error_response, json_response, refuse_token, unauthenticated};
+use super::graphql::{
+    authenticate, error_response, json_response, refuse_token, unauthenticated, with_errors,
+};
 use super::multipart::{MultipartLimits, read_multipart};
 use super::negotiation::ResponseFormat;
 use super::upload_slots::{UploadRefused, UploadSlot, UploadSlots};
@@ -38,16 +40,7 @@ pub(super) async fn receive_upload(
     body: Body,
 ) -> Result<(async_graphql::Request, AdmittedUpload), Response> {
     let refuse = |status: StatusCode, error: GatewayError| error_response(format, status, error);
-    // Every check comes before a byte of the body is read.
-    if !has_preflight_header(headers) {
-        return Err(refuse(
-            StatusCode::BAD_REQUEST,
-            GatewayError::bad_input(
-                "request",
-                "a multipart request needs a non-empty graphql-require-preflight (or apollo-require-preflight) header, so that no other site's form can send one: add graphql-require-preflight: 1",
-            ),
-        ));
-    }
+    // Every check comes before a byte of the body is read (the CSRF check came first).
     let principal = match authenticate(state, headers).await {
         Ok(Some(principal)) => principal,
         Ok(None) => {
@@ -95,15 +88,6 @@ pub(super) async fn receive_upload(
     }
 }
 
-/// Whether a multipart request proves it was sent by script allowed by CORS: a browser adds a
-/// custom header to a cross-origin request only after a preflight the gateway answered, and a
-/// plain HTML form cannot add one at all.
-fn has_preflight_header(headers: &HeaderMap) -> bool {
-    ["graphql-require-preflight", "apollo-require-preflight"]
-        .iter()
-        .any(|name| headers.get(*name).is_some_and(|value| !value.is_empty()))
-}
-
 /// The boundary of a multipart body, if `Content-Type` parses (`RequestBody::of` only found a
 /// non-empty `boundary` parameter).
 fn boundary(headers: &HeaderMap) -> Option<String> {
@@ -121,7 +105,11 @@ fn upload_refused(format: ResponseFormat, refused: UploadRefused) -> Response {
     extensions.set("code", ErrorCode::RateLimited.as_str());
     extensions.set("retryAfterSeconds", RETRY_AFTER_SECONDS);
     let body = serde_json::json!({ "errors": [error] });
-    let mut response = json_response(format, StatusCode::TOO_MANY_REQUESTS, body.to_string());
+    let mut response = with_errors(json_response(
+        format,
+        StatusCode::TOO_MANY_REQUESTS,
+        body.to_string(),
+    ));
     crate::limits::set_retry_after(&mut response, RETRY_AFTER_SECONDS);
     response
 }

@@ -24,6 +24,7 @@ use super::window::{Store, WindowCounter};
 use crate::cache::RedisTier;
 use crate::error::GatewayError;
 use crate::settings::GuestSettings;
+use crate::telemetry::metrics;
 
 const MINUTE: Duration = Duration::from_secs(60);
 
@@ -56,7 +57,11 @@ impl GuestLimiter {
             "guest-address",
             &allowance_key(client).to_string(),
         );
-        self.per_address.take(&key).await.map(|_| ())
+        let taken = self.per_address.take(&key).await.map(|_| ());
+        if taken.is_err() {
+            metrics::rate_limit_refused("guest_address");
+        }
+        taken
     }
 
     /// Admits one lookup for `customer_number`, counted as a failure until the lookup says
@@ -71,7 +76,11 @@ impl GuestLimiter {
         // Upper case: a customer number spelled in other letter cases is the same target.
         let customer = customer_number.trim().to_ascii_uppercase();
         let key = store_key(&self.prefix, "guest-customer", &customer);
-        let store = self.failures_per_customer.take(&key).await?;
+        let store = self
+            .failures_per_customer
+            .take(&key)
+            .await
+            .inspect_err(|_| metrics::rate_limit_refused("guest_customer"))?;
         Ok(CustomerAttempt {
             counter: self.failures_per_customer.clone(),
             key,

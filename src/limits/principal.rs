@@ -26,6 +26,7 @@
 //! failing, slow, or skipped by its breaker, the in-process bucket answers. Each instance then
 //! limits on its own (N instances allow up to N times the limit) until Redis answers again.
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -35,6 +36,7 @@ use super::{rate_limited, store_key};
 use crate::cache::RedisTier;
 use crate::error::GatewayError;
 use crate::settings::LimitsSettings;
+use crate::telemetry::metrics;
 
 /// Units are kept in thousandths, so a refill of `per_second` units a second is `per_second`
 /// thousandths a millisecond: integer arithmetic, here and in Lua (exact below 2^53).
@@ -84,10 +86,10 @@ struct Bucket {
 
 /// Token buckets of backend-call units, one per principal.
 pub struct PrincipalLimiter {
-    /// Most thousandths a bucket holds.
-    capacity: u64,
-    /// Thousandths given back per millisecond (= units per second).
-    rate: u64,
+    /// Most thousandths a bucket holds (replaced by a configuration reload).
+    capacity: AtomicU64,
+    /// Thousandths given back per millisecond (= units per second; replaced by a reload).
+    rate: AtomicU64,
     prefix: String,
     redis: Option<Arc<RedisTier>>,
     local: Cache<String, Arc<Mutex<Bucket>>>,
@@ -101,8 +103,8 @@ impl PrincipalLimiter {
         let capacity = u64::from(limits.rate_burst.max(1)) * MILLI;
         let rate = u64::from(limits.rate_per_second.max(1));
         Self {
-            capacity,
-            rate,
+            capacity: AtomicU64::new(capacity),
+            rate: AtomicU64::new(rate),
             prefix: prefix.to_owned(),
             redis,
             // A bucket left alone for as long as an empty one takes to fill is full: forgetting
@@ -115,12 +117,37 @@ impl PrincipalLimiter {
         }
     }
 
+    /// Takes new `limits.rate_burst` and `limits.rate_per_second` (a configuration reload):
+    /// every bucket is judged by them from its next request on.
+    pub fn reconfigure(&self, limits: &LimitsSettings) {
+        let capacity = u64::from(limits.rate_burst.max(1)) * MILLI;
+        let rate = u64::from(limits.rate_per_second.max(1));
+        self.capacity.store(capacity, Ordering::Relaxed);
+        self.rate.store(rate, Ordering::Relaxed);
+    }
+
+    fn capacity(&self) -> u64 {
+        self.capacity.load(Ordering::Relaxed)
+    }
+
+    fn rate(&self) -> u64 {
+        self.rate.load(Ordering::Relaxed)
+    }
+
     /// Takes `cost` units from `principal`'s bucket (a token's `sub`, or a partner's client id),
     /// or refuses with `RATE_LIMITED` and how long until `cost` units are there. A cost is at
     /// least 1 and at most the bucket's capacity (a larger one could never be paid; the request
     /// budget refuses such requests anyway). Never fails for want of Redis: see the module docs.
     pub async fn check(&self, principal: &str, cost: u32) -> Result<(), GatewayError> {
-        let cost = (u64::from(cost) * MILLI).clamp(MILLI, self.capacity);
+        let checked = self.try_take(principal, cost).await;
+        if checked.is_err() {
+            metrics::rate_limit_refused("principal");
+        }
+        checked
+    }
+
+    async fn try_take(&self, principal: &str, cost: u32) -> Result<(), GatewayError> {
+        let cost = (u64::from(cost) * MILLI).clamp(MILLI, self.capacity());
         self.take(principal, cost, false).await
     }
 
@@ -135,13 +162,18 @@ impl PrincipalLimiter {
     ) -> Result<(), GatewayError> {
         let started = Instant::now();
         loop {
-            match self.check(principal, cost).await {
+            // Only giving up counts as a refusal: waiting for the refill is the pace.
+            match self.try_take(principal, cost).await {
                 Err(GatewayError::RateLimited {
                     retry_after_seconds,
                 }) if started.elapsed() < patience => {
                     tokio::time::sleep(Duration::from_secs(retry_after_seconds.clamp(1, 5))).await;
                 }
-                other => return other,
+                Err(refused) => {
+                    metrics::rate_limit_refused("principal");
+                    return Err(refused);
+                }
+                Ok(()) => return Ok(()),
             }
         }
     }
@@ -153,7 +185,7 @@ impl PrincipalLimiter {
         if units == 0 {
             return;
         }
-        let cost = (u64::from(units) * MILLI).min(self.capacity);
+        let cost = (u64::from(units) * MILLI).min(self.capacity());
         // A partial take never refuses.
         let _ = self.take(principal, cost, true).await;
     }
@@ -164,10 +196,10 @@ impl PrincipalLimiter {
             eval.arg(TAKE)
                 .arg(1)
                 .arg(store_key(&self.prefix, "principal", principal))
-                .arg(self.capacity)
-                .arg(self.rate)
+                .arg(self.capacity())
+                .arg(self.rate())
                 .arg(cost)
-                .arg(fill_ms(self.capacity, self.rate))
+                .arg(fill_ms(self.capacity(), self.rate()))
                 .arg(if partial { "1" } else { "0" });
             match redis.run::<Vec<i64>>(eval).await.as_deref() {
                 Some([1, _]) => return Ok(()),
@@ -189,15 +221,22 @@ impl PrincipalLimiter {
         let now = self.epoch.elapsed().as_millis() as u64;
         let bucket = self.local.get_with(principal.to_owned(), || {
             Arc::new(Mutex::new(Bucket {
-                milli: self.capacity,
+                milli: self.capacity(),
                 at: now,
             }))
         });
         let mut bucket = bucket
             .lock()
             .expect("a bucket is never poisoned: no code panics holding it");
-        take(&mut bucket, now, self.capacity, self.rate, cost, partial)
-            .map_err(|wait_ms| rate_limited(Duration::from_millis(wait_ms)))
+        take(
+            &mut bucket,
+            now,
+            self.capacity(),
+            self.rate(),
+            cost,
+            partial,
+        )
+        .map_err(|wait_ms| rate_limited(Duration::from_millis(wait_ms)))
     }
 }
 

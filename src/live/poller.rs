@@ -17,6 +17,7 @@ use supportgraph_adapters::model::{Order, OrderChange, Region};
 use supportgraph_adapters::ports::{LOOKUP_BATCH, OrderBackend};
 use tokio::sync::{broadcast, watch};
 use tokio::time::MissedTickBehavior;
+use tracing::Instrument;
 
 use super::hub::{PollCounts, StatusEvent};
 use crate::cache::{Cache, Namespace};
@@ -48,7 +49,14 @@ impl Poller {
         ticker.set_missed_tick_behavior(MissedTickBehavior::Delay);
         loop {
             ticker.tick().await;
-            since = self.round(since).await;
+            // One trace per round: its feed calls and re-fetches, not one trace per call.
+            let span = tracing::info_span!(
+                "live_poll",
+                otel.kind = "internal",
+                otel.name = "live.poll",
+                region = ?self.region
+            );
+            since = self.round(since).instrument(span).await;
             self.polls
                 .send_modify(|polls| *polls.entry(self.region).or_default() += 1);
         }

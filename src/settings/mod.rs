@@ -12,6 +12,7 @@ mod inquiries;
 mod links;
 mod live;
 mod sections;
+pub mod telemetry;
 mod validate;
 
 use std::path::{Path, PathBuf};
@@ -78,6 +79,15 @@ pub struct Settings {
     pub graphiql: GraphiqlSettings,
     /// Which browser origins may call the gateway.
     pub cors: CorsSettings,
+    /// Cross-site request forgery prevention.
+    pub csrf: CsrfSettings,
+    /// Hot reload of the country and carrier directories, limits, CORS origins and the
+    /// persisted-documents manifest.
+    pub reload: ReloadSettings,
+    /// Where these settings came from (not a key: set by [`Settings::load`]), so a reload reads
+    /// the same layers again.
+    #[serde(skip)]
+    pub source: SettingsSource,
     /// Documents registered by hash (automatic persisted queries).
     pub persisted_documents: PersistedDocumentsSettings,
     /// What one request, and one principal over time, may cost the backends.
@@ -92,6 +102,17 @@ pub struct Settings {
     pub inquiries: InquiriesSettings,
     /// Contracts OnLine: the alerts' horizons and the contracts system's change feed.
     pub contracts: ContractsSettings,
+    /// Traces over OTLP, whose `traceparent` is continued, and who may read `/metrics`.
+    pub telemetry: telemetry::TelemetrySettings,
+}
+
+/// The layers a [`Settings`] was loaded from.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SettingsSource {
+    /// The settings file, when one was named.
+    pub file: Option<PathBuf>,
+    /// Whether `SUPPORTGRAPH_*` environment variables were read over it.
+    pub env: bool,
 }
 
 /// The settings could not be loaded; the message names the offending key.
@@ -130,12 +151,19 @@ impl Settings {
         let env = Env::prefixed("SUPPORTGRAPH_")
             .split("__")
             .ignore(&["config"]);
-        Self::from_figment(Self::base(file.as_deref())?.merge(env))
+        let mut settings = Self::from_figment(Self::base(file.as_deref())?.merge(env))?;
+        settings.source = SettingsSource { file, env: true };
+        Ok(settings)
     }
 
     /// Loads the defaults and `config_file` only, ignoring the environment (for tests).
     pub fn load_without_env(config_file: Option<&Path>) -> Result<Self, SettingsError> {
-        Self::from_figment(Self::base(config_file)?)
+        let mut settings = Self::from_figment(Self::base(config_file)?)?;
+        settings.source = SettingsSource {
+            file: config_file.map(Path::to_path_buf),
+            env: false,
+        };
+        Ok(settings)
     }
 
     fn base(file: Option<&Path>) -> Result<Figment, SettingsError> {

@@ -52,6 +52,27 @@ pub struct CorsSettings {
     pub max_age_seconds: u64,
 }
 
+/// Hot reload.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReloadSettings {
+    /// Reload when a reloaded file changes (the settings file, `countries_file`,
+    /// `carriers_file`, `persisted_documents.manifest`), besides on SIGHUP.
+    pub watch_files: bool,
+}
+
+/// Cross-site request forgery prevention.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CsrfSettings {
+    /// Refuse a POST that a browser could send from another site without a CORS preflight
+    /// (`text/plain`, a form, `multipart/form-data`, or no `Content-Type`) unless it carries a
+    /// non-empty `graphql-require-preflight`, `apollo-require-preflight` or
+    /// `x-supportgraph-csrf` header. On by default; turn it off only behind a proxy that does the
+    /// same.
+    pub enabled: bool,
+}
+
 /// Documents a client sends by hash instead of by text.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -65,6 +86,17 @@ pub struct PersistedDocumentsSettings {
     /// Largest document registered, in bytes: a larger one still runs when sent with its text,
     /// but is not kept, so registrations cannot fill the shared cache.
     pub automatic_max_bytes: usize,
+    /// A safelist: a persisted-documents manifest in the Apollo / GraphQL Codegen format
+    /// (`{"format":"apollo-persisted-query-manifest","version":1,"operations":[{"id","name",
+    /// "type","body"}]}`, or Codegen's `{"<sha256>": "<document>"}`). Its documents run by id
+    /// (`extensions.persistedQuery.sha256Hash`, or `documentId`); the file is reloaded when it
+    /// changes and on SIGHUP. Relative paths are relative to the working directory.
+    #[serde(default)]
+    pub manifest: Option<std::path::PathBuf>,
+    /// Run only the manifest's documents: anything else is `PERSISTED_QUERY_NOT_LISTED`
+    /// (automatic registration is then off too). Needs `manifest`.
+    #[serde(default)]
+    pub require: bool,
 }
 
 /// What is cached, and for how long (per kind of data). A TTL of 0 turns that kind's caching off.
@@ -143,8 +175,14 @@ pub struct ServerSettings {
     /// Answers larger than this many bytes are compressed (gzip or brotli) for clients that
     /// accept it.
     pub compress_min_bytes: u16,
-    /// On SIGTERM, how long in-flight requests may take to finish, in milliseconds.
+    /// On SIGTERM, how long in-flight requests may take to finish once the listener has closed,
+    /// in milliseconds.
     pub shutdown_grace_ms: u64,
+    /// On SIGTERM, how long to drain first, in milliseconds: requests are still accepted and
+    /// served, `/readyz` answers 503 `{"status":"draining"}` and HTTP/1 answers carry
+    /// `Connection: close`, so load balancers take the instance out before its listener closes.
+    /// A second SIGTERM or SIGINT ends the drain early. 0: close the listener at once.
+    pub drain_delay_ms: u64,
     /// Load balancers and proxies whose `X-Forwarded-For` is believed: a request from one of
     /// these counts against the client it names, not against the proxy.
     #[serde(default)]
@@ -178,6 +216,10 @@ pub struct GraphqlSettings {
     pub default_page_size: u32,
     /// Largest `first` accepted on a connection.
     pub max_page_size: u32,
+    /// Suggest the field, argument or type a client probably meant ("Did you mean ...?") in
+    /// validation errors. Handy while developing; in production they describe the schema to
+    /// anyone, introspection or not, so the production profile turns them off.
+    pub field_suggestions: bool,
 }
 
 /// Token verification.

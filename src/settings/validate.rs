@@ -178,6 +178,12 @@ impl Settings {
             validate_fault(instance, spec)
                 .map_err(|e| rejected("sandbox.faults", e.to_string()))?;
         }
+        if self.persisted_documents.require && self.persisted_documents.manifest.is_none() {
+            return Err(rejected(
+                "persisted_documents.require",
+                "a required safelist needs persisted_documents.manifest",
+            ));
+        }
         if self.profile == Profile::Production {
             if self.sandbox.embedded {
                 return Err(rejected(

@@ -11,7 +11,13 @@ mod identity;
 use std::future::IntoFuture;
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
+
+use axum::extract::{Request, State};
+use axum::http::{HeaderValue, StatusCode, Version, header};
+use axum::middleware::Next;
+use axum::response::Response;
 
 use supportgraph_adapters::sandbox::{self, SandboxError, SandboxHandle};
 use tokio::net::TcpListener;
@@ -30,6 +36,7 @@ use crate::graphql::limits::DocumentLimits;
 use crate::http::persisted::PersistedQueries;
 use crate::http::{HttpState, router};
 use crate::limits::{GuestLimiter, PrincipalLimiter};
+use crate::reload::Reloadable;
 use crate::settings::{Profile, Settings};
 
 /// The gateway could not start.
@@ -75,6 +82,9 @@ pub enum StartupError {
     /// A mail template of the binary does not render (a bug the template tests catch first).
     #[error(transparent)]
     MailTemplates(#[from] crate::mail_templates::TemplateError),
+    /// The persisted-documents manifest (the safelist) is unusable.
+    #[error("persisted_documents.manifest: {0}")]
+    Manifest(#[from] crate::http::safelist::ManifestError),
     /// The listening socket could not be opened.
     #[error("could not listen on {addr}: {source}")]
     Bind {
@@ -148,10 +158,16 @@ impl Application {
             Duration::from_secs(settings.cache.idempotency_ttl_seconds),
             cache.shared_tier(),
         );
+        let cors_origins = Arc::new(Reloadable::new(crate::http::cors::patterns(&settings.cors)));
+        let safelist = crate::http::safelist::Safelist::load(
+            settings.persisted_documents.manifest.as_deref(),
+            settings.persisted_documents.require,
+        )?;
         let persisted = PersistedQueries::new(
             &settings.persisted_documents,
             cache.prefix(),
             cache.shared_tier(),
+            Arc::new(safelist),
         );
         let demo_identity = demo_identity(&settings)?;
         // Rate limits live next to the cache's shared tier, so N instances enforce one limit.
@@ -168,7 +184,7 @@ impl Application {
             live,
             inquiry_feed: crate::inquiry_feed::InquiryFeedHub::new(),
             contract_feed: ContractFeedHub::new(backends.contracts.clone(), &settings.contracts),
-            document_limits: DocumentLimits::from(&settings),
+            document_limits: Reloadable::new(DocumentLimits::from(&settings)),
             persisted,
             demo_identity,
             tokens: TokenVerifier::new(&settings.auth, jwks_url, &refused_keys)?,
@@ -185,8 +201,10 @@ impl Application {
             guest_limiter,
             rate_limits,
             settings,
-            countries,
-            carriers,
+            countries: Reloadable::new(countries),
+            carriers: Reloadable::new(carriers),
+            cors_origins,
+            reload_state: crate::reload::ReloadState::default(),
             order_backends: backends.orders,
             billing_backends: backends.billing,
             support: backends.support,
@@ -221,19 +239,30 @@ impl Application {
         self.app.clone()
     }
 
-    /// Serves until SIGINT or SIGTERM; then stops accepting connections, lets in-flight requests
-    /// finish for up to `server.shutdown_grace_ms`, and returns.
+    /// Serves until SIGINT or SIGTERM; then drains for `server.drain_delay_ms` (still serving
+    /// everything, `/readyz` answering 503 `{"status":"draining"}`: see [`crate::http::health`]),
+    /// stops accepting connections, lets in-flight requests finish for up to
+    /// `server.shutdown_grace_ms`, and returns.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let schema = crate::graphql::build(self.app.clone());
         let grace = Duration::from_millis(self.app.settings.server.shutdown_grace_ms);
+        let drain_delay = Duration::from_millis(self.app.settings.server.drain_delay_ms);
+        let draining = Draining::default();
         let router = router(HttpState {
             app: self.app.clone(),
             schema,
-        });
+        })
+        .layer(axum::middleware::from_fn_with_state(
+            draining.clone(),
+            close_connections_while_draining,
+        ))
+        .layer(axum::Extension(draining.clone()));
         let _sandbox = self.sandbox;
         // Read for as long as the server runs, subscribers or not (answer e-mails); stopped when
         // this returns.
         let _inquiry_feed = crate::inquiry_feed::start(&self.app);
+        // Reloads the directories, limits, CORS origins and safelist on SIGHUP and file change.
+        let _reload = crate::reload::start(&self.app);
         let (stopping_tx, mut stopping) = tokio::sync::watch::channel(false);
         let server = axum::serve(
             self.listener,
@@ -241,6 +270,8 @@ impl Application {
         )
         .with_graceful_shutdown(async move {
             shutdown_signal().await;
+            drain(&draining, drain_delay).await;
+            tracing::info!("shutting down: no new connections, finishing in-flight requests");
             let _ = stopping_tx.send(true);
         })
         .into_future();
@@ -262,7 +293,67 @@ impl Application {
     }
 }
 
-/// Resolves on SIGINT (Ctrl-C) or SIGTERM.
+/// Whether this instance is draining before it stops (see [`crate::http::health`]): set once, when
+/// a stop signal arrives, and never cleared. Clones share the flag. [`Application::run_until_stopped`]
+/// installs it as a request extension for `/readyz`; a router without it is never draining.
+#[derive(Debug, Clone, Default)]
+pub struct Draining(Arc<AtomicBool>);
+
+impl Draining {
+    /// From now on `/readyz` answers 503 and HTTP/1 answers close their connections.
+    pub fn start(&self) {
+        self.0.store(true, Ordering::Relaxed);
+    }
+
+    /// Whether [`start`](Self::start) was called.
+    pub fn is_draining(&self) -> bool {
+        self.0.load(Ordering::Relaxed)
+    }
+}
+
+/// While draining, asks HTTP/1 clients and proxies to close the connection after this answer
+/// (`Connection: close`), so none keeps sending on a kept-alive connection to an instance about
+/// to stop: their next request opens a new connection, which the load balancer gives to another
+/// instance. HTTP/2 has no such header (its connections get a GOAWAY at shutdown), and a
+/// websocket upgrade keeps its connection.
+async fn close_connections_while_draining(
+    State(draining): State<Draining>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let http1 = matches!(
+        request.version(),
+        Version::HTTP_09 | Version::HTTP_10 | Version::HTTP_11
+    );
+    let mut response = next.run(request).await;
+    if http1 && draining.is_draining() && response.status() != StatusCode::SWITCHING_PROTOCOLS {
+        response
+            .headers_mut()
+            .insert(header::CONNECTION, HeaderValue::from_static("close"));
+    }
+    response
+}
+
+/// The drain before the listener closes: marks the instance draining, then keeps serving for
+/// `delay`, or until a second SIGINT or SIGTERM (an operator in a hurry).
+async fn drain(draining: &Draining, delay: Duration) {
+    draining.start();
+    if delay.is_zero() {
+        return;
+    }
+    tracing::info!(
+        drain_delay_ms = delay.as_millis() as u64,
+        "stop signal: draining (/readyz answers 503, requests are still served)"
+    );
+    tokio::select! {
+        () = tokio::time::sleep(delay) => {}
+        () = shutdown_signal() => {
+            tracing::info!("a second stop signal: ending the drain early");
+        }
+    }
+}
+
+/// Resolves on SIGINT (Ctrl-C) or SIGTERM (one that arrives after the call).
 async fn shutdown_signal() {
     let ctrl_c = async {
         if let Err(error) = tokio::signal::ctrl_c().await {
@@ -288,7 +379,63 @@ async fn shutdown_signal() {
         () = ctrl_c => {},
         () = terminate => {},
     }
-    tracing::info!("shutting down: finishing in-flight requests");
+}
+
+#[cfg(test)]
+mod drain_tests {
+    use axum::Router;
+    use axum::body::Body;
+    use axum::routing::get;
+    use tower::ServiceExt;
+
+    use super::*;
+
+    fn answering(draining: &Draining) -> Router {
+        Router::new().route("/", get(|| async { "ok" })).layer(
+            axum::middleware::from_fn_with_state(
+                draining.clone(),
+                close_connections_while_draining,
+            ),
+        )
+    }
+
+    async fn connection_header(router: Router, version: Version) -> Option<String> {
+        let request = Request::get("/")
+            .version(version)
+            .body(Body::empty())
+            .expect("a valid request");
+        let response = router.oneshot(request).await.expect("infallible");
+        assert_eq!(response.status(), StatusCode::OK);
+        response
+            .headers()
+            .get(header::CONNECTION)
+            .map(|v| v.to_str().expect("ascii").to_owned())
+    }
+
+    #[tokio::test]
+    async fn answers_keep_their_connection_until_the_drain_starts_and_close_it_after() {
+        let draining = Draining::default();
+        assert_eq!(
+            connection_header(answering(&draining), Version::HTTP_11).await,
+            None
+        );
+        draining.clone().start();
+        assert!(draining.is_draining(), "clones share the flag");
+        assert_eq!(
+            connection_header(answering(&draining), Version::HTTP_11).await,
+            Some("close".to_owned())
+        );
+    }
+
+    #[tokio::test]
+    async fn http2_answers_never_carry_a_connection_header_even_while_draining() {
+        let draining = Draining::default();
+        draining.start();
+        assert_eq!(
+            connection_header(answering(&draining), Version::HTTP_2).await,
+            None
+        );
+    }
 }
 
 #[cfg(test)]

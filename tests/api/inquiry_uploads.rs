@@ -261,6 +261,7 @@ async fn an_upload_without_the_preflight_header_is_refused_and_nothing_is_stored
     );
     let answer = upload(&app, false, body).await;
     assert_eq!(answer.status, 400);
+    assert_eq!(answer.error_codes(), ["CSRF_BLOCKED"], "{}", answer.body);
     assert_eq!(support_calls(&app), before);
     assert_eq!(inquiry_count(&app).await, count);
 }

@@ -2,8 +2,8 @@
 //!
 //! Adapters describe *what* to fetch; this module decides *how*, the same way for every backend:
 //! the per-instance timeout, a circuit breaker per operation, retries of idempotent calls within
-//! a budget, a tracing span per call (with its duration in the closing event — the only
-//! measurements kept; no metrics are exported), and the mapping of every failure to one
+//! a budget, a tracing span per call (exported to OpenTelemetry, its `traceparent` sent to the
+//! backend), metrics of every attempt (`telemetry`), and the mapping of every failure to one
 //! [`AdapterError`].
 //!
 //! Each call names its operation (`list_orders`, `change_request`, ...): the breaker it passes
@@ -20,12 +20,14 @@
 //!   are retried like reads;
 //! - `put_delete`: PUT and DELETE of a resource the caller names, retried like reads where
 //!   the backend's contract makes them idempotent;
-//! - `checks`: refusing what must not be sent, and naming what a backend got wrong.
+//! - `checks`: refusing what must not be sent, and naming what a backend got wrong;
+//! - `telemetry`: the `traceparent` of each request, and the metrics of each attempt.
 
 mod checks;
 mod keyed;
 mod put_delete;
 mod send;
+mod telemetry;
 
 use std::future::Future;
 use std::sync::Arc;
@@ -48,6 +50,10 @@ use crate::resilience::{
 pub const MAX_URL_BYTES: usize = 8 * 1024;
 
 pub use keyed::IDEMPOTENCY_KEY;
+pub use telemetry::{
+    BACKEND_CALLS, BACKEND_DURATION, BACKEND_RETRIES, BREAKER_OPENED, TRACEPARENT,
+    backend_and_region, describe_metrics, traceparent,
+};
 
 /// Where a backend instance lives and how long to wait for it.
 #[derive(Debug, Clone)]
@@ -69,6 +75,7 @@ pub struct BackendClient {
     resilience: ResilienceConfig,
     breakers: Arc<BreakersByOperation>,
     budget: Arc<RetryBudget>,
+    metrics: telemetry::CallMetrics,
 }
 
 /// How a POST turned out when the backend answered.
@@ -109,6 +116,7 @@ impl BackendClient {
             endpoint.base_url.set_path(&path);
         }
         Self {
+            metrics: telemetry::CallMetrics::new(&endpoint.name),
             endpoint,
             http,
             breakers: Arc::new(BreakersByOperation::new(resilience.breaker.clone())),
@@ -275,7 +283,8 @@ impl BackendClient {
     }
 
     /// Runs `call` — one public call, from building the request to decoding the answer — in a
-    /// `backend_call` span, logging how long it took and how it ended.
+    /// `backend_call` span (exported as an OpenTelemetry client span; its context is the
+    /// `traceparent` each attempt sends), logging how long it took and how it ended.
     async fn traced<T>(
         &self,
         operation: &'static str,
@@ -285,6 +294,9 @@ impl BackendClient {
     ) -> Result<T, AdapterError> {
         let span = tracing::info_span!(
             "backend_call",
+            otel.kind = "client",
+            otel.name = operation,
+            otel.status_code = tracing::field::Empty,
             backend = %self.endpoint.name,
             operation,
             path = %clip(path),
@@ -296,7 +308,10 @@ impl BackendClient {
             let elapsed_ms = started.elapsed().as_millis() as u64;
             match &result {
                 Ok(_) => tracing::debug!(elapsed_ms, "backend answered"),
-                Err(error) => tracing::warn!(elapsed_ms, %error, "backend call failed"),
+                Err(error) => {
+                    tracing::Span::current().record("otel.status_code", "ERROR");
+                    tracing::warn!(elapsed_ms, %error, "backend call failed");
+                }
             }
             result
         }

@@ -4,8 +4,10 @@
 use std::time::Instant;
 
 use super::checks::describe;
+use super::telemetry::{TRACEPARENT, traceparent};
 use super::{BackendClient, MAX_URL_BYTES};
 use crate::AdapterError;
+use crate::resilience::BreakerState;
 
 /// What one attempt says about the backend's health.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -61,17 +63,23 @@ impl BackendClient {
                 return outcome;
             }
             attempt += 1;
+            self.metrics.retry(operation);
             tracing::debug!(attempt, backend = %self.endpoint.name, "retrying an idempotent call");
             tokio::time::sleep(backoff).await;
         }
     }
 
     /// Builds a request and checks it can be sent, before any breaker is asked: a request that
-    /// fails here never left the gateway and says nothing about the backend.
+    /// fails here never left the gateway and says nothing about the backend. It carries the
+    /// `traceparent` of the call's span.
     pub(super) fn prepare(
         &self,
         builder: reqwest::RequestBuilder,
     ) -> Result<reqwest::Request, AdapterError> {
+        let builder = match traceparent() {
+            Some(traceparent) => builder.header(TRACEPARENT, traceparent),
+            None => builder,
+        };
         let request = builder
             .build()
             .map_err(|e| self.invalid(format!("cannot build the request: {}", describe(e))))?;
@@ -97,15 +105,25 @@ impl BackendClient {
     ) -> Result<(reqwest::StatusCode, bytes::Bytes), AdapterError> {
         let breaker = self.breakers.of(operation);
         let Some(permit) = breaker.acquire() else {
-            return Err(AdapterError::CircuitOpen {
+            let refused = Err(AdapterError::CircuitOpen {
                 backend: self.endpoint.name.clone(),
             });
+            self.metrics.attempt(operation, &refused, None);
+            return refused;
         };
+        let started = Instant::now();
         let outcome = self.execute(request, deadline).await;
-        match verdict(&outcome) {
+        self.metrics
+            .attempt(operation, &outcome, Some(started.elapsed()));
+        let verdict = verdict(&outcome);
+        let was_open = verdict == Verdict::Faulty && breaker.state() == BreakerState::Open;
+        match verdict {
             Verdict::Healthy => breaker.record(permit, true),
             Verdict::Faulty => breaker.record(permit, false),
             Verdict::None => drop(permit),
+        }
+        if verdict == Verdict::Faulty && !was_open && breaker.state() == BreakerState::Open {
+            self.metrics.breaker_opened(operation);
         }
         outcome
     }

@@ -92,6 +92,7 @@ async fn request_access(
     };
     if !app
         .countries
+        .snapshot()
         .get(&customer.country)
         .is_some_and(|c| c.has(tool))
     {

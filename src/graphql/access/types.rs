@@ -242,7 +242,9 @@ impl Me {
             .profile
             .customers
             .iter()
-            .filter_map(|c| Customer::find(&self.profile, &app.countries, &c.customer_number))
+            .filter_map(|c| {
+                Customer::find(&self.profile, &app.countries.snapshot(), &c.customer_number)
+            })
             .collect())
     }
 
@@ -250,8 +252,9 @@ impl Me {
     async fn tools(&self, ctx: &Context<'_>) -> Result<Vec<ToolAccess>> {
         let app = ctx.data::<Arc<App>>()?;
         let mut access = Vec::new();
+        let countries = app.countries.snapshot();
         for customer in &self.profile.customers {
-            let Some(country) = app.countries.get(&customer.country) else {
+            let Some(country) = countries.get(&customer.country) else {
                 continue;
             };
             for tool in country.tools.iter().copied() {
@@ -269,7 +272,7 @@ impl Me {
     /// The tools that exist in your country; show only these.
     async fn features(&self, ctx: &Context<'_>) -> Result<Vec<Tool>> {
         let app = ctx.data::<Arc<App>>()?;
-        Ok(match app.countries.get(&self.profile.country) {
+        Ok(match app.countries.snapshot().get(&self.profile.country) {
             Some(country) => country.tools.iter().copied().map(Tool::from).collect(),
             None => {
                 tracing::warn!(country = %self.profile.country, "user's country is missing from the country directory");

@@ -91,7 +91,7 @@ impl NodeQuery {
         match global_id {
             GlobalId::User { .. } => Ok(Some(Node::Me(Me::new(profile.clone())))),
             GlobalId::Customer { customer_number } => {
-                Customer::find(profile, &app.countries, &customer_number)
+                Customer::find(profile, &app.countries.snapshot(), &customer_number)
                     .map(|c| Some(Node::Customer(c)))
                     .ok_or_else(not_found)
             }
@@ -99,9 +99,15 @@ impl NodeQuery {
                 user_id: owner,
                 tool,
                 customer_number,
-            } => ToolAccess::find(profile, &app.countries, &owner, tool, &customer_number)
-                .map(|a| Some(Node::ToolAccess(a)))
-                .ok_or_else(not_found),
+            } => ToolAccess::find(
+                profile,
+                &app.countries.snapshot(),
+                &owner,
+                tool,
+                &customer_number,
+            )
+            .map(|a| Some(Node::ToolAccess(a)))
+            .ok_or_else(not_found),
             GlobalId::InventoryItem {
                 customer_number,
                 serial_number,
@@ -152,7 +158,7 @@ impl NodeQuery {
                 let in_scope = ToolScope::region_for(
                     crate::countries::Tool::Contracts,
                     profile,
-                    &app.countries,
+                    &app.countries.snapshot(),
                     &customers[0],
                 )
                 .is_some();
@@ -173,7 +179,7 @@ impl NodeQuery {
                 let in_scope = ToolScope::region_for(
                     crate::countries::Tool::Inquiries,
                     profile,
-                    &app.countries,
+                    &app.countries.snapshot(),
                     &customers[0],
                 )
                 .is_some();

@@ -35,7 +35,7 @@ pub async fn flat_scope(
         .data::<Caller>()
         .map_err(|e| GatewayError::internal(e.message))?;
     let profile = caller.profile(&app.profiles).await?;
-    let scope = ToolScope::for_tool(tool, profile, &app.countries, requested)?;
+    let scope = ToolScope::for_tool(tool, profile, &app.countries.snapshot(), requested)?;
     if scope.is_empty() {
         return Err(scope.empty_error(tool, &profile.country));
     }

@@ -272,7 +272,7 @@ async fn ending_soon(
     };
     let mut complete = true;
     let mut found: Vec<(model::Contract, Ending)> = Vec::new();
-    for (today, group) in by_local_today(&app.countries, profile, customers, now) {
+    for (today, group) in by_local_today(&app.countries.snapshot(), profile, customers, now) {
         let filter = model::ContractFilter {
             statuses: vec![ContractStatus::Active, ContractStatus::Signed],
             ends_from: Some(today),

@@ -165,10 +165,15 @@ impl ContractsQuery {
         let mut found: Vec<model::Contract> = Vec::new();
         // With an end-date window, one search per date the customer numbers' countries are on.
         let groups: Vec<(Option<NaiveDate>, Vec<String>)> = match within {
-            Some(_) => by_local_today(&app.countries, profile, &scope.customers, Utc::now())
-                .into_iter()
-                .map(|(today, customers)| (Some(today), customers))
-                .collect(),
+            Some(_) => by_local_today(
+                &app.countries.snapshot(),
+                profile,
+                &scope.customers,
+                Utc::now(),
+            )
+            .into_iter()
+            .map(|(today, customers)| (Some(today), customers))
+            .collect(),
             None => vec![(None, scope.customers.clone())],
         };
         for (today, customers) in groups {

@@ -44,9 +44,13 @@ async fn may_see(
 ) -> Result<bool, GatewayError> {
     match app.profiles.get(user_id).await {
         Ok(Some(profile)) => {
-            let authorised =
-                ToolScope::region_for(Tool::Contracts, &profile, &app.countries, customer_number)
-                    .is_some();
+            let authorised = ToolScope::region_for(
+                Tool::Contracts,
+                &profile,
+                &app.countries.snapshot(),
+                customer_number,
+            )
+            .is_some();
             let approves = match alert {
                 model::ContractAlertKind::ApprovalNeeded => {
                     profile.approves_contracts_for(customer_number)

@@ -132,7 +132,8 @@ impl InquiryFormQuery {
         let caller = ctx.data::<Caller>()?;
         caller.principal()?;
         let profile = caller.profile(&app.profiles).await?;
-        let categories = categories_in(&app.countries, &profile.country);
+        let countries = app.countries.snapshot();
+        let categories = categories_in(&countries, &profile.country);
         if let Some(asked) = category
             && !categories.contains(&asked)
         {
@@ -143,7 +144,7 @@ impl InquiryFormQuery {
             }
             .into());
         }
-        let scope = ToolScope::for_tool(Tool::Inquiries, profile, &app.countries, None)?;
+        let scope = ToolScope::for_tool(Tool::Inquiries, profile, &countries, None)?;
         let now = Utc::now();
         let customer_numbers = profile
             .customers
@@ -156,11 +157,11 @@ impl InquiryFormQuery {
                     .any(|n| n == &c.customer_number)
             })
             .filter_map(|c| {
-                let country = app.countries.get(&c.country)?;
+                let country = countries.get(&c.country)?;
                 Some(InquiryFormCustomer {
                     customer_number: c.customer_number.clone(),
                     country: c.country.clone(),
-                    categories: categories_in(&app.countries, &c.country),
+                    categories: categories_in(&countries, &c.country),
                     response_due_by: DateTime(country.response_due_by(now)),
                 })
             })

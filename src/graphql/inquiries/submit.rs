@@ -173,11 +173,17 @@ async fn submit(
             Some(number) => {
                 let number: CustomerNumber = identifier("input.customerNumber", number)?;
                 let requested = [number.as_str().to_owned()];
-                ToolScope::for_tool(Tool::Inquiries, profile, &app.countries, Some(&requested))?;
+                ToolScope::for_tool(
+                    Tool::Inquiries,
+                    profile,
+                    &app.countries.snapshot(),
+                    Some(&requested),
+                )?;
                 requested[0].clone()
             }
             None => {
-                let scope = ToolScope::for_tool(Tool::Inquiries, profile, &app.countries, None)?;
+                let scope =
+                    ToolScope::for_tool(Tool::Inquiries, profile, &app.countries.snapshot(), None)?;
                 match default_customer(&scope, profile) {
                     Some(number) => number,
                     None => return Err(scope.empty_error(Tool::Inquiries, &profile.country)),
@@ -188,8 +194,8 @@ async fn submit(
             .customer(&customer_number)
             .map(|c| c.country.clone())
             .ok_or_else(|| GatewayError::internal("a customer number in scope has no account"))?;
-        let country = app
-            .countries
+        let countries = app.countries.snapshot();
+        let country = countries
             .get(&country_code)
             .ok_or_else(|| GatewayError::internal("a customer number in scope has no country"))?;
         if !category_available(country, submission.category) {

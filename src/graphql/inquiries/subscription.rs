@@ -83,12 +83,13 @@ async fn authorised_now(
     customer_number: &str,
 ) -> Result<bool, GatewayError> {
     match app.profiles.get(user_id).await {
-        Ok(Some(profile)) => {
-            Ok(
-                ToolScope::region_for(Tool::Inquiries, &profile, &app.countries, customer_number)
-                    .is_some(),
-            )
-        }
+        Ok(Some(profile)) => Ok(ToolScope::region_for(
+            Tool::Inquiries,
+            &profile,
+            &app.countries.snapshot(),
+            customer_number,
+        )
+        .is_some()),
         Ok(None) => Err(GatewayError::Forbidden(
             "your user ID is no longer registered for the e-tools".to_owned(),
         )),

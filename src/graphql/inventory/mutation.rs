@@ -191,7 +191,8 @@ async fn run(
     let profile = caller.profile(&app.profiles).await?;
     let customer = input.customer_number.trim();
     // An item of the caller's kept by the other system: say which mutation serves it.
-    if let Some(InventorySystem::Online(held_by)) = system_of(profile, &app.countries, customer)
+    if let Some(InventorySystem::Online(held_by)) =
+        system_of(profile, &app.countries.snapshot(), customer)
         && held_by != system
     {
         let other = mutation_of(held_by);

@@ -133,7 +133,7 @@ pub async fn locate(
 ) -> Result<(InventorySource, model::InventoryItem), GatewayError> {
     let profile = caller.profile(&app.profiles).await?;
     let requested = [customer_number.to_owned()];
-    let scope = inventory_scope(profile, &app.countries, Some(&requested))?;
+    let scope = inventory_scope(profile, &app.countries.snapshot(), Some(&requested))?;
     let Some((system, customers)) = scope.by_system.into_iter().next() else {
         return Err(GatewayError::NotFound);
     };
@@ -200,7 +200,11 @@ impl InventoryQuery {
         let (customer_numbers, item_filter) = check_filter(filter.unwrap_or_default())?;
 
         let profile = caller.profile(&app.profiles).await?;
-        let scope = inventory_scope(profile, &app.countries, customer_numbers.as_deref())?;
+        let scope = inventory_scope(
+            profile,
+            &app.countries.snapshot(),
+            customer_numbers.as_deref(),
+        )?;
         let sources = ListingSources {
             backends: &app.inventory_backends,
             cache: &app.cache,

@@ -53,7 +53,7 @@ pub async fn billing_scope(
         .data::<Caller>()
         .map_err(|e| GatewayError::internal(e.message))?;
     let profile = caller.profile(&app.profiles).await?;
-    let scope = ToolScope::for_tool(tool, profile, &app.countries, requested)?;
+    let scope = ToolScope::for_tool(tool, profile, &app.countries.snapshot(), requested)?;
     if scope.is_empty() {
         return Err(scope.empty_error(tool, &profile.country));
     }
@@ -136,7 +136,8 @@ pub async fn invoice_by_id(
     invoice_number: String,
 ) -> Result<Invoice, GatewayError> {
     let allowed = [Tool::Invoices, Tool::Statements].into_iter().any(|tool| {
-        ToolScope::region_for(tool, profile, &app.countries, &customer_number) == Some(region)
+        ToolScope::region_for(tool, profile, &app.countries.snapshot(), &customer_number)
+            == Some(region)
     });
     if !allowed {
         return Err(GatewayError::NotFound);
@@ -164,7 +165,8 @@ pub async fn credit_note_by_id(
     credit_note_number: String,
 ) -> Result<super::types::CreditNote, GatewayError> {
     let allowed = [Tool::Invoices, Tool::Statements].into_iter().any(|tool| {
-        ToolScope::region_for(tool, profile, &app.countries, &customer_number) == Some(region)
+        ToolScope::region_for(tool, profile, &app.countries.snapshot(), &customer_number)
+            == Some(region)
     });
     if !allowed {
         return Err(GatewayError::NotFound);
@@ -267,7 +269,7 @@ async fn search_invoices(
         // its invoices is skipped: the next request goes on from the last page read whole.
         let page = list(template.clone(), scan).await;
         let checked = if page.failures.is_empty() {
-            installed(&page.invoices, profile, &app.countries, &loader).await
+            installed(&page.invoices, profile, &app.countries.snapshot(), &loader).await
         } else {
             Installed::default()
         };

@@ -114,7 +114,8 @@ impl PageInventory {
                 let budget = ctx.data::<Arc<CallBudget>>()?;
                 let profile = caller.profile(&app.profiles).await?;
                 let loader = InventoryLoader::new(app.inventory_backends.clone(), budget.clone());
-                let answer = installed(&self.invoices, profile, &app.countries, &loader).await;
+                let answer =
+                    installed(&self.invoices, profile, &app.countries.snapshot(), &loader).await;
                 report_failures(ctx, &answer.failures);
                 Ok::<_, async_graphql::Error>(answer)
             })

@@ -53,6 +53,8 @@ pub struct DocumentLimits {
     pub max_mutations: usize,
     /// Most backend calls one operation may cause, estimated.
     pub max_backend_calls: u32,
+    /// Whether `__schema` and `__type` may be asked for at all (`server.introspection`).
+    pub introspection: bool,
 }
 
 impl From<&Settings> for DocumentLimits {
@@ -69,6 +71,7 @@ impl From<&Settings> for DocumentLimits {
             max_root_fields: limits.max_root_fields,
             max_mutations: limits.max_mutations,
             max_backend_calls: limits.max_backend_calls,
+            introspection: settings.server.introspection,
         }
     }
 }
@@ -95,6 +98,11 @@ pub enum LimitExceeded {
         "the introspection query nests too many lists (at most {0} of types, fields, args, ...)"
     )]
     IntrospectionLists(usize),
+    /// Introspection is switched off (`server.introspection = false`).
+    #[error(
+        "introspection is disabled on this gateway: the schema is published with its documentation"
+    )]
+    IntrospectionDisabled,
     /// Introspection asks for too much at once.
     #[error(
         "the introspection asks for too much at once (cost above {0}): one standard introspection query fits"
@@ -119,6 +127,25 @@ pub enum LimitExceeded {
         /// The limit.
         max: u32,
     },
+}
+
+impl LimitExceeded {
+    /// The limit's name, for the refusal metrics (`supportgraph_budget_refusals_total`).
+    pub fn label(&self) -> &'static str {
+        match self {
+            Self::Depth(_) => "depth",
+            Self::Complexity(_) => "complexity",
+            Self::Directives(_) => "directives",
+            Self::IntrospectionDepth(_) => "introspection_depth",
+            Self::IntrospectionLists(_) => "introspection_lists",
+            Self::IntrospectionCost(_) => "introspection_cost",
+            Self::IntrospectionDisabled => "introspection_disabled",
+            Self::FragmentCycle(_) => "fragment_cycle",
+            Self::RootFields(_) => "root_fields",
+            Self::Mutations(_) => "mutations",
+            Self::BackendCalls { .. } => "backend_calls",
+        }
+    }
 }
 
 impl DocumentLimits {
@@ -148,6 +175,9 @@ impl DocumentLimits {
                 });
             }
             estimates.push((name.map(|n| n.to_string()), estimate));
+        }
+        if !self.introspection && walk.introspection_cost > 0 {
+            return Err(LimitExceeded::IntrospectionDisabled);
         }
         Ok(DocumentCost {
             complexity: walk.complexity,
@@ -207,6 +237,7 @@ mod tests {
         max_root_fields: 20,
         max_mutations: 5,
         max_backend_calls: 30,
+        introspection: true,
     };
 
     fn check(query: &str) -> Result<(), LimitExceeded> {
@@ -305,5 +336,23 @@ mod tests {
             check("{ a { b { __schema { types { name } } } } }"),
             Err(LimitExceeded::Depth(3))
         );
+    }
+
+    #[test]
+    fn switched_off_introspection_refuses_schema_and_type_but_not_typename() {
+        let off = DocumentLimits {
+            introspection: false,
+            ..LIMITS
+        };
+        let check = |query: &str| off.check(&parse_query(query).expect("parses"));
+        assert_eq!(
+            check("{ __schema { types { name } } }"),
+            Err(LimitExceeded::IntrospectionDisabled)
+        );
+        assert_eq!(
+            check("{ a: __type(name: \"Order\") { name } }"),
+            Err(LimitExceeded::IntrospectionDisabled)
+        );
+        assert!(check("{ __typename }").is_ok());
     }
 }

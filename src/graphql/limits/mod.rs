@@ -10,6 +10,7 @@ pub mod document;
 pub mod response_cap;
 mod walk;
 
+use async_graphql::parser::types::{DocumentOperations, ExecutableDocument};
 use async_graphql::{Request, ServerError};
 
 pub use budget::Estimate;
@@ -23,7 +24,9 @@ use crate::error::GatewayError;
 /// comes back, for the rate limit and the request's loaders ([`super::request_data`]).
 pub fn admit(limits: &DocumentLimits, request: &mut Request) -> Result<Estimate, ServerError> {
     let document = async_graphql::parser::parse_query(&request.query).map_err(syntax_error)?;
+    crate::telemetry::metrics::record_operation(operation_name(request, &document));
     let cost = limits.check(&document).map_err(|exceeded| {
+        crate::telemetry::metrics::budget_refused(exceeded.label());
         let error = match exceeded {
             LimitExceeded::BackendCalls { estimate, max } => {
                 GatewayError::OverBudget { estimate, max }
@@ -35,4 +38,19 @@ pub fn admit(limits: &DocumentLimits, request: &mut Request) -> Result<Estimate,
     let estimate = cost.of_operation(request.operation_name.as_deref());
     request.set_parsed_query(document);
     Ok(estimate)
+}
+
+/// The name of the operation `request` runs: the one it names, else the document's only
+/// operation's (for the request metrics; bounded there).
+fn operation_name<'a>(request: &'a Request, document: &'a ExecutableDocument) -> Option<&'a str> {
+    if let Some(name) = request.operation_name.as_deref() {
+        return Some(name);
+    }
+    match &document.operations {
+        DocumentOperations::Single(_) => None,
+        DocumentOperations::Multiple(operations) if operations.len() == 1 => {
+            operations.keys().next().map(|name| name.as_str())
+        }
+        DocumentOperations::Multiple(_) => None,
+    }
 }

@@ -104,7 +104,7 @@ pub fn order_walk(
     let scope = ToolScope::for_tool(
         Tool::OrderStatus,
         profile,
-        &app.countries,
+        &app.countries.snapshot(),
         search.customer_numbers.as_deref(),
     )?;
     if scope.is_empty() {

@@ -125,6 +125,7 @@ impl GuestQuery {
             OrderLookup::Found(order)
                 if app
                     .countries
+                    .snapshot()
                     .get(&order.country)
                     .is_some_and(|c| c.has(Tool::OrderStatus)) =>
             {

@@ -39,7 +39,12 @@ async fn order_scope(
         .data::<Caller>()
         .map_err(|e| GatewayError::internal(e.message))?;
     let profile = caller.profile(&app.profiles).await?;
-    let scope = ToolScope::for_tool(Tool::OrderStatus, profile, &app.countries, requested)?;
+    let scope = ToolScope::for_tool(
+        Tool::OrderStatus,
+        profile,
+        &app.countries.snapshot(),
+        requested,
+    )?;
     if scope.is_empty() {
         return Err(scope.empty_error(Tool::OrderStatus, &profile.country));
     }
@@ -188,7 +193,12 @@ pub async fn order_by_id(
     customer_number: String,
     order_number: String,
 ) -> Result<Order, GatewayError> {
-    let home = ToolScope::region_for(Tool::OrderStatus, profile, &app.countries, &customer_number);
+    let home = ToolScope::region_for(
+        Tool::OrderStatus,
+        profile,
+        &app.countries.snapshot(),
+        &customer_number,
+    );
     if home != Some(region) {
         return Err(GatewayError::NotFound);
     }

@@ -109,7 +109,7 @@ async fn authorised_now(
         Ok(Some(profile)) => Ok(ToolScope::region_for(
             Tool::OrderStatus,
             &profile,
-            &app.countries,
+            &app.countries.snapshot(),
             &change.customer_number,
         ) == Some(change.region)),
         Ok(None) => Err(GatewayError::Forbidden(
@@ -166,7 +166,8 @@ impl OrdersSubscription {
         let user_id = caller.principal()?.user_id.clone();
         let orders = watched(order_numbers)?;
         let profile = caller.profile(&app.profiles).await?;
-        let scope = ToolScope::for_tool(Tool::OrderStatus, profile, &app.countries, None)?;
+        let scope =
+            ToolScope::for_tool(Tool::OrderStatus, profile, &app.countries.snapshot(), None)?;
         if scope.is_empty() {
             return Err(scope
                 .empty_error(Tool::OrderStatus, &profile.country)

@@ -19,6 +19,7 @@ impl Shipment {
         let app = ctx.data::<Arc<App>>()?;
         Ok(app
             .carriers
+            .snapshot()
             .get(&self.0.carrier_code)
             .map_or_else(|| self.0.carrier_code.clone(), |c| c.name.clone()))
     }
@@ -28,6 +29,7 @@ impl Shipment {
         let app = ctx.data::<Arc<App>>()?;
         Ok(app
             .carriers
+            .snapshot()
             .tracking_url(&self.0.carrier_code, &self.0.tracking_number))
     }
 }

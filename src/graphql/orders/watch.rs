@@ -124,7 +124,7 @@ async fn watch(
         )));
     };
     let profile = caller.profile(&app.profiles).await?;
-    let scope = ToolScope::for_tool(Tool::OrderStatus, profile, &app.countries, None)?;
+    let scope = ToolScope::for_tool(Tool::OrderStatus, profile, &app.countries.snapshot(), None)?;
     if scope.is_empty() {
         return Err(scope.empty_error(Tool::OrderStatus, &profile.country));
     }

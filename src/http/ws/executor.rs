@@ -19,6 +19,8 @@ use crate::auth::Caller;
 use crate::error::{ErrorCode, GatewayError};
 use crate::graphql::limits::admit;
 use crate::graphql::{AppSchema, RequestOrigin, errors};
+use crate::telemetry::RequestTrace;
+use crate::telemetry::metrics::OpenSubscription;
 
 /// Runs one connection's subscriptions.
 #[derive(Clone)]
@@ -47,17 +49,19 @@ impl SocketExecutor {
         }
     }
 
-    /// The subscription `request` asks for, checked and holding its slot; or why not.
+    /// The subscription `request` asks for, checked and holding its slot (and its place in the
+    /// active-subscriptions gauge); or why not. It belongs to `trace`.
     async fn open(
         &self,
         mut request: Request,
+        trace: RequestTrace,
     ) -> Result<BoxStream<'static, Response>, ServerError> {
         let session = self.session.get().ok_or_else(|| {
             GatewayError::Unauthenticated("send connection_init with your token first")
                 .to_server_error()
         })?;
-        let estimate = admit(&self.app.document_limits, &mut request)?;
-        only_one_subscription(&mut request).map_err(|e| e.to_server_error())?;
+        let estimate = admit(&self.app.document_limits.snapshot(), &mut request)?;
+        let field = only_one_subscription(&mut request).map_err(|e| e.to_server_error())?;
         let slot = session.connection.subscribe().map_err(|refused| {
             let mut error = ServerError::new(refused.to_string(), None);
             error
@@ -73,15 +77,16 @@ impl SocketExecutor {
             .await
             .map_err(|e| e.to_server_error())?;
         let caller = Caller::authenticated(session.principal.clone(), session.client_ip);
-        let mut request = request.data(caller);
+        let mut request = request.data(caller).data(trace);
         if let Some(origin) = &self.origin {
             request = request.data(origin.clone());
         }
         let stream = self.schema.execute_stream(request);
+        let open = OpenSubscription::open(&field, SUBSCRIPTION_FIELDS);
         Ok(stream
             .map(move |mut response| {
-                // The slot lives as long as the subscription's stream.
-                let _held = &slot;
+                // The slot, and the subscription's place in the gauge, live as long as its stream.
+                let _held = (&slot, &open);
                 errors::normalise(&mut response);
                 response
             })
@@ -89,9 +94,13 @@ impl SocketExecutor {
     }
 }
 
+/// The root fields of the schema's `Subscription` type: the `field` label of the
+/// active-subscriptions gauge (a test keeps it in step with the schema).
+const SUBSCRIPTION_FIELDS: &[&str] = &["orderStatusChanged", "inquiryUpdated", "contractAlerts"];
+
 /// Refuses anything but a subscription with exactly one root field (the GraphQL spec's rule; one
-/// slot is one stream): queries and mutations go to `/graphql`.
-fn only_one_subscription(request: &mut Request) -> Result<(), GatewayError> {
+/// slot is one stream): queries and mutations go to `/graphql`. The field's name comes back.
+fn only_one_subscription(request: &mut Request) -> Result<String, GatewayError> {
     let name = request.operation_name.clone();
     let document = request
         .parsed_query()
@@ -115,14 +124,19 @@ fn only_one_subscription(request: &mut Request) -> Result<(), GatewayError> {
         ));
     }
     let items = &operation.node.selection_set.node.items;
-    let one_field = items.len() == 1 && matches!(items[0].node, Selection::Field(_));
-    if !one_field {
-        return Err(GatewayError::bad_input(
+    match items.as_slice() {
+        [item] => match &item.node {
+            Selection::Field(field) => Ok(field.node.name.node.to_string()),
+            _ => Err(GatewayError::bad_input(
+                "query",
+                "a subscription selects exactly one root field",
+            )),
+        },
+        _ => Err(GatewayError::bad_input(
             "query",
             "a subscription selects exactly one root field",
-        ));
+        )),
     }
-    Ok(())
 }
 
 impl Executor for SocketExecutor {
@@ -140,7 +154,17 @@ impl Executor for SocketExecutor {
         _session_data: Option<Arc<Data>>,
     ) -> BoxStream<'static, Response> {
         let executor = self.clone();
-        futures::stream::once(async move { executor.open(request).await })
+        // Each subscription is a trace of its own (a connection lives long and runs many): its
+        // span lasts as long as the subscription, and what its events make the backends do
+        // belongs to it.
+        let span = tracing::info_span!(
+            "subscription",
+            otel.kind = "server",
+            otel.name = "subscription",
+            trace_id = tracing::field::Empty,
+        );
+        let trace = RequestTrace::start(&span, None);
+        let opened = futures::stream::once(async move { executor.open(request, trace).await })
             .flat_map(|opened| match opened {
                 Ok(stream) => stream,
                 Err(error) => futures::stream::once(async move {
@@ -150,20 +174,65 @@ impl Executor for SocketExecutor {
                 })
                 .boxed(),
             })
-            .boxed()
+            .boxed();
+        in_span(opened, span)
     }
+}
+
+/// `stream`, polled inside `span`.
+fn in_span(
+    mut stream: BoxStream<'static, Response>,
+    span: tracing::Span,
+) -> BoxStream<'static, Response> {
+    futures::stream::poll_fn(move |cx| {
+        let _entered = span.enter();
+        stream.poll_next_unpin(cx)
+    })
+    .boxed()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn check(query: &str, name: Option<&str>) -> Result<(), GatewayError> {
+    fn check(query: &str, name: Option<&str>) -> Result<String, GatewayError> {
         let mut request = Request::new(query);
         if let Some(name) = name {
             request = request.operation_name(name);
         }
         only_one_subscription(&mut request)
+    }
+
+    #[test]
+    fn the_gauges_fields_are_the_schemas_subscriptions() {
+        let sdl = crate::graphql::sdl();
+        let document = async_graphql::parser::parse_schema(&sdl).expect("the SDL parses");
+        let mut fields: Vec<String> = document
+            .definitions
+            .iter()
+            .filter_map(|definition| match definition {
+                async_graphql::parser::types::TypeSystemDefinition::Type(ty)
+                    if ty.node.name.node == "Subscription" =>
+                {
+                    match &ty.node.kind {
+                        async_graphql::parser::types::TypeKind::Object(object) => Some(
+                            object
+                                .fields
+                                .iter()
+                                .map(|f| f.node.name.node.to_string())
+                                .collect::<Vec<_>>(),
+                        ),
+                        _ => None,
+                    }
+                }
+                _ => None,
+            })
+            .flatten()
+            .collect();
+        fields.sort();
+        let mut known: Vec<String> = SUBSCRIPTION_FIELDS.iter().map(|f| f.to_string()).collect();
+        known.sort();
+        assert_eq!(fields, known);
     }
 
     #[test]
