@@ -33,6 +33,10 @@ COPY --from=build /out/supportgraph /app/supportgraph
 # Relative paths in the settings (countries_file, carriers_file) resolve against /app; a
 # deployment usually mounts its own directories and points the settings at them.
 COPY config/countries.toml config/carriers.toml config/production.toml /app/config/
+# Production unless told otherwise: a container started without settings of its own refuses to
+# run rather than serve demo data. Point SUPPORTGRAPH_CONFIG at your file (and set the secrets
+# through SUPPORTGRAPH_* variables).
+ENV SUPPORTGRAPH_CONFIG=/app/config/production.toml
 # The distroless "nonroot" user, by number so that runAsNonRoot can check it.
 USER 65532:65532
 EXPOSE 8080

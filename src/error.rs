@@ -189,7 +189,7 @@ impl GatewayError {
             // The exact messages of Apollo's protocol, which some clients match on.
             Self::PersistedQueryNotFound => "PersistedQueryNotFound".to_owned(),
             Self::PersistedQueryNotSupported => "PersistedQueryNotSupported".to_owned(),
-            Self::PersistedQueryNotListed => "this gateway runs only its safelisted documents: send the id of a document in its manifest (extensions.persistedQuery.sha256Hash, or documentId)".to_owned(),
+            Self::PersistedQueryNotListed => "this gateway runs only its safelisted documents: send the id of a document in its manifest in extensions.persistedQuery.sha256Hash".to_owned(),
             Self::CsrfBlocked => "this request has been blocked as a potential cross-site request forgery: send Content-Type: application/json, or add a non-empty graphql-require-preflight (or apollo-require-preflight, x-supportgraph-csrf) header".to_owned(),
         }
     }

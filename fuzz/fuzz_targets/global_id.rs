@@ -207,7 +207,10 @@ fuzz_target!(|input: Input| {
             if fields_valid {
                 assert_eq!(decoded.as_ref(), Some(&id), "{id:?} does not round-trip");
             } else {
-                assert_eq!(decoded, None, "{id:?} has a field failing its type, yet decodes");
+                assert_eq!(
+                    decoded, None,
+                    "{id:?} has a field failing its type, yet decodes"
+                );
             }
         }
     }

@@ -17,18 +17,33 @@
 //! Checked: no panic anywhere (libFuzzer aborts on any panic, even one the panic guard or a task
 //! would have caught); never a 500 (the sandbox has no faults configured, so no backend fails);
 //! an answer with a JSON media type, uncompressed, is JSON.
+//!
+//! With `FUZZ_VERBOSE=1` in the environment every answer is printed (status, headers, body): run
+//! one input that way to see what the gateway made of it.
 
 #![no_main]
+
+use std::sync::LazyLock;
 
 use axum::http::{Method, StatusCode, header};
 use libfuzzer_sys::fuzz_target;
 use supportgraph_fuzz::gateway::Gateway;
+
+static VERBOSE: LazyLock<bool> = LazyLock::new(|| std::env::var_os("FUZZ_VERBOSE").is_some());
 
 fuzz_target!(|data: &[u8]| {
     let gateway = Gateway::get();
     let request = gateway.request(data);
     let head = request.method() == Method::HEAD;
     let answer = gateway.send(request);
+    if *VERBOSE {
+        eprintln!(
+            "{} {:?}\n{}\n",
+            answer.status,
+            answer.headers,
+            String::from_utf8_lossy(&answer.body)
+        );
+    }
     assert_ne!(
         answer.status,
         StatusCode::INTERNAL_SERVER_ERROR,

@@ -124,7 +124,8 @@ fuzz_target!(|data: &[u8]| {
             } else if words.iter().any(|w| w == "start_review") {
                 (InvoiceAction::StartReview, None)
             } else {
-                let reason = "Line 1: serial number 4400201-907 is not one of our installed machines.";
+                let reason =
+                    "Line 1: serial number 4400201-907 is not one of our installed machines.";
                 (InvoiceAction::Dispute, Some(reason))
             };
             let act = backend.act_on_invoice("4400201", "IN244002010042", action, reason);

@@ -92,7 +92,10 @@ fuzz_target!(|data: &[u8]| {
             let act = backend.act("4900301", "CTR-20260002", &actor, &step, KEY);
             if let Ok(Ok(contract)) = stub.run(answer, act) {
                 assert_eq!(
-                    (contract.customer_number.as_str(), contract.contract_number.as_str()),
+                    (
+                        contract.customer_number.as_str(),
+                        contract.contract_number.as_str()
+                    ),
                     ("4900301", "CTR-20260002"),
                     "a step answered with another contract than the one acted on"
                 );

@@ -14,9 +14,9 @@
 use std::sync::LazyLock;
 
 use libfuzzer_sys::fuzz_target;
+use supportgraph_adapters::eu_services::{self, HttpEuServices};
 use supportgraph_adapters::model::{InventoryChange, PageRequest};
 use supportgraph_adapters::ports::InventoryBackend;
-use supportgraph_adapters::eu_services::{self, HttpEuServices};
 use supportgraph_fuzz::stub::{Exchange, Stub};
 
 const CALLS: [&str; 5] = [
@@ -40,7 +40,10 @@ fuzz_target!(|data: &[u8]| {
             let _ = stub.run(answer, backend.items(&customers));
         }
         "first_page" => {
-            let _ = stub.run(answer, backend.items_page(&customers, &PageRequest::first(2)));
+            let _ = stub.run(
+                answer,
+                backend.items_page(&customers, &PageRequest::first(2)),
+            );
         }
         "next_page" => {
             let cursor = "2".parse().expect("a cursor");

@@ -22,7 +22,12 @@ use supportgraph_adapters::order_status::HttpOrderBackend;
 use supportgraph_adapters::ports::OrderBackend;
 use supportgraph_fuzz::stub::{Exchange, Stub};
 
-const CALLS: [&str; 4] = ["list_orders", "orders_by_number", "status_changes", "watch_order"];
+const CALLS: [&str; 4] = [
+    "list_orders",
+    "orders_by_number",
+    "status_changes",
+    "watch_order",
+];
 
 static STUB: LazyLock<Stub> = LazyLock::new(Stub::start);
 
@@ -68,7 +73,10 @@ fuzz_target!(|data: &[u8]| {
     let stub = &*STUB;
     let exchange = Exchange::parse(data, &CALLS, "application/json");
     let words: Vec<String> = (2..4).map(|n| exchange.word(n)).collect();
-    let region = match words.iter().find_map(|w| Region::ALL.iter().find(|r| r.as_str() == w)) {
+    let region = match words
+        .iter()
+        .find_map(|w| Region::ALL.iter().find(|r| r.as_str() == w))
+    {
         Some(region) => *region,
         None => Region::Emea,
     };

@@ -65,8 +65,12 @@ fuzz_target!(|data: &[u8]| {
             let _ = stub.run(answer, backend.user_profile(USER));
         }
         "request_tool_authorization" => {
-            let request =
-                backend.request_tool_authorization(USER, Tool::Invoices, "1000101", "month-end close");
+            let request = backend.request_tool_authorization(
+                USER,
+                Tool::Invoices,
+                "1000101",
+                "month-end close",
+            );
             let _ = stub.run(answer, request);
         }
         "list_preferences" => {

@@ -39,7 +39,10 @@ fuzz_target!(|data: &[u8]| {
             let _ = stub.run(answer, backend.items(&customers));
         }
         "first_page" => {
-            let _ = stub.run(answer, backend.items_page(&customers, &PageRequest::first(2)));
+            let _ = stub.run(
+                answer,
+                backend.items_page(&customers, &PageRequest::first(2)),
+            );
         }
         "next_page" => {
             let cursor = "after.70101002".parse().expect("a cursor");

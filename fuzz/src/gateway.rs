@@ -77,8 +77,7 @@ fn root() -> PathBuf {
 /// so that a fuzzer sending thousands of requests a second is still served.
 pub fn settings() -> Settings {
     let root = root();
-    let mut settings =
-        Settings::load_without_env(None).expect("the shipped default settings load");
+    let mut settings = Settings::load_without_env(None).expect("the shipped default settings load");
     settings.countries_file = root.join("config/countries.toml");
     settings.carriers_file = root.join("config/carriers.toml");
     settings.sandbox.identity_key_file = root.join("config/sandbox-identity-dev-key.pem");
@@ -113,8 +112,8 @@ impl Gateway {
             .expect("the default settings embed the sandbox");
         let app = application.app();
         let schema = supportgraph::graphql::build(app.clone());
-        let router = router(HttpState { app, schema })
-            .layer(MockConnectInfo(SocketAddr::from(PEER)));
+        let router =
+            router(HttpState { app, schema }).layer(MockConnectInfo(SocketAddr::from(PEER)));
         // The listening socket is not used: requests go to the router directly.
         drop(application);
         let users: Vec<String> = demo::users()

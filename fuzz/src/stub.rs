@@ -72,7 +72,8 @@ impl<'a> Exchange<'a> {
             .unwrap_or(StatusCode::OK);
         let mut headers = HeaderMap::new();
         for (name, value) in &message.headers {
-            let (Ok(name), Ok(value)) = (HeaderName::from_bytes(name), HeaderValue::from_bytes(value))
+            let (Ok(name), Ok(value)) =
+                (HeaderName::from_bytes(name), HeaderValue::from_bytes(value))
             else {
                 continue;
             };

@@ -13,6 +13,18 @@ pub fn normalise(response: &mut Response) {
     response.errors.iter_mut().for_each(one_line_syntax_error);
 }
 
+/// Gives every error of `response` the request's trace id (`extensions.traceId`), as
+/// `/graphql` answers carry it (subscriptions' events are not HTTP answers: they are stamped
+/// here).
+pub fn stamp_trace_id(response: &mut Response, trace_id: &str) {
+    for error in &mut response.errors {
+        error
+            .extensions
+            .get_or_insert_with(Default::default)
+            .set("traceId", trace_id);
+    }
+}
+
 /// A syntax error, in one line that names the position and never echoes the document (the
 /// parser's own message draws the offending line, which may be the whole query).
 pub fn syntax_error(error: async_graphql::parser::Error) -> ServerError {

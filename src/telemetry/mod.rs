@@ -206,3 +206,78 @@ fn provider(settings: Option<&TelemetrySettings>) -> (SdkTracerProvider, bool) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::{Arc, Mutex};
+
+    use super::*;
+
+    /// Log lines, kept.
+    #[derive(Clone, Default)]
+    struct Lines(Arc<Mutex<Vec<u8>>>);
+
+    impl std::io::Write for Lines {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().expect("not poisoned").extend_from_slice(buf);
+            Ok(buf.len())
+        }
+
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    impl<'a> MakeWriter<'a> for Lines {
+        type Writer = Lines;
+
+        fn make_writer(&'a self) -> Lines {
+            self.clone()
+        }
+    }
+
+    #[test]
+    fn a_requests_trace_is_on_its_log_lines_and_its_backend_calls_at_any_level() {
+        let lines = Lines::default();
+        let (subscriber, _telemetry) =
+            subscriber_logging(true, None, lines.clone(), EnvFilter::new("warn"));
+        let trace = tracing::subscriber::with_default(subscriber, || {
+            let request = tracing::info_span!(
+                "request",
+                otel.kind = "server",
+                trace_id = tracing::field::Empty
+            );
+            let trace = RequestTrace::start(&request, None);
+            let _request = request.enter();
+            // A span the trace does not export, between the request and the call.
+            let plain = tracing::info_span!("plain");
+            let _plain = plain.enter();
+            let inside_plain = supportgraph_adapters::client::traceparent()
+                .expect("an untraced span inside a request has the request's traceparent");
+            assert!(
+                inside_plain
+                    .to_str()
+                    .is_ok_and(|t| t.starts_with(&format!("00-{trace}-")))
+            );
+            let call = tracing::info_span!("backend_call", otel.kind = "client");
+            let _call = call.enter();
+            let traceparent = supportgraph_adapters::client::traceparent()
+                .expect("a call inside a request has a traceparent");
+            let traceparent = traceparent.to_str().expect("ASCII");
+            assert!(
+                traceparent.starts_with(&format!("00-{trace}-")),
+                "{traceparent}"
+            );
+            tracing::info!("not logged at warn");
+            tracing::warn!("logged");
+            trace
+        });
+        let text = String::from_utf8(lines.0.lock().expect("not poisoned").clone()).expect("UTF-8");
+        assert!(!text.contains("not logged"), "{text}");
+        let line = text.lines().find(|l| l.contains("logged")).expect("a line");
+        assert!(
+            line.contains(&format!("\"trace_id\":\"{trace}\"")),
+            "the request's span is on the line whatever the level: {line}"
+        );
+    }
+}

@@ -176,3 +176,27 @@ async fn a_new_manifest_takes_effect_without_a_restart_and_a_broken_one_is_refus
         still.body
     );
 }
+
+#[tokio::test]
+async fn subscriptions_are_held_to_the_safelist_too() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let manifest = dir.path().join("manifest.json");
+    std::fs::write(&manifest, apollo_manifest(&[("Me", ME)])).expect("written");
+    let (app, _) = safelisted_gateway(&manifest).await;
+    let mut socket =
+        crate::live::socket::Socket::signed_in(&app.address, &app.token(GLOBEX_USER)).await;
+    socket
+        .subscribe(
+            "1",
+            "subscription { orderStatusChanged { orderNumber } }",
+            Value::Null,
+        )
+        .await;
+    let message = socket.next_json().await;
+    assert_eq!(message["type"], "next", "{message}");
+    assert!(message["payload"]["data"].is_null(), "{message}");
+    let error = &message["payload"]["errors"][0];
+    assert_eq!(error["extensions"]["code"], "PERSISTED_QUERY_NOT_LISTED", "{message}");
+    let trace_id = error["extensions"]["traceId"].as_str().unwrap_or_default();
+    assert_eq!(trace_id.len(), 32, "a subscription's errors carry its trace id: {message}");
+}

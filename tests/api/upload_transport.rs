@@ -157,7 +157,7 @@ async fn a_multipart_request_without_a_preflight_header_is_400_before_its_body_i
         .body(endless_body());
     let answer = Answer::from_response(send(request).await).await;
     assert_eq!(answer.status, 400);
-    assert_eq!(answer.error_codes(), ["BAD_USER_INPUT"]);
+    assert_eq!(answer.error_codes(), ["CSRF_BLOCKED"]);
     assert!(
         first_message(&answer).contains("graphql-require-preflight"),
         "{}",

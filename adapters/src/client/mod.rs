@@ -52,7 +52,7 @@ pub const MAX_URL_BYTES: usize = 8 * 1024;
 pub use keyed::IDEMPOTENCY_KEY;
 pub use telemetry::{
     BACKEND_CALLS, BACKEND_DURATION, BACKEND_RETRIES, BREAKER_OPENED, TRACEPARENT,
-    backend_and_region, describe_metrics, traceparent,
+    backend_and_region, describe_metrics, traceparent, with_traceparent,
 };
 
 /// Where a backend instance lives and how long to wait for it.

@@ -4,7 +4,7 @@
 use std::time::Instant;
 
 use super::checks::describe;
-use super::telemetry::{TRACEPARENT, traceparent};
+use super::telemetry::with_traceparent;
 use super::{BackendClient, MAX_URL_BYTES};
 use crate::AdapterError;
 use crate::resilience::BreakerState;
@@ -76,11 +76,7 @@ impl BackendClient {
         &self,
         builder: reqwest::RequestBuilder,
     ) -> Result<reqwest::Request, AdapterError> {
-        let builder = match traceparent() {
-            Some(traceparent) => builder.header(TRACEPARENT, traceparent),
-            None => builder,
-        };
-        let request = builder
+        let request = with_traceparent(builder)
             .build()
             .map_err(|e| self.invalid(format!("cannot build the request: {}", describe(e))))?;
         let length = request.url().as_str().len();

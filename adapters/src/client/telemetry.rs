@@ -59,10 +59,16 @@ pub fn backend_and_region(instance: &str) -> (&str, &str) {
     instance.split_once('/').unwrap_or((instance, "global"))
 }
 
-/// The `traceparent` of the span the caller is in: its trace id, its span id as the parent, its
+/// The `traceparent` of the innermost traced span the caller is in (one the OpenTelemetry layer
+/// sees, whichever untraced spans are inside it): its trace id, its span id as the parent, its
 /// sampling flag. `None` outside a trace.
 pub fn traceparent() -> Option<HeaderValue> {
-    let context = tracing::Span::current().context();
+    // The layer attaches a traced span's context while it is entered; a span it does not see is
+    // skipped that way, where asking the current span itself would find nothing.
+    let mut context = opentelemetry::Context::current();
+    if !context.span().span_context().is_valid() {
+        context = tracing::Span::current().context();
+    }
     let span = context.span();
     let span_context = span.span_context();
     if !span_context.is_valid() {
@@ -75,6 +81,15 @@ pub fn traceparent() -> Option<HeaderValue> {
         span_context.trace_flags().to_u8()
     );
     HeaderValue::from_str(&value).ok()
+}
+
+/// `builder` with the [`traceparent`] of the span the caller is in, if any: for a request sent
+/// without the client's wrapper (a streamed upload or download).
+pub fn with_traceparent(builder: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
+    match traceparent() {
+        Some(traceparent) => builder.header(TRACEPARENT, traceparent),
+        None => builder,
+    }
 }
 
 /// One instance's metric labels, made once.

@@ -121,7 +121,8 @@ impl Reads {
         cap: usize,
     ) -> Result<Answer, AdapterError> {
         let url = self.url(client, path)?;
-        let request = || self.http.get(url.clone()).header(ACCEPT, accept);
+        let request =
+            || crate::client::with_traceparent(self.http.get(url.clone())).header(ACCEPT, accept);
         let call = self.attempts(client, operation, request, cap);
         self.traced(operation, path, "GET", call).await
     }

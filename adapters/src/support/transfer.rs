@@ -108,9 +108,7 @@ impl Transfers {
     ) -> Result<Uploaded, AdapterError> {
         let report = SentReport::default();
         let metered = Metered::new(body, size, report.clone());
-        let request = self
-            .http
-            .post(self.url(client, path)?)
+        let request = crate::client::with_traceparent(self.http.post(self.url(client, path)?))
             .query(query)
             .header(ACCEPT, "application/json")
             .header(CONTENT_TYPE, content_type)
@@ -161,9 +159,7 @@ impl Transfers {
         client: &BackendClient,
         path: &str,
     ) -> Result<Option<reqwest::Response>, AdapterError> {
-        let request = self
-            .http
-            .get(self.url(client, path)?)
+        let request = crate::client::with_traceparent(self.http.get(self.url(client, path)?))
             .header(ACCEPT, "*/*")
             .build()
             .map_err(|e| client.refuse("the download", describe(e)))?;

@@ -60,6 +60,12 @@ impl SocketExecutor {
             GatewayError::Unauthenticated("send connection_init with your token first")
                 .to_server_error()
         })?;
+        // Documents by id, and the safelist when one is required, as on `/graphql`.
+        self.app
+            .persisted
+            .resolve(&mut request)
+            .await
+            .map_err(|e| e.to_server_error())?;
         let estimate = admit(&self.app.document_limits.snapshot(), &mut request)?;
         let field = only_one_subscription(&mut request).map_err(|e| e.to_server_error())?;
         let slot = session.connection.subscribe().map_err(|refused| {
@@ -88,6 +94,7 @@ impl SocketExecutor {
                 // The slot, and the subscription's place in the gauge, live as long as its stream.
                 let _held = (&slot, &open);
                 errors::normalise(&mut response);
+                errors::stamp_trace_id(&mut response, &trace.trace_id());
                 response
             })
             .boxed())
@@ -165,11 +172,12 @@ impl Executor for SocketExecutor {
         );
         let trace = RequestTrace::start(&span, None);
         let opened = futures::stream::once(async move { executor.open(request, trace).await })
-            .flat_map(|opened| match opened {
+            .flat_map(move |opened| match opened {
                 Ok(stream) => stream,
                 Err(error) => futures::stream::once(async move {
                     let mut response = Response::from_errors(vec![error]);
                     errors::normalise(&mut response);
+                    errors::stamp_trace_id(&mut response, &trace.trace_id());
                     response
                 })
                 .boxed(),
