@@ -18,16 +18,17 @@ use crate::federation::call_budget::CallBudget;
 use crate::federation::inventory::{InventoryBatcher, InventoryLoader};
 use crate::federation::orders::{ExplainBatcher, OrderBatcher, OrderLoader};
 
-/// `request` with everything its resolvers need for `caller`, within `estimate`; and its
-/// budget, to read what the request spent once it has run.
+/// `request` with everything its resolvers need for `caller`, within `estimate` and the
+/// `max_backend_calls` of the limits it was admitted under; and its budget, to read what the
+/// request spent once it has run.
 pub fn request_data(
     app: &App,
     request: Request,
     caller: Caller,
     estimate: Estimate,
+    max_backend_calls: u32,
 ) -> (Request, Arc<CallBudget>) {
-    let max_calls = app.document_limits.snapshot().max_backend_calls;
-    let budget = Arc::new(CallBudget::new(max_calls));
+    let budget = Arc::new(CallBudget::new(max_backend_calls));
     let orders = || OrderLoader::new(app.order_backends.clone(), budget.clone());
     let order_lookups = OrderBatcher::new(orders(), estimate.order_lookups as usize);
     let explanations = ExplainBatcher(OrderBatcher::new(

@@ -76,10 +76,15 @@ impl Drop for ExportSlot {
     }
 }
 
-/// A refusal as JSON `{"error": message}` with `status`.
+/// A refusal as JSON `{"error": message, "traceId": ...}` with `status`.
 pub(super) fn refuse(status: StatusCode, message: &str) -> Response {
     let body = serde_json::json!({ "error": message });
-    (status, axum::Json(body)).into_response()
+    let mut response = (status, axum::Json(body)).into_response();
+    // The request's trace id is added on the way out, as to every error.
+    response
+        .extensions_mut()
+        .insert(super::trace_stamp::CarriesErrors);
+    response
 }
 
 /// The `429` of a principal (or a gateway) with no export slot free.

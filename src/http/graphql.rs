@@ -185,7 +185,9 @@ async fn run(
             GatewayError::bad_input("query", "the request has no query"),
         );
     }
-    let estimate = match admit(&state.app.document_limits.snapshot(), &mut request) {
+    // One version of the limits for the whole request, whatever a reload does meanwhile.
+    let limits = state.app.document_limits.snapshot();
+    let estimate = match admit(&limits, &mut request) {
         Ok(estimate) => estimate,
         Err(error) => return not_executed(format, error),
     };
@@ -243,7 +245,13 @@ async fn run(
     if let Some(origin) = request_origin(headers) {
         request = request.data(origin);
     }
-    let (request, budget) = request_data(&state.app, request, caller, estimate);
+    let (request, budget) = request_data(
+        &state.app,
+        request,
+        caller,
+        estimate,
+        limits.max_backend_calls,
+    );
     // Settled when this request ends, however it ends (answered, past its deadline, or dropped
     // by a client that went away).
     let _settle = ExtraCalls {

@@ -192,6 +192,11 @@ impl Safelist {
         Ok(count)
     }
 
+    /// Puts `manifest` in use (a reload that has read and checked the file itself).
+    pub fn install(&self, manifest: Manifest) {
+        self.current.store(Arc::new(manifest));
+    }
+
     /// The manifest file, when one is configured.
     pub fn path(&self) -> Option<&Path> {
         self.path.as_deref()

@@ -3,7 +3,8 @@
 //! what happened from what a client reports, and the client learns nothing else.
 //!
 //! Handlers mark an answer that carries GraphQL errors with [`CarriesErrors`] (every
-//! [`super::graphql::error_response`], and executed requests with errors); only those answers
+//! [`super::graphql::error_response`], and executed requests with errors), as do the download
+//! routes' refusals (`{"error": message}`, which get a `traceId` beside it); only those answers
 //! are read again here and given the id, so an answer without errors costs nothing. The answers
 //! are JSON the gateway wrote itself, already whole in memory.
 
@@ -44,6 +45,12 @@ pub async fn stamp_trace_id(request: Request, next: Next) -> Response {
     };
     let trace_id = trace.trace_id();
     let mut codes = Vec::new();
+    // A download route's refusal is `{"error": message}`: the id goes beside the message.
+    if let Some(object) = json.as_object_mut()
+        && object.get("error").is_some_and(Value::is_string)
+    {
+        object.insert("traceId".to_owned(), Value::String(trace_id.clone()));
+    }
     if let Some(errors) = json.get_mut("errors").and_then(Value::as_array_mut) {
         for error in errors {
             let Some(error) = error.as_object_mut() else {

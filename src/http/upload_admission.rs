@@ -40,7 +40,11 @@ pub(super) async fn receive_upload(
     body: Body,
 ) -> Result<(async_graphql::Request, AdmittedUpload), Response> {
     let refuse = |status: StatusCode, error: GatewayError| error_response(format, status, error);
-    // Every check comes before a byte of the body is read (the CSRF check came first).
+    // Every check comes before a byte of the body is read. Multipart always needs a preflight
+    // header, even with `csrf.enabled = false`: an upload is what a form can send cross-site.
+    if !super::csrf::has_preflight_header(headers) {
+        return Err(refuse(StatusCode::BAD_REQUEST, GatewayError::CsrfBlocked));
+    }
     let principal = match authenticate(state, headers).await {
         Ok(Some(principal)) => principal,
         Ok(None) => {

@@ -92,7 +92,9 @@ pub struct PrincipalLimiter {
     rate: AtomicU64,
     prefix: String,
     redis: Option<Arc<RedisTier>>,
-    local: Cache<String, Arc<Mutex<Bucket>>>,
+    /// In-process buckets (without Redis, or while it fails), forgotten once idle for as long
+    /// as an empty one takes to fill; rebuilt when a reload changes that time.
+    local: arc_swap::ArcSwap<Cache<String, Arc<Mutex<Bucket>>>>,
     epoch: Instant,
 }
 
@@ -107,23 +109,24 @@ impl PrincipalLimiter {
             rate: AtomicU64::new(rate),
             prefix: prefix.to_owned(),
             redis,
-            // A bucket left alone for as long as an empty one takes to fill is full: forgetting
-            // it then changes nothing.
-            local: Cache::builder()
-                .time_to_idle(Duration::from_millis(fill_ms(capacity, rate)))
-                .max_capacity(1_000_000)
-                .build(),
+            local: arc_swap::ArcSwap::from_pointee(local_buckets(capacity, rate)),
             epoch: Instant::now(),
         }
     }
 
     /// Takes new `limits.rate_burst` and `limits.rate_per_second` (a configuration reload):
-    /// every bucket is judged by them from its next request on.
+    /// every bucket is judged by them from its next request on. The in-process buckets start
+    /// full again (their idle time depends on the limits); the shared ones in Redis keep their
+    /// level.
     pub fn reconfigure(&self, limits: &LimitsSettings) {
         let capacity = u64::from(limits.rate_burst.max(1)) * MILLI;
         let rate = u64::from(limits.rate_per_second.max(1));
+        let unchanged = self.capacity() == capacity && self.rate() == rate;
         self.capacity.store(capacity, Ordering::Relaxed);
         self.rate.store(rate, Ordering::Relaxed);
+        if !unchanged {
+            self.local.store(Arc::new(local_buckets(capacity, rate)));
+        }
     }
 
     fn capacity(&self) -> u64 {
@@ -219,7 +222,7 @@ impl PrincipalLimiter {
 
     fn take_local(&self, principal: &str, cost: u64, partial: bool) -> Result<(), GatewayError> {
         let now = self.epoch.elapsed().as_millis() as u64;
-        let bucket = self.local.get_with(principal.to_owned(), || {
+        let bucket = self.local.load().get_with(principal.to_owned(), || {
             Arc::new(Mutex::new(Bucket {
                 milli: self.capacity(),
                 at: now,
@@ -241,6 +244,15 @@ impl PrincipalLimiter {
 }
 
 /// Milliseconds an empty bucket takes to fill, plus a second's margin.
+/// The in-process buckets for these limits. A bucket left alone for as long as an empty one takes
+/// to fill is full: forgetting it then changes nothing.
+fn local_buckets(capacity: u64, rate: u64) -> Cache<String, Arc<Mutex<Bucket>>> {
+    Cache::builder()
+        .time_to_idle(Duration::from_millis(fill_ms(capacity, rate)))
+        .max_capacity(1_000_000)
+        .build()
+}
+
 fn fill_ms(capacity: u64, rate: u64) -> u64 {
     capacity.div_ceil(rate) + 1000
 }

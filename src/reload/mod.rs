@@ -28,6 +28,7 @@ use crate::carriers::CarrierDirectory;
 use crate::countries::CountryDirectory;
 use crate::graphql::limits::DocumentLimits;
 use crate::hashing::sha256_hex;
+use crate::http::safelist::Manifest;
 use crate::settings::Settings;
 
 /// One file the gateway reloads.
@@ -137,12 +138,10 @@ pub fn reload(app: &App) -> Report {
         let path = path.to_path_buf();
         report.outcomes.push((
             Source::Manifest,
-            reload_file(app, &path, |_| {
-                app.persisted
-                    .safelist()
-                    .reload()
-                    .map(|_| ())
-                    .map_err(|e| e.to_string())
+            reload_file(app, &path, |text| {
+                let manifest = Manifest::parse(text.as_bytes()).map_err(|e| e.to_string())?;
+                app.persisted.safelist().install(manifest);
+                Ok(())
             }),
         ));
     }
@@ -176,7 +175,18 @@ fn reload_settings(app: &App) -> Outcome {
         Ok(new) => new,
         Err(error) => return Outcome::Refused(error.to_string()),
     };
-    app.document_limits.replace(DocumentLimits::from(&new));
+    if new.profile != app.settings.profile {
+        // Also what a file read half-written (empty: the development defaults) looks like.
+        return Outcome::Refused(format!(
+            "the profile is {:?}, not the {:?} this gateway runs: a new profile needs a restart",
+            new.profile, app.settings.profile
+        ));
+    }
+    // Whether introspection is served is fixed when the schema is built: it stays as started.
+    app.document_limits.replace(DocumentLimits {
+        introspection: app.settings.server.introspection,
+        ..DocumentLimits::from(&new)
+    });
     app.rate_limits.reconfigure(&new.limits);
     app.cors_origins
         .replace(crate::http::cors::patterns(&new.cors));
@@ -196,8 +206,19 @@ fn needs_restart(old: &Settings, new: &Settings) -> Vec<&'static str> {
     let differs =
         |a: &dyn std::fmt::Debug, b: &dyn std::fmt::Debug| format!("{a:?}") != format!("{b:?}");
     let mut sections = Vec::new();
-    let checks: [(&'static str, bool); 8] = [
-        ("server", differs(&old.server, &new.server)),
+    // What the command line overrides is not in the file: compare the rest of `server`.
+    let server_differs = {
+        let mut new_server = new.server.clone();
+        new_server.port = old.server.port;
+        new_server.bind = old.server.bind;
+        differs(&old.server, &new_server)
+    };
+    let graphql_differs = old.graphql.max_recursive_depth != new.graphql.max_recursive_depth
+        || old.graphql.field_suggestions != new.graphql.field_suggestions
+        || old.graphql.max_page_size != new.graphql.max_page_size
+        || old.graphql.default_page_size != new.graphql.default_page_size;
+    let checks: [(&'static str, bool); 20] = [
+        ("server", server_differs),
         ("auth", differs(&old.auth, &new.auth)),
         ("backends", differs(&old.backends, &new.backends)),
         ("redis", differs(&old.redis, &new.redis)),
@@ -211,6 +232,33 @@ fn needs_restart(old: &Settings, new: &Settings) -> Vec<&'static str> {
             differs(&old.persisted_documents, &new.persisted_documents),
         ),
         ("graphiql", differs(&old.graphiql, &new.graphiql)),
+        (
+            "limits.max_response_bytes",
+            old.limits.max_response_bytes != new.limits.max_response_bytes,
+        ),
+        (
+            "graphql.max_recursive_depth, field_suggestions, page sizes",
+            graphql_differs,
+        ),
+        (
+            "cors.max_age_seconds",
+            old.cors.max_age_seconds != new.cors.max_age_seconds,
+        ),
+        ("csrf", differs(&old.csrf, &new.csrf)),
+        ("guest", differs(&old.guest, &new.guest)),
+        ("resilience", differs(&old.resilience, &new.resilience)),
+        ("links", differs(&old.links, &new.links)),
+        ("live", differs(&old.live, &new.live)),
+        (
+            "inquiries / portal",
+            differs(&old.inquiries, &new.inquiries) || differs(&old.portal, &new.portal),
+        ),
+        ("contracts", differs(&old.contracts, &new.contracts)),
+        ("telemetry", differs(&old.telemetry, &new.telemetry)),
+        (
+            "sandbox / reload",
+            differs(&old.sandbox, &new.sandbox) || differs(&old.reload, &new.reload),
+        ),
     ];
     for (name, changed) in checks {
         if changed {
@@ -226,9 +274,9 @@ fn reload_file(
     path: &std::path::Path,
     apply: impl FnOnce(&str) -> Result<(), String>,
 ) -> Outcome {
-    let text = match std::fs::read_to_string(path) {
+    let text = match read_bounded(path) {
         Ok(text) => text,
-        Err(error) => return Outcome::Refused(format!("cannot read {}: {error}", path.display())),
+        Err(reason) => return Outcome::Refused(reason),
     };
     let hash = sha256_hex(&text);
     if !app.reload_state.is_new(path, &hash) {
@@ -241,6 +289,22 @@ fn reload_file(
         }
         Err(reason) => Outcome::Refused(reason),
     }
+}
+
+/// The largest configuration file read (the manifest's own limit; directories are far smaller).
+const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
+
+/// A configuration file's text, refusing one larger than [`MAX_FILE_BYTES`].
+fn read_bounded(path: &std::path::Path) -> Result<String, String> {
+    let unreadable = |e: std::io::Error| format!("cannot read {}: {e}", path.display());
+    let size = std::fs::metadata(path).map_err(unreadable)?.len();
+    if size > MAX_FILE_BYTES {
+        return Err(format!(
+            "{} is larger than {MAX_FILE_BYTES} bytes",
+            path.display()
+        ));
+    }
+    std::fs::read_to_string(path).map_err(unreadable)
 }
 
 /// Logs and counts one source's outcome.

@@ -89,7 +89,7 @@ pub struct PersistedDocumentsSettings {
     /// A safelist: a persisted-documents manifest in the Apollo / GraphQL Codegen format
     /// (`{"format":"apollo-persisted-query-manifest","version":1,"operations":[{"id","name",
     /// "type","body"}]}`, or Codegen's `{"<sha256>": "<document>"}`). Its documents run by id
-    /// (`extensions.persistedQuery.sha256Hash`, or `documentId`); the file is reloaded when it
+    /// (`extensions.persistedQuery.sha256Hash`); the file is reloaded when it
     /// changes and on SIGHUP. Relative paths are relative to the working directory.
     #[serde(default)]
     pub manifest: Option<std::path::PathBuf>,

@@ -163,4 +163,13 @@ async fn switched_off_a_simple_post_is_judged_by_its_type_alone() {
     .await;
     assert_eq!(answer.status, 415, "{}", answer.body);
     assert_eq!(answer.error_codes(), ["BAD_USER_INPUT"]);
+    // An upload is what a form sends cross-site: it still needs the header.
+    let (_, content_type, body) = bodies(MUTATION)
+        .into_iter()
+        .find(|(kind, _, _)| *kind == "multipart")
+        .expect("the multipart body");
+    let before = registration_writes(&app);
+    let answer = post(&app, content_type.as_deref(), body, None).await;
+    assert_eq!(answer.error_codes(), ["CSRF_BLOCKED"], "{}", answer.body);
+    assert_eq!(registration_writes(&app), before);
 }

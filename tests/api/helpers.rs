@@ -90,6 +90,8 @@ pub async fn spawn_keeping_state(
     // The support system's change feed is read every second by every running gateway; tests
     // that count backend calls must not see it. Tests of the feed set their own interval.
     settings.inquiries.feed_poll_ms = 60_000;
+    // Hundreds of test gateways need not each watch `config/` (tests of reloading say so).
+    settings.reload.watch_files = false;
     configure(&mut settings);
     let application = Application::build(settings.clone())
         .await

@@ -51,6 +51,5 @@ mod safelist;
 mod schema;
 mod statements;
 mod tokens;
-mod traces;
 mod tracking;
 mod upload_transport;

@@ -67,7 +67,12 @@ async fn introspection_suggestions_and_the_explorer_are_off() {
         "{}",
         schema.body
     );
-    assert!(!schema.error_codes().is_empty(), "{}", schema.body);
+    assert_eq!(schema.error_codes(), ["BAD_USER_INPUT"], "{}", schema.body);
+    assert!(
+        messages(&schema.body).contains("introspection is disabled"),
+        "the gateway's own refusal, before anything runs: {}",
+        schema.body
+    );
     assert_trace_ids(&schema.body);
 
     let typo = "{ me { userid } }";
@@ -128,7 +133,15 @@ async fn a_backend_stack_trace_reaches_the_client_as_a_code_a_generic_message_an
             Value::Null,
         )
         .await;
-    let text = answer.body.to_string();
+    assert_trace_ids(&answer.body);
+    // What the client reads, without the (random) trace ids.
+    let mut body = answer.body.clone();
+    for error in body["errors"].as_array_mut().into_iter().flatten() {
+        error["extensions"]
+            .as_object_mut()
+            .map(|extensions| extensions.remove("traceId"));
+    }
+    let text = body.to_string();
     assert!(
         answer
             .error_codes()
@@ -155,4 +168,26 @@ async fn a_backend_stack_trace_reaches_the_client_as_a_code_a_generic_message_an
         );
     }
     assert_trace_ids(&answer.body);
+}
+
+#[tokio::test]
+async fn a_download_routes_refusal_carries_a_trace_id_too() {
+    let app = production_facing(|_| {}).await;
+    for path in ["/exports/orders.csv", "/documents/invoices/x.pdf"] {
+        let response = app
+            .http
+            .get(format!("{}{path}", app.address))
+            .send()
+            .await
+            .expect("answers");
+        assert!(
+            response.status().is_client_error(),
+            "{path}: {}",
+            response.status()
+        );
+        let body: Value = response.json().await.expect("a JSON refusal");
+        assert!(body["error"].is_string(), "{path}: {body}");
+        let id = body["traceId"].as_str().unwrap_or_default();
+        assert_eq!(id.len(), 32, "{path}: {body}");
+    }
 }

@@ -48,6 +48,7 @@ async fn safelisted_gateway(manifest: &Path) -> (TestApp, std::sync::Arc<support
     spawn_keeping_state(move |s| {
         s.persisted_documents.manifest = Some(path);
         s.persisted_documents.require = true;
+        s.reload.watch_files = true;
     })
     .await
 }
@@ -196,7 +197,14 @@ async fn subscriptions_are_held_to_the_safelist_too() {
     assert_eq!(message["type"], "next", "{message}");
     assert!(message["payload"]["data"].is_null(), "{message}");
     let error = &message["payload"]["errors"][0];
-    assert_eq!(error["extensions"]["code"], "PERSISTED_QUERY_NOT_LISTED", "{message}");
+    assert_eq!(
+        error["extensions"]["code"], "PERSISTED_QUERY_NOT_LISTED",
+        "{message}"
+    );
     let trace_id = error["extensions"]["traceId"].as_str().unwrap_or_default();
-    assert_eq!(trace_id.len(), 32, "a subscription's errors carry its trace id: {message}");
+    assert_eq!(
+        trace_id.len(),
+        32,
+        "a subscription's errors carry its trace id: {message}"
+    );
 }

@@ -24,6 +24,7 @@ use crate::error::GatewayError;
 /// comes back, for the rate limit and the request's loaders ([`super::request_data`]).
 pub fn admit(limits: &DocumentLimits, request: &mut Request) -> Result<Estimate, ServerError> {
     let document = async_graphql::parser::parse_query(&request.query).map_err(syntax_error)?;
+    // A name labels the request metrics only when the document has it (see `operation_name`).
     crate::telemetry::metrics::record_operation(operation_name(request, &document));
     let cost = limits.check(&document).map_err(|exceeded| {
         crate::telemetry::metrics::budget_refused(exceeded.label());
@@ -40,17 +41,19 @@ pub fn admit(limits: &DocumentLimits, request: &mut Request) -> Result<Estimate,
     Ok(estimate)
 }
 
-/// The name of the operation `request` runs: the one it names, else the document's only
-/// operation's (for the request metrics; bounded there).
+/// The name of the operation `request` runs: the one it names when the document has it, else
+/// the document's only operation's (for the request metrics; bounded there).
 fn operation_name<'a>(request: &'a Request, document: &'a ExecutableDocument) -> Option<&'a str> {
-    if let Some(name) = request.operation_name.as_deref() {
-        return Some(name);
-    }
-    match &document.operations {
-        DocumentOperations::Single(_) => None,
-        DocumentOperations::Multiple(operations) if operations.len() == 1 => {
-            operations.keys().next().map(|name| name.as_str())
-        }
-        DocumentOperations::Multiple(_) => None,
+    let DocumentOperations::Multiple(operations) = &document.operations else {
+        return None;
+    };
+    match request.operation_name.as_deref() {
+        // A name the document does not have runs nothing: it labels nothing either.
+        Some(name) => operations
+            .keys()
+            .find(|known| known.as_str() == name)
+            .map(|known| known.as_str()),
+        None if operations.len() == 1 => operations.keys().next().map(|name| name.as_str()),
+        None => None,
     }
 }
