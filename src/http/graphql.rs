@@ -38,11 +38,12 @@ use axum::extract::{ConnectInfo, RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
+use super::HttpState;
 use super::client_origin::{client_address, request_origin};
+use super::graphql_request::{parse_get, read_json};
 use super::negotiation::{RequestBody, ResponseFormat};
 use super::upload_admission::{AdmittedUpload, receive_upload};
 use super::upload_slots::UploadSlots;
-use super::{HttpState, body_limit};
 use crate::app::App;
 use crate::auth::{AuthError, Caller, Principal};
 use crate::error::GatewayError;
@@ -50,7 +51,6 @@ use crate::federation::call_budget::CallBudget;
 use crate::graphql::common::idempotency::IdempotencyKey;
 use crate::graphql::limits::{admit, response_cap};
 use crate::graphql::{errors, request_data};
-use supportgraph_adapters::model::ids::clip;
 
 /// A GraphQL-shaped answer carrying one error and no data, in the client's format.
 pub fn error_response(format: ResponseFormat, status: StatusCode, error: GatewayError) -> Response {
@@ -308,47 +308,6 @@ fn not_executed(format: ResponseFormat, error: ServerError) -> Response {
         format.not_executed_status(),
         body.to_string(),
     ))
-}
-
-/// A GET request's parameters (`query`, `operationName`, `variables`, `extensions`).
-fn parse_get(query_string: &str) -> Result<async_graphql::Request, GatewayError> {
-    async_graphql::http::parse_query_string(query_string).map_err(|error| {
-        tracing::debug!(error = %clip(&error.to_string()), "malformed GraphQL GET request");
-        GatewayError::bad_input(
-            "request",
-            "the parameters are not a GraphQL request: send ?query=... with variables and extensions as JSON",
-        )
-    })
-}
-
-/// A JSON POST body, read up to `limit` bytes (the body limit middleware set the same limit;
-/// this one keeps the handler safe on its own).
-async fn read_json(
-    body: Body,
-    limit: usize,
-) -> Result<async_graphql::Request, (StatusCode, GatewayError)> {
-    let body = axum::body::to_bytes(body, limit).await.map_err(|error| {
-        if body_limit::exceeded(&error) {
-            return (StatusCode::PAYLOAD_TOO_LARGE, body_limit::body_too_large());
-        }
-        tracing::debug!(%error, "a request body could not be read");
-        (
-            StatusCode::BAD_REQUEST,
-            GatewayError::bad_input("request", "the request body could not be read"),
-        )
-    })?;
-    parse_json(&body).map_err(|error| (StatusCode::BAD_REQUEST, error))
-}
-
-/// A JSON GraphQL request.
-fn parse_json(body: &[u8]) -> Result<async_graphql::Request, GatewayError> {
-    serde_json::from_slice::<async_graphql::Request>(body).map_err(|error| {
-        tracing::debug!(error = %clip(&error.to_string()), "malformed GraphQL request");
-        GatewayError::bad_input(
-            "request",
-            "the body is not a GraphQL request: send JSON {\"query\": ..., \"variables\": ...}",
-        )
-    })
 }
 
 /// The principal of the request's `Authorization` header, verified; `None` without one.

@@ -14,6 +14,7 @@ mod documents;
 mod exports;
 mod graphiql;
 mod graphql;
+mod graphql_request;
 mod health;
 mod inquiry_attachments;
 mod multipart;

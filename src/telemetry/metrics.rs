@@ -27,7 +27,7 @@
 use std::cell::Cell;
 use std::collections::HashSet;
 use std::future::Future;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::Ordering;
 use std::sync::{LazyLock, OnceLock, RwLock};
 use std::time::Duration;
 
@@ -57,10 +57,8 @@ pub const BUDGET_REFUSALS: &str = "supportgraph_budget_refusals_total";
 /// Open subscriptions, by root field.
 pub const ACTIVE_SUBSCRIPTIONS: &str = "supportgraph_active_subscriptions";
 
-/// The label of operations without a name.
-pub const ANONYMOUS: &str = "anonymous";
-/// The label of operation names past the limit or not of `[A-Za-z0-9_]{1,64}`.
-pub const OTHER: &str = "other";
+use super::operation_names::OPERATION_NAMES;
+pub use super::operation_names::{ANONYMOUS, OTHER, operation_label};
 
 /// Latency buckets, in seconds: from a cache hit to the request deadline.
 const BUCKETS: [f64; 14] = [
@@ -133,55 +131,6 @@ fn describe() {
     );
     describe_gauge!(ACTIVE_SUBSCRIPTIONS, "Open subscriptions, by root field.");
     supportgraph_adapters::client::describe_metrics();
-}
-
-/// The operation names kept as labels so far.
-struct OperationNames {
-    limit: AtomicUsize,
-    kept: RwLock<HashSet<&'static str>>,
-}
-
-static OPERATION_NAMES: LazyLock<OperationNames> = LazyLock::new(|| OperationNames {
-    limit: AtomicUsize::new(200),
-    kept: RwLock::new(HashSet::new()),
-});
-
-/// The `operation` label of an operation named `name`: the name itself while fewer than
-/// `telemetry.max_operation_names` are kept (each kept for the process's life), else `other`;
-/// `anonymous` without a name; `other` for a name that is not `[A-Za-z0-9_]{1,64}`.
-pub fn operation_label(name: Option<&str>) -> &'static str {
-    let Some(name) = name else {
-        return ANONYMOUS;
-    };
-    let well_formed = (1..=64).contains(&name.len())
-        && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
-    if !well_formed {
-        return OTHER;
-    }
-    let names = &*OPERATION_NAMES;
-    if let Some(kept) = names
-        .kept
-        .read()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
-        .get(name)
-    {
-        return kept;
-    }
-    let mut kept = names
-        .kept
-        .write()
-        .unwrap_or_else(|poisoned| poisoned.into_inner());
-    if let Some(known) = kept.get(name) {
-        return known;
-    }
-    if kept.len() >= names.limit.load(Ordering::Relaxed) {
-        return OTHER;
-    }
-    // Bounded by the limit (at most 1,000 names of at most 64 bytes): kept for the process's life
-    // so a label costs no allocation per request.
-    let leaked: &'static str = Box::leak(name.to_owned().into_boxed_str());
-    kept.insert(leaked);
-    leaked
 }
 
 static ROUTES: LazyLock<RwLock<HashSet<&'static str>>> = LazyLock::new(Default::default);
@@ -451,27 +400,6 @@ pub fn breaker_states(reports: &[supportgraph_adapters::resilience::BreakerRepor
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn operation_names_are_bounded() {
-        assert_eq!(operation_label(None), ANONYMOUS);
-        assert_eq!(operation_label(Some("")), OTHER);
-        assert_eq!(operation_label(Some("Robert'); DROP")), OTHER);
-        assert_eq!(operation_label(Some(&"A".repeat(65))), OTHER);
-        assert_eq!(operation_label(Some("Dashboard")), "Dashboard");
-        let limit = OPERATION_NAMES.limit.load(Ordering::Relaxed);
-        for n in 0..limit + 10 {
-            operation_label(Some(&format!("Generated{n}")));
-        }
-        let kept = OPERATION_NAMES.kept.read().expect("not poisoned").len();
-        assert!(kept <= limit, "{kept} names kept, limit {limit}");
-        assert_eq!(operation_label(Some("OneMoreAfterTheLimit")), OTHER);
-        assert_eq!(
-            operation_label(Some("Dashboard")),
-            "Dashboard",
-            "a kept name stays"
-        );
-    }
 
     #[test]
     fn outcomes_follow_the_response() {

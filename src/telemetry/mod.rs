@@ -20,6 +20,7 @@
 
 pub mod graphql;
 pub mod metrics;
+mod operation_names;
 pub mod trace;
 
 pub use trace::RequestTrace;

@@ -1,0 +1,158 @@
+//! How a gateway stops without losing a request: a stop signal first drains the instance
+//! ([`Draining`]: `/readyz` answers 503 so load balancers move new requests elsewhere, and HTTP/1
+//! answers close their connections) while it still serves; then the listener closes and
+//! in-flight requests finish ([`super::Application::run_until_stopped`]).
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use axum::extract::{Request, State};
+use axum::http::{HeaderValue, StatusCode, Version, header};
+use axum::middleware::Next;
+use axum::response::Response;
+
+/// Whether this instance is draining before it stops (see [`crate::http::health`]): set once, when
+/// a stop signal arrives, and never cleared. Clones share the flag. [`super::Application::run_until_stopped`]
+/// installs it as a request extension for `/readyz`; a router without it is never draining.
+#[derive(Debug, Clone, Default)]
+pub struct Draining(Arc<AtomicBool>);
+
+impl Draining {
+    /// From now on `/readyz` answers 503 and HTTP/1 answers close their connections.
+    pub fn start(&self) {
+        self.0.store(true, Ordering::Relaxed);
+    }
+
+    /// Whether [`start`](Self::start) was called.
+    pub fn is_draining(&self) -> bool {
+        self.0.load(Ordering::Relaxed)
+    }
+}
+
+/// While draining, asks HTTP/1 clients and proxies to close the connection after this answer
+/// (`Connection: close`), so none keeps sending on a kept-alive connection to an instance about
+/// to stop: their next request opens a new connection, which the load balancer gives to another
+/// instance. HTTP/2 has no such header (its connections get a GOAWAY at shutdown), and a
+/// websocket upgrade keeps its connection.
+pub(super) async fn close_connections_while_draining(
+    State(draining): State<Draining>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let http1 = matches!(
+        request.version(),
+        Version::HTTP_09 | Version::HTTP_10 | Version::HTTP_11
+    );
+    let mut response = next.run(request).await;
+    if http1 && draining.is_draining() && response.status() != StatusCode::SWITCHING_PROTOCOLS {
+        response
+            .headers_mut()
+            .insert(header::CONNECTION, HeaderValue::from_static("close"));
+    }
+    response
+}
+
+/// The drain before the listener closes: marks the instance draining, then keeps serving for
+/// `delay`, or until a second SIGINT or SIGTERM (an operator in a hurry).
+pub(super) async fn drain(draining: &Draining, delay: Duration) {
+    draining.start();
+    if delay.is_zero() {
+        return;
+    }
+    tracing::info!(
+        drain_delay_ms = delay.as_millis() as u64,
+        "stop signal: draining (/readyz answers 503, requests are still served)"
+    );
+    tokio::select! {
+        () = tokio::time::sleep(delay) => {}
+        () = shutdown_signal() => {
+            tracing::info!("a second stop signal: ending the drain early");
+        }
+    }
+}
+
+/// Resolves on SIGINT (Ctrl-C) or SIGTERM (one that arrives after the call).
+pub(super) async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(error) = tokio::signal::ctrl_c().await {
+            tracing::error!(%error, "cannot listen for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(error) => {
+                tracing::error!(%error, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+}
+
+#[cfg(test)]
+mod drain_tests {
+    use axum::Router;
+    use axum::body::Body;
+    use axum::routing::get;
+    use tower::ServiceExt;
+
+    use super::*;
+
+    fn answering(draining: &Draining) -> Router {
+        Router::new().route("/", get(|| async { "ok" })).layer(
+            axum::middleware::from_fn_with_state(
+                draining.clone(),
+                close_connections_while_draining,
+            ),
+        )
+    }
+
+    async fn connection_header(router: Router, version: Version) -> Option<String> {
+        let request = Request::get("/")
+            .version(version)
+            .body(Body::empty())
+            .expect("a valid request");
+        let response = router.oneshot(request).await.expect("infallible");
+        assert_eq!(response.status(), StatusCode::OK);
+        response
+            .headers()
+            .get(header::CONNECTION)
+            .map(|v| v.to_str().expect("ascii").to_owned())
+    }
+
+    #[tokio::test]
+    async fn answers_keep_their_connection_until_the_drain_starts_and_close_it_after() {
+        let draining = Draining::default();
+        assert_eq!(
+            connection_header(answering(&draining), Version::HTTP_11).await,
+            None
+        );
+        draining.clone().start();
+        assert!(draining.is_draining(), "clones share the flag");
+        assert_eq!(
+            connection_header(answering(&draining), Version::HTTP_11).await,
+            Some("close".to_owned())
+        );
+    }
+
+    #[tokio::test]
+    async fn http2_answers_never_carry_a_connection_header_even_while_draining() {
+        let draining = Draining::default();
+        draining.start();
+        assert_eq!(
+            connection_header(answering(&draining), Version::HTTP_2).await,
+            None
+        );
+    }
+}
