@@ -71,6 +71,9 @@ pub struct App {
     /// What a document may ask for before it runs: depth, complexity, introspection, root
     /// fields, mutations, estimated backend calls.
     pub document_limits: Reloadable<DocumentLimits>,
+    /// Documents admitted before, by text, so repeated documents skip parsing, the limits' walk
+    /// and (without variables) validation.
+    pub admitted_documents: crate::graphql::limits::AdmittedDocuments,
     /// Live order status: the change feeds' pollers fanning out to `orderStatusChanged`
     /// subscribers, and what each principal may hold on `/graphql/ws`.
     pub live: crate::live::Live,

@@ -44,5 +44,6 @@ pub mod resilience;
 pub mod sandbox;
 pub mod support;
 pub mod us_inventory;
+pub mod wire_dates;
 
 pub use error::AdapterError;

@@ -7,6 +7,7 @@
 mod caller;
 mod claims;
 mod profiles;
+mod verified;
 mod verifier;
 
 pub use caller::Caller;

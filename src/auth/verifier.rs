@@ -8,6 +8,10 @@
 //! The key set is cached: fetched on first use, again when older than its cache time, and at
 //! most once per `jwks_min_refetch_seconds` when a token names a key we do not know (rotation).
 //! A failed refresh keeps using the keys we have.
+//!
+//! A token that passed is remembered by its hash until it expires ([`super::verified`]), for as
+//! long as the key that verified it is still published, so each request does not check the same
+//! signature again.
 
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
@@ -21,6 +25,7 @@ use jsonwebtoken::{Algorithm, DecodingKey, Validation};
 use url::Url;
 
 use super::Claims;
+use super::verified::{Verified, VerifiedTokens};
 use crate::settings::AuthSettings;
 
 /// The verified identity behind a request.
@@ -89,6 +94,8 @@ pub struct TokenVerifier {
     keys: RwLock<Option<KeySet>>,
     /// Serialises fetches and remembers when the last ones happened.
     fetching: tokio::sync::Mutex<FetchHistory>,
+    /// Tokens that passed, by hash, until they expire.
+    verified: VerifiedTokens<VerifyingKey>,
 }
 
 /// When the key set was last fetched for an unknown `kid`, and when a fetch last failed.
@@ -176,6 +183,7 @@ impl TokenVerifier {
                 .collect(),
             keys: RwLock::new(None),
             fetching: tokio::sync::Mutex::new(FetchHistory::default()),
+            verified: VerifiedTokens::new(),
         })
     }
 
@@ -190,8 +198,18 @@ impl TokenVerifier {
         self.verify(token).await
     }
 
-    /// Verifies a compact JWT.
+    /// Verifies a compact JWT: from the verified tokens when this one passed before and its key
+    /// still vouches for it, else by its signature and claims.
     pub async fn verify(&self, token: &str) -> Result<Principal, AuthError> {
+        let hash = VerifiedTokens::<VerifyingKey>::hash(token);
+        if let Some(verified) = self.verified.get(&hash) {
+            match self.cached(&verified.kid) {
+                (Some(key), true) if Arc::ptr_eq(&key, &verified.key) => {
+                    return Ok(verified.principal);
+                }
+                _ => self.verified.forget(&hash),
+            }
+        }
         let header = jsonwebtoken::decode_header(token)?;
         let kid = header.kid.ok_or(AuthError::MissingKid)?;
         let key = self.key(&kid).await?;
@@ -205,10 +223,19 @@ impl TokenVerifier {
         {
             return Err(AuthError::BadSubject);
         }
-        Ok(Principal {
+        let principal = Principal {
             user_id: sub,
             expires_at: data.claims.exp,
-        })
+        };
+        self.verified.insert(
+            hash,
+            Verified {
+                principal: principal.clone(),
+                kid,
+                key,
+            },
+        );
+        Ok(principal)
     }
 
     fn cached(&self, kid: &str) -> (Option<Arc<VerifyingKey>>, bool) {

@@ -96,10 +96,11 @@ fn builder() -> SchemaBuilder<Query, Mutation, Subscription> {
 pub fn build(app: Arc<App>) -> AppSchema {
     let limits = &app.settings.graphql;
     let mut builder = builder()
-        // Outermost, to see each request's final answer (for the request metrics).
-        .extension(crate::telemetry::graphql::RequestMetrics)
-        .extension(limits::response_cap::ResponseCap {
-            max_bytes: app.settings.limits.max_response_bytes,
+        // The only extension: each one costs every field (see limits::extension).
+        .extension(limits::extension::Limits {
+            cap: limits::response_cap::ResponseCap {
+                max_bytes: app.settings.limits.max_response_bytes,
+            },
         })
         .limit_recursive_depth(limits.max_recursive_depth);
     if !limits.field_suggestions {

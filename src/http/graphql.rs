@@ -187,7 +187,7 @@ async fn run(
     }
     // One version of the limits for the whole request, whatever a reload does meanwhile.
     let limits = state.app.document_limits.snapshot();
-    let estimate = match admit(&limits, &mut request) {
+    let estimate = match admit(&limits, &state.app.admitted_documents, &mut request) {
         Ok(estimate) => estimate,
         Err(error) => return not_executed(format, error),
     };
@@ -262,6 +262,7 @@ async fn run(
         paid: estimate.backend_calls.max(1),
     };
     let mut response = state.schema.execute(request).await;
+    crate::telemetry::metrics::record_outcome(crate::telemetry::metrics::Outcome::of(&response));
     if let Some(too_large) = response_cap::exceeded(&response.errors) {
         return not_executed(format, too_large);
     }
@@ -274,7 +275,18 @@ async fn run(
     if !never_executed && let Some(registration) = registration {
         state.app.persisted.register(registration).await;
     }
-    let mut body = match serde_json::to_value(&response) {
+    // Written straight to text; only an answer that never executed is reshaped first (no `data`).
+    let body = if never_executed {
+        serde_json::to_value(&response).map(|mut body| {
+            if let Some(object) = body.as_object_mut() {
+                object.remove("data");
+            }
+            body.to_string()
+        })
+    } else {
+        serde_json::to_string(&response)
+    };
+    let body = match body {
         Ok(body) => body,
         Err(error) => {
             return refuse(
@@ -283,15 +295,12 @@ async fn run(
             );
         }
     };
-    if never_executed && let Some(object) = body.as_object_mut() {
-        object.remove("data");
-    }
     let status = if never_executed {
         format.not_executed_status()
     } else {
         StatusCode::OK
     };
-    let mut answer = json_response(format, status, body.to_string());
+    let mut answer = json_response(format, status, body);
     if !response.errors.is_empty() {
         answer = with_errors(answer);
     }

@@ -35,14 +35,22 @@ pub(super) struct Wiring<'a> {
     sandbox: Option<&'a SandboxHandle>,
 }
 
-/// Every backend the gateway talks to.
-pub(super) struct Backends {
+/// Every backend the gateway talks to, as ports: what [`super::assemble_app`] builds the shared
+/// state over (the adapters of the settings here, in-process implementations in the benches).
+pub struct Backends {
+    /// The order-status instance of every region.
     pub orders: BTreeMap<Region, Arc<dyn OrderBackend>>,
+    /// The online inventory systems.
     pub inventory: BTreeMap<InventorySource, Arc<dyn InventoryBackend>>,
+    /// The registration system.
     pub registration: Arc<dyn RegistrationBackend>,
+    /// The outgoing mail service.
     pub mail: Arc<dyn MailBackend>,
+    /// The billing instance of every region.
     pub billing: BTreeMap<Region, Arc<dyn BillingBackend>>,
+    /// The customer-support system.
     pub support: Arc<dyn SupportBackend>,
+    /// The contracts system.
     pub contracts: Arc<dyn ContractsBackend>,
 }
 

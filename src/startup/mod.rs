@@ -17,6 +17,7 @@ use std::time::Duration;
 use supportgraph_adapters::sandbox::{self, SandboxError, SandboxHandle};
 use tokio::net::TcpListener;
 
+pub use backends::Backends;
 use backends::Wiring;
 use identity::{demo_identity, development_keys};
 pub use identity::{sandbox_config, sandbox_identity};
@@ -111,11 +112,9 @@ impl StartupError {
 }
 
 impl Application {
-    /// Loads the directories, starts the embedded sandbox if configured, wires the adapters and
-    /// binds the listening socket (port 0 picks a free one).
+    /// Starts the embedded sandbox if configured, wires the adapters, builds the shared state
+    /// ([`assemble_app`]'s one path) and binds the listening socket (port 0 picks a free one).
     pub async fn build(settings: Settings) -> Result<Self, StartupError> {
-        let countries = CountryDirectory::load(&settings.countries_file)?;
-        let carriers = CarrierDirectory::load(&settings.carriers_file)?;
         let sandbox = if settings.sandbox.embedded {
             let loopback = SocketAddr::from(([127, 0, 0, 1], 0));
             Some(Arc::new(
@@ -126,88 +125,20 @@ impl Application {
         };
         let sandbox_ref = sandbox.as_deref();
         let backends = Wiring::new(&settings, sandbox_ref)?.backends(&settings)?;
-
+        let jwks_url = match (&settings.auth.jwks_url, sandbox_ref) {
+            (Some(url), _) => url.clone(),
+            (None, Some(sandbox)) => sandbox.jwks_url(),
+            (None, None) => return Err(StartupError::NoBackendUrl("auth.jwks_url")),
+        };
         let addr = SocketAddr::new(settings.server.bind, settings.server.port);
+        let app = assemble(settings, backends, jwks_url)?;
+
         let listener = TcpListener::bind(addr)
             .await
             .map_err(|source| StartupError::Bind { addr, source })?;
         let local_addr = listener
             .local_addr()
             .map_err(|source| StartupError::Bind { addr, source })?;
-
-        let jwks_url = match (&settings.auth.jwks_url, sandbox_ref) {
-            (Some(url), _) => url.clone(),
-            (None, Some(sandbox)) => sandbox.jwks_url(),
-            (None, None) => return Err(StartupError::NoBackendUrl("auth.jwks_url")),
-        };
-        let refused_keys = match settings.profile {
-            Profile::Production => development_keys(&settings),
-            Profile::Sandbox => Vec::new(),
-        };
-        let cache = Arc::new(Cache::new(&settings.cache, &settings.redis)?);
-        let idempotency = IdempotencyStore::new(
-            cache.prefix(),
-            Duration::from_secs(settings.cache.idempotency_ttl_seconds),
-            cache.shared_tier(),
-        );
-        let prepared_inquiries = crate::graphql::inquiries::prepared::PreparedSubmissions::new(
-            cache.prefix(),
-            Duration::from_secs(settings.cache.idempotency_ttl_seconds),
-            cache.shared_tier(),
-        );
-        let cors_origins = Arc::new(Reloadable::new(crate::http::cors::patterns(&settings.cors)));
-        let safelist = crate::http::safelist::Safelist::load(
-            settings.persisted_documents.manifest.as_deref(),
-            settings.persisted_documents.require,
-        )?;
-        let persisted = PersistedQueries::new(
-            &settings.persisted_documents,
-            cache.prefix(),
-            cache.shared_tier(),
-            Arc::new(safelist),
-        );
-        let demo_identity = demo_identity(&settings)?;
-        // Rate limits live next to the cache's shared tier, so N instances enforce one limit.
-        let rate_limits =
-            PrincipalLimiter::new(&settings.limits, cache.prefix(), cache.shared_tier());
-        let guest_limiter = GuestLimiter::new(&settings.guest, cache.prefix(), cache.shared_tier());
-        // Polls nothing until someone subscribes (see crate::live).
-        let live = crate::live::Live::new(backends.orders.clone(), cache.clone(), &settings.live);
-        let links = crate::links::LinkSigner::from_settings(&settings.links, settings.profile)?;
-        let mail_templates = crate::mail_templates::MailTemplates::new()?;
-        let app = Arc::new(App {
-            mail_templates,
-            links,
-            live,
-            inquiry_feed: crate::inquiry_feed::InquiryFeedHub::new(),
-            contract_feed: ContractFeedHub::new(backends.contracts.clone(), &settings.contracts),
-            document_limits: Reloadable::new(DocumentLimits::from(&settings)),
-            persisted,
-            demo_identity,
-            tokens: TokenVerifier::new(&settings.auth, jwks_url, &refused_keys)?,
-            profiles: ProfileCache::new(
-                backends.registration.clone(),
-                cache.clone(),
-                Duration::from_secs(settings.cache.profile_ttl_seconds),
-            ),
-            registration: backends.registration,
-            mail: backends.mail,
-            cache,
-            idempotency,
-            prepared_inquiries,
-            guest_limiter,
-            rate_limits,
-            settings,
-            countries: Reloadable::new(countries),
-            carriers: Reloadable::new(carriers),
-            cors_origins,
-            reload_state: crate::reload::ReloadState::default(),
-            order_backends: backends.orders,
-            billing_backends: backends.billing,
-            support: backends.support,
-            contracts: backends.contracts,
-            inventory_backends: backends.inventory,
-        });
         Ok(Self {
             listener,
             local_addr,
@@ -288,6 +219,97 @@ impl Application {
             }
         }
     }
+}
+
+/// The shared state of a gateway over `backends`, without a socket or a sandbox: what
+/// [`Application::build`] serves, for callers that bring their own ports (the `operations`
+/// bench runs requests through it in-process). Tokens are verified against `auth.jwks_url`,
+/// which must be set; the key set is fetched only when a token is first verified.
+pub fn assemble_app(settings: Settings, backends: Backends) -> Result<Arc<App>, StartupError> {
+    let jwks_url = settings
+        .auth
+        .jwks_url
+        .clone()
+        .ok_or(StartupError::NoBackendUrl("auth.jwks_url"))?;
+    assemble(settings, backends, jwks_url)
+}
+
+/// Loads the directories and builds everything a request may need around `backends`.
+fn assemble(
+    settings: Settings,
+    backends: Backends,
+    jwks_url: url::Url,
+) -> Result<Arc<App>, StartupError> {
+    let countries = CountryDirectory::load(&settings.countries_file)?;
+    let carriers = CarrierDirectory::load(&settings.carriers_file)?;
+    let refused_keys = match settings.profile {
+        Profile::Production => development_keys(&settings),
+        Profile::Sandbox => Vec::new(),
+    };
+    let cache = Arc::new(Cache::new(&settings.cache, &settings.redis)?);
+    let idempotency = IdempotencyStore::new(
+        cache.prefix(),
+        Duration::from_secs(settings.cache.idempotency_ttl_seconds),
+        cache.shared_tier(),
+    );
+    let prepared_inquiries = crate::graphql::inquiries::prepared::PreparedSubmissions::new(
+        cache.prefix(),
+        Duration::from_secs(settings.cache.idempotency_ttl_seconds),
+        cache.shared_tier(),
+    );
+    let cors_origins = Arc::new(Reloadable::new(crate::http::cors::patterns(&settings.cors)));
+    let safelist = crate::http::safelist::Safelist::load(
+        settings.persisted_documents.manifest.as_deref(),
+        settings.persisted_documents.require,
+    )?;
+    let persisted = PersistedQueries::new(
+        &settings.persisted_documents,
+        cache.prefix(),
+        cache.shared_tier(),
+        Arc::new(safelist),
+    );
+    let demo_identity = demo_identity(&settings)?;
+    // Rate limits live next to the cache's shared tier, so N instances enforce one limit.
+    let rate_limits = PrincipalLimiter::new(&settings.limits, cache.prefix(), cache.shared_tier());
+    let guest_limiter = GuestLimiter::new(&settings.guest, cache.prefix(), cache.shared_tier());
+    // Polls nothing until someone subscribes (see crate::live).
+    let live = crate::live::Live::new(backends.orders.clone(), cache.clone(), &settings.live);
+    let links = crate::links::LinkSigner::from_settings(&settings.links, settings.profile)?;
+    let mail_templates = crate::mail_templates::MailTemplates::new()?;
+    Ok(Arc::new(App {
+        mail_templates,
+        links,
+        live,
+        inquiry_feed: crate::inquiry_feed::InquiryFeedHub::new(),
+        contract_feed: ContractFeedHub::new(backends.contracts.clone(), &settings.contracts),
+        document_limits: Reloadable::new(DocumentLimits::from(&settings)),
+        admitted_documents: Default::default(),
+        persisted,
+        demo_identity,
+        tokens: TokenVerifier::new(&settings.auth, jwks_url, &refused_keys)?,
+        profiles: ProfileCache::new(
+            backends.registration.clone(),
+            cache.clone(),
+            Duration::from_secs(settings.cache.profile_ttl_seconds),
+        ),
+        registration: backends.registration,
+        mail: backends.mail,
+        cache,
+        idempotency,
+        prepared_inquiries,
+        guest_limiter,
+        rate_limits,
+        settings,
+        countries: Reloadable::new(countries),
+        carriers: Reloadable::new(carriers),
+        cors_origins,
+        reload_state: crate::reload::ReloadState::default(),
+        order_backends: backends.orders,
+        billing_backends: backends.billing,
+        support: backends.support,
+        contracts: backends.contracts,
+        inventory_backends: backends.inventory,
+    }))
 }
 
 #[cfg(test)]

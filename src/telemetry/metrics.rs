@@ -236,8 +236,8 @@ pub fn record_operation(name: Option<&str>) {
     });
 }
 
-/// Notes how the GraphQL request the current HTTP request carried ended (the schema's metrics
-/// extension, [`super::graphql::RequestMetrics`]); nothing outside one.
+/// Notes how the GraphQL request the current HTTP request carried ended (by the
+/// HTTP layer, once the schema answered); nothing outside one.
 pub fn record_outcome(outcome: Outcome) {
     let _ = GRAPHQL.try_with(|cell| {
         let mut record = cell.get();

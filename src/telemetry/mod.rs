@@ -18,7 +18,6 @@
 //! exist either way; without an exporter nothing new is sampled and spans are dropped when they
 //! end.
 
-pub mod graphql;
 pub mod metrics;
 mod operation_names;
 pub mod trace;

@@ -341,3 +341,35 @@ async fn a_syntax_error_names_the_position_without_echoing_the_document() {
     assert!(text.len() < 1_000, "{} bytes: {text:.300}", text.len());
     assert!(answer.body["errors"][0]["locations"][0]["line"].is_number());
 }
+
+/// Documents are admitted once and taken from the admitted ones after (parsing, the limits and,
+/// without variables, validation are not done again): what a document answers must not change.
+#[tokio::test]
+async fn a_document_sent_again_is_checked_as_the_first_time() {
+    let app = spawn_app().await;
+    let token = app.token(GLOBEX_USER);
+    let paged = "query($f: Int) { orders(first: $f) { totalCount } }";
+    for (variables, codes) in [
+        (serde_json::json!({ "f": 2 }), vec![]),
+        (serde_json::json!({ "f": "ten" }), vec!["BAD_USER_INPUT"]),
+        (serde_json::json!({ "f": 3 }), vec![]),
+        (serde_json::json!({ "f": 1.5 }), vec!["BAD_USER_INPUT"]),
+    ] {
+        let answer = app.graphql(Some(&token), paged, variables.clone()).await;
+        assert_eq!(answer.error_codes(), codes, "{variables}: {}", answer.body);
+    }
+    for _ in 0..2 {
+        let answer = app
+            .graphql(Some(&token), "{ me { nope } }", Value::Null)
+            .await;
+        assert_eq!(answer.error_codes(), ["BAD_USER_INPUT"], "{}", answer.body);
+    }
+    let me = "{ me { userId } }";
+    let first = app.graphql(Some(&token), me, Value::Null).await;
+    let again = app.graphql(Some(&token), me, Value::Null).await;
+    assert_eq!(first.body, again.body);
+    assert_eq!(again.body["data"]["me"]["userId"], GLOBEX_USER);
+    // A known document still needs a token where it did the first time.
+    let guest = app.graphql(None, me, Value::Null).await;
+    assert_eq!(guest.error_codes(), ["UNAUTHENTICATED"], "{}", guest.body);
+}

@@ -242,6 +242,40 @@ async fn another_rotation_is_picked_up_once_the_refetch_interval_has_passed() {
 }
 
 #[tokio::test]
+async fn a_token_verified_before_is_refused_once_its_key_leaves_the_key_set() {
+    let app = spawn_app_with(|s| {
+        s.auth.jwks_min_refetch_seconds = 1;
+        s.auth.jwks_cache_seconds = 1;
+    })
+    .await;
+    app.sandbox
+        .identity()
+        .publish("rotated-rsa", &key("rotated-rsa"))
+        .expect("publishes");
+    let token = app.token(GLOBEX_USER);
+    for _ in 0..3 {
+        app.graphql(Some(&token), ME, Value::Null).await.assert_ok();
+    }
+    assert_eq!(
+        app.sandbox.stats().instances["identity"].calls,
+        1,
+        "one key-set fetch"
+    );
+    assert!(app.sandbox.identity().retire("rotated-rsa"));
+    // Within the key set's cache time the key still vouches for the token; after it, the
+    // refreshed key set no longer has the key, and the remembered token goes with it.
+    tokio::time::sleep(std::time::Duration::from_millis(1_100)).await;
+    assert_refused(
+        &app.graphql(Some(&token), ME, Value::Null).await,
+        "its key was retired",
+    );
+    assert_eq!(app.sandbox.stats().instances["identity"].calls, 2);
+    app.graphql(Some(&app.token(GLOBEX_USER)), ME, Value::Null)
+        .await
+        .assert_ok();
+}
+
+#[tokio::test]
 async fn unknown_kids_refetch_the_key_set_at_most_once_per_interval() {
     let app = spawn_app_with(|s| {
         s.auth.jwks_min_refetch_seconds = 3_600;

@@ -101,6 +101,7 @@ pub struct WireEvent {
     /// Status entered.
     pub code: WireStatus,
     /// When, RFC 3339.
+    #[serde(deserialize_with = "crate::wire_dates::timestamp")]
     pub timestamp: DateTime<Utc>,
 }
 
@@ -132,8 +133,10 @@ pub struct WireShipment {
     /// Tracking number.
     pub tracking_no: String,
     /// Ship date, `YYYY-MM-DD`.
+    #[serde(deserialize_with = "crate::wire_dates::date")]
     pub ship_date: NaiveDate,
     /// Delivery date, `YYYY-MM-DD`, or null.
+    #[serde(default, deserialize_with = "crate::wire_dates::optional_date")]
     pub delivery_date: Option<NaiveDate>,
     /// Lines in this shipment.
     pub line_nos: Vec<u32>,
@@ -150,6 +153,7 @@ pub struct WireOrder {
     /// Country of the customer number.
     pub ctry: String,
     /// Order date, `YYYY-MM-DD`.
+    #[serde(deserialize_with = "crate::wire_dates::date")]
     pub order_date: NaiveDate,
     /// Current status.
     pub status_code: WireStatus,
@@ -170,7 +174,11 @@ pub struct WireOrder {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bill_to: Option<WireParty>,
     /// The promised delivery day, `YYYY-MM-DD` (absent when none was promised).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::wire_dates::optional_date"
+    )]
     pub expected_delivery_date: Option<NaiveDate>,
 }
 
@@ -237,6 +245,7 @@ pub struct WireChange {
     /// The status it entered.
     pub status_code: WireStatus,
     /// When, RFC 3339.
+    #[serde(deserialize_with = "crate::wire_dates::timestamp")]
     pub at: DateTime<Utc>,
 }
 

@@ -131,6 +131,22 @@ impl SandboxIdentityProvider {
         Ok(())
     }
 
+    /// Stops publishing the key `kid` (revocation, or the end of a rotation); the newest key left
+    /// signs new tokens. The key a provider was built with can be retired only after another was
+    /// published: `false` when `kid` is not published or is the only key.
+    pub fn retire(&self, kid: &str) -> bool {
+        let mut keys = self
+            .keys
+            .write()
+            .expect("the key list is never poisoned: no code panics holding it");
+        if keys.len() < 2 {
+            return false;
+        }
+        let before = keys.len();
+        keys.retain(|key| key.kid != kid);
+        keys.len() < before
+    }
+
     /// The published public keys.
     pub fn jwks(&self) -> JwkSet {
         let keys = self

@@ -33,7 +33,7 @@ use super::walk::Walk;
 use crate::settings::Settings;
 
 /// The limits, as configured.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct DocumentLimits {
     /// Deepest nesting of data fields.
     pub max_depth: usize,

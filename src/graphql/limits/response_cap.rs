@@ -8,13 +8,10 @@
 //! without running its resolver. The failures propagate and end the request's work quickly, and
 //! the HTTP layer answers with one `RESPONSE_TOO_LARGE` error instead of a partial answer.
 
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
-use async_graphql::extensions::{
-    Extension, ExtensionContext, ExtensionFactory, NextExecute, NextResolve, ResolveInfo,
-};
-use async_graphql::{Response, ServerError, ServerResult, Value};
+use async_graphql::extensions::{ExtensionContext, NextResolve, ResolveInfo};
+use async_graphql::{ServerError, ServerResult, Value};
 
 use crate::error::{ErrorCode, GatewayError};
 
@@ -24,24 +21,31 @@ pub struct ResponseCap {
     pub max_bytes: usize,
 }
 
-impl ExtensionFactory for ResponseCap {
-    fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(RunningTotal {
+impl ResponseCap {
+    /// A request's running total, from zero.
+    pub(super) fn start(&self) -> RunningTotal {
+        RunningTotal {
             max_bytes: self.max_bytes,
             bytes: AtomicUsize::new(0),
             exceeded: AtomicBool::new(false),
-        })
+        }
     }
 }
 
-/// One request's running total.
-struct RunningTotal {
+/// One request's answer so far, in bytes of JSON.
+pub(super) struct RunningTotal {
     max_bytes: usize,
     bytes: AtomicUsize,
     exceeded: AtomicBool,
 }
 
 impl RunningTotal {
+    /// Back to zero, for the next execution (a subscription's next event).
+    pub(super) fn restart(&self) {
+        self.bytes.store(0, Ordering::Relaxed);
+        self.exceeded.store(false, Ordering::Relaxed);
+    }
+
     fn too_large(&self) -> ServerError {
         GatewayError::ResponseTooLarge {
             max_bytes: self.max_bytes,
@@ -50,23 +54,10 @@ impl RunningTotal {
     }
 }
 
-#[async_trait::async_trait]
-impl Extension for RunningTotal {
-    /// Each execution is one answer: a query's or mutation's only one, or one of a
-    /// subscription's events, each of which gets the whole cap (the extension lives as long as
-    /// the subscription).
-    async fn execute(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        operation_name: Option<&str>,
-        next: NextExecute<'_>,
-    ) -> Response {
-        self.bytes.store(0, Ordering::Relaxed);
-        self.exceeded.store(false, Ordering::Relaxed);
-        next.run(ctx, operation_name).await
-    }
-
-    async fn resolve(
+impl RunningTotal {
+    /// Resolves one field through `next`, adding what it costs to the total; past the cap the
+    /// field fails, and every later one fails without running.
+    pub(super) async fn resolve(
         &self,
         ctx: &ExtensionContext<'_>,
         info: ResolveInfo<'_>,
@@ -87,8 +78,6 @@ impl Extension for RunningTotal {
     }
 }
 
-/// About what a value adds to the JSON answer beyond its children's own fields: scalars in
-/// full, lists of scalars in full, objects (whose fields count themselves) as their braces.
 fn scalar_json_bytes(value: &Value) -> usize {
     match value {
         Value::Null => 4,

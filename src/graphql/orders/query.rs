@@ -154,12 +154,17 @@ pub async fn search_orders(
         .orders
         .into_iter()
         .map(|order| OrderEdge {
-            cursor: cursor::encode_order(&order.sort_key(template.sort)),
+            sort: template.sort,
             node: Order(order),
         })
         .collect();
     Ok(Some(OrderConnection {
-        page_info: PageInfo::of(&edges, |e| &e.cursor, page.has_next_page, after.is_some()),
+        page_info: PageInfo {
+            has_next_page: page.has_next_page,
+            has_previous_page: after.is_some(),
+            start_cursor: edges.first().map(OrderEdge::cursor_text),
+            end_cursor: edges.last().map(OrderEdge::cursor_text),
+        },
         edges,
         total_count: page.total_count,
         excluded_customers: excluded_customers(scope.excluded),

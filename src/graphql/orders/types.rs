@@ -202,13 +202,34 @@ impl From<&model::OrderParty> for OrderParty {
     }
 }
 
-/// An order in a connection.
-#[derive(SimpleObject)]
+/// An order in a connection, with the listing's sort its cursor is for.
 pub struct OrderEdge {
-    /// Opaque cursor of this order's position; pass as `after` to continue after it.
-    pub cursor: String,
+    /// The listing's sort.
+    pub sort: model::OrderSort,
     /// The order.
     pub node: Order,
+}
+
+impl OrderEdge {
+    /// The cursor of this order's position (written only when asked for: most clients never
+    /// read an edge's cursor, only `pageInfo.endCursor`).
+    pub fn cursor_text(&self) -> String {
+        super::cursor::encode_order(&self.node.0.sort_key(self.sort))
+    }
+}
+
+/// An order in a connection.
+#[Object]
+impl OrderEdge {
+    /// Opaque cursor of this order's position; pass as `after` to continue after it.
+    async fn cursor(&self) -> String {
+        self.cursor_text()
+    }
+
+    /// The order.
+    async fn node(&self) -> &Order {
+        &self.node
+    }
 }
 
 /// A page of orders, newest first, over every region holding the caller's customer numbers.

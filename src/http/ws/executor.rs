@@ -66,7 +66,11 @@ impl SocketExecutor {
             .resolve(&mut request)
             .await
             .map_err(|e| e.to_server_error())?;
-        let estimate = admit(&self.app.document_limits.snapshot(), &mut request)?;
+        let estimate = admit(
+            &self.app.document_limits.snapshot(),
+            &self.app.admitted_documents,
+            &mut request,
+        )?;
         let field = only_one_subscription(&mut request).map_err(|e| e.to_server_error())?;
         let slot = session.connection.subscribe().map_err(|refused| {
             let mut error = ServerError::new(refused.to_string(), None);
