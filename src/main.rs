@@ -13,9 +13,10 @@ use supportgraph::startup::{Application, StartupError, sandbox_config, sandbox_i
 use supportgraph_adapters::sandbox::identity::SandboxIdentityProvider;
 use supportgraph_adapters::sandbox::{self, demo};
 
-/// mimalloc rather than the system allocator: a request allocates and frees many small values
+/// jemalloc rather than the system allocator: a request allocates and frees many small values
 /// (wire JSON, model, GraphQL values), and with glibc's allocator that was about a quarter of
-/// the gateway's CPU under load (benches/README.md has the before and after).
+/// the gateway's CPU under load (benches/README.md has the before and after; its build-time
+/// options are in .cargo/config.toml).
 #[global_allocator]
 static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 

@@ -10,9 +10,12 @@
 //!   depends on nothing but the text and the schema (which never changes while the gateway runs).
 //!   A document with variables is validated on every request, since its variables' values are
 //!   checked there.
-//! - Only documents that parsed and passed the limits are kept, and only up to
-//!   [`MAX_DOCUMENT_BYTES`] each and [`MAX_TOTAL_BYTES`] of text in all, the least recently used
-//!   going first: documents sent once cannot crowd out memory.
+//! - Only documents that parsed and passed the limits are kept, up to [`MAX_DOCUMENT_BYTES`] of
+//!   text each. What they hold is bounded by an estimate of their parsed size (the text's length
+//!   times [`PARSED_BYTES_PER_TEXT_BYTE`], an upper bound: a field written in two characters
+//!   parses into a node of about 200 bytes) to [`MAX_PARSED_BYTES`] in all. Entries are admitted
+//!   and evicted by moka's TinyLFU policy, so documents sent once — say, an attacker's stream of
+//!   distinct texts — do not push out the ones clients send again and again.
 
 use std::sync::{Arc, OnceLock};
 
@@ -25,9 +28,11 @@ use moka::sync::Cache;
 use super::document::{DocumentCost, DocumentLimits};
 
 /// The longest document text kept.
-pub const MAX_DOCUMENT_BYTES: usize = 16 * 1024;
-/// The most document text kept in all (the parsed documents take several times as much).
-pub const MAX_TOTAL_BYTES: u64 = 1024 * 1024;
+pub const MAX_DOCUMENT_BYTES: usize = 8 * 1024;
+/// What one byte of text is counted as once parsed, at most.
+pub const PARSED_BYTES_PER_TEXT_BYTE: usize = 100;
+/// The most parsed documents kept in all, by that estimate.
+pub const MAX_PARSED_BYTES: u64 = 32 * 1024 * 1024;
 
 /// One admitted document.
 pub struct Admitted {
@@ -74,8 +79,11 @@ impl Default for AdmittedDocuments {
     fn default() -> Self {
         Self {
             entries: Cache::builder()
-                .max_capacity(MAX_TOTAL_BYTES)
-                .weigher(|text: &Arc<str>, _| u32::try_from(text.len()).unwrap_or(u32::MAX))
+                .max_capacity(MAX_PARSED_BYTES)
+                .weigher(|text: &Arc<str>, _| {
+                    let parsed = text.len().saturating_mul(PARSED_BYTES_PER_TEXT_BYTE);
+                    u32::try_from(parsed).unwrap_or(u32::MAX)
+                })
                 .build(),
         }
     }
