@@ -25,11 +25,10 @@ use supportgraph_adapters::client::{BackendClient, BackendEndpoint};
 use supportgraph_adapters::contracts::{self, HttpContractsBackend};
 use supportgraph_adapters::mail::{self, HttpMailBackend};
 use supportgraph_adapters::model::{
-    Address, AuthorizationRefusal, ChangeFeed, ConfigurationFeature, CustomerAccount, EmailAddress,
-    InventoryChange, InventoryItem, InventoryLocation, InventoryPage, InventoryRefusal,
-    InventoryRequest, InventorySource, Maintenance, Order, OrderPage, OrderQuery, OrderWatch,
-    PageCursor, PageRequest, PreferenceDoc, PreferenceKind, PreferenceRefusal, PreferenceWrite,
-    ProductKind, Region, ServiceLevel, Tool, ToolAuthorization, UserProfile, WatchRefusal,
+    Address, AuthorizationRefusal, ChangeFeed, CustomerAccount, EmailAddress, InventoryChange,
+    InventoryItem, InventoryPage, InventoryRefusal, InventoryRequest, InventorySource, Order,
+    OrderPage, OrderQuery, OrderWatch, PageCursor, PageRequest, PreferenceDoc, PreferenceKind,
+    PreferenceRefusal, PreferenceWrite, Region, Tool, ToolAuthorization, UserProfile, WatchRefusal,
 };
 use supportgraph_adapters::ports::{
     BillingBackend, InventoryBackend, OrderBackend, RegistrationBackend,
@@ -59,8 +58,10 @@ pub fn backends(seed: u64) -> Backends {
             })
             .collect(),
     ));
-    let eu: Arc<dyn InventoryBackend> =
-        Arc::new(FixedInventory::new(eu_services::INSTANCE, eu_items(seed)));
+    let eu: Arc<dyn InventoryBackend> = Arc::new(FixedInventory::new(
+        eu_services::INSTANCE,
+        eu_services::demo_items(seed).expect("the demo machines read"),
+    ));
     let unused = Unused::new();
     Backends {
         orders,
@@ -279,71 +280,6 @@ impl InventoryBackend for FixedInventory {
     ) -> Result<Result<InventoryRequest, InventoryRefusal>, AdapterError> {
         Err(not_here(self.instance))
     }
-}
-
-/// The Services Assistant's machines, as its adapter turns the simulator's locations into items.
-fn eu_items(seed: u64) -> Vec<InventoryItem> {
-    let mut items = Vec::new();
-    for location in eu_services::sandbox::generate(seed) {
-        let country = location.address.country.clone();
-        let place = InventoryLocation {
-            name: location.name.clone(),
-            street: location.address.street.clone(),
-            city: location.address.city.clone(),
-            postal_code: location.address.post_code.clone(),
-            country: country.clone(),
-        };
-        for machine in location.machines {
-            // The wire's kind has no name outside its module; its XML value says which.
-            let software = serde_json::to_value(machine.kind).expect("a kind serialises") == "SW";
-            let contract = machine.contract;
-            items.push(InventoryItem {
-                serial_number: machine.serial,
-                customer_number: location.customer.clone(),
-                country: country.clone(),
-                region: Region::Emea,
-                source: InventorySource::EuServicesAssistant,
-                kind: if software {
-                    ProductKind::Software
-                } else {
-                    ProductKind::Hardware
-                },
-                machine_type: machine.machine_type,
-                model: machine.model,
-                description: machine.description,
-                installed_on: machine.installed.map(|d| d.0),
-                location: Some(place.clone()),
-                maintenance: contract.as_ref().map(|c| Maintenance {
-                    coverage: format!(
-                        "{}: {}, {}-hour response",
-                        c.service_level.name,
-                        c.service_level.coverage,
-                        c.service_level.response_hours
-                    ),
-                    ends_on: c.ends.0,
-                }),
-                lease: None,
-                service_level: contract.as_ref().map(|c| ServiceLevel {
-                    name: c.service_level.name.clone(),
-                    response_hours: c.service_level.response_hours,
-                    coverage_hours: c.service_level.coverage.clone(),
-                }),
-                contract_number: contract.map(|c| c.number),
-                configuration: machine
-                    .configuration
-                    .map(|c| c.features)
-                    .unwrap_or_default()
-                    .into_iter()
-                    .map(|f| ConfigurationFeature {
-                        code: f.code,
-                        description: f.description,
-                        quantity: f.qty,
-                    })
-                    .collect(),
-            });
-        }
-    }
-    items
 }
 
 /// The registration system: the demo cast's profiles with their initial authorisations, as the

@@ -40,7 +40,7 @@ use axum::response::{IntoResponse, Response};
 
 use super::HttpState;
 use super::client_origin::{client_address, request_origin};
-use super::graphql_request::{parse_get, read_json};
+use super::graphql_request::{is_mutation, parse_get, read_json};
 use super::negotiation::{RequestBody, ResponseFormat};
 use super::upload_admission::{AdmittedUpload, receive_upload};
 use super::upload_slots::UploadSlots;
@@ -356,25 +356,6 @@ pub(super) fn unauthenticated(format: ResponseFormat, why: &'static str) -> Resp
         .headers_mut()
         .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
     response
-}
-
-/// Whether the operation the request would run is a mutation (any, when it names none and the
-/// document holds several, since the executor will refuse the ambiguity anyway).
-fn is_mutation(request: &mut async_graphql::Request) -> bool {
-    use async_graphql::parser::types::{DocumentOperations, OperationType};
-    let name = request.operation_name.clone();
-    let Ok(document) = request.parsed_query() else {
-        return false;
-    };
-    let is_mutation =
-        |op: &async_graphql::parser::types::OperationDefinition| op.ty == OperationType::Mutation;
-    match (&document.operations, name) {
-        (DocumentOperations::Single(op), _) => is_mutation(&op.node),
-        (DocumentOperations::Multiple(ops), Some(name)) => ops
-            .get(name.as_str())
-            .is_some_and(|op| is_mutation(&op.node)),
-        (DocumentOperations::Multiple(ops), None) => ops.values().any(|op| is_mutation(&op.node)),
-    }
 }
 
 /// A walk over pages may make more backend calls than a request's estimate paid for up front:

@@ -1,6 +1,7 @@
 //! Reading a GraphQL request as it arrives over HTTP: the parameters of a GET, or a JSON POST
 //! body within its size limit. A request that cannot be read is `BAD_USER_INPUT` (413 past the
-//! limit), with a message that never echoes the parser's detail.
+//! limit), with a message that never echoes the parser's detail; and whether the operation it would
+//! run is a mutation (refused over GET).
 
 use axum::body::Body;
 use axum::http::StatusCode;
@@ -48,4 +49,23 @@ fn parse_json(body: &[u8]) -> Result<async_graphql::Request, GatewayError> {
             "the body is not a GraphQL request: send JSON {\"query\": ..., \"variables\": ...}",
         )
     })
+}
+
+/// Whether the operation the request would run is a mutation (any, when it names none and the
+/// document holds several, since the executor will refuse the ambiguity anyway).
+pub(super) fn is_mutation(request: &mut async_graphql::Request) -> bool {
+    use async_graphql::parser::types::{DocumentOperations, OperationType};
+    let name = request.operation_name.clone();
+    let Ok(document) = request.parsed_query() else {
+        return false;
+    };
+    let is_mutation =
+        |op: &async_graphql::parser::types::OperationDefinition| op.ty == OperationType::Mutation;
+    match (&document.operations, name) {
+        (DocumentOperations::Single(op), _) => is_mutation(&op.node),
+        (DocumentOperations::Multiple(ops), Some(name)) => ops
+            .get(name.as_str())
+            .is_some_and(|op| is_mutation(&op.node)),
+        (DocumentOperations::Multiple(ops), None) => ops.values().any(|op| is_mutation(&op.node)),
+    }
 }

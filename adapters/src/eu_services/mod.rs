@@ -26,3 +26,14 @@ pub use adapter::HttpEuServices;
 
 /// The instance's name: in errors, cache keys, fault settings and the sandbox's paths.
 pub const INSTANCE: &str = "eu-services-assistant";
+
+/// The simulator's seeded demo machines, read as this adapter reads them: for in-process
+/// stand-ins of the Services Assistant (the `operations` bench), without a copy of the reading.
+pub fn demo_items(seed: u64) -> Result<Vec<crate::model::InventoryItem>, String> {
+    wire::WireInstalledBase {
+        total: None,
+        offset: None,
+        locations: sandbox::generate(seed),
+    }
+    .into_model()
+}

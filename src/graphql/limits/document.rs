@@ -223,11 +223,12 @@ impl DocumentCost {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
     use async_graphql::parser::parse_query;
 
-    const LIMITS: DocumentLimits = DocumentLimits {
+    /// Small limits for tests, here and in [`super::super`].
+    pub(in crate::graphql::limits) const LIMITS: DocumentLimits = DocumentLimits {
         max_depth: 3,
         max_complexity: 10,
         max_directives: 1,

@@ -95,17 +95,10 @@ fn operation_name<'a>(request: &'a Request, document: &'a ExecutableDocument) ->
 mod tests {
     use super::*;
 
+    /// The document module's test limits, one level deeper for the orders listing below.
     const LIMITS: DocumentLimits = DocumentLimits {
         max_depth: 4,
-        max_complexity: 10,
-        max_directives: 1,
-        max_introspection_depth: 15,
-        max_introspection_lists: 3,
-        max_introspection_cost: 100_000,
-        max_root_fields: 20,
-        max_mutations: 5,
-        max_backend_calls: 30,
-        introspection: true,
+        ..document::tests::LIMITS
     };
 
     const ORDERS: &str = "query Listing { orders(first: 5) { edges { node { id } } } }";
