@@ -19,6 +19,7 @@ use moka::sync::Cache;
 use sha2::{Digest, Sha256};
 
 use super::verifier::Principal;
+use crate::hashing::MapHasher;
 
 /// The most tokens remembered; the least recently used go first.
 const CAPACITY: u64 = 20_000;
@@ -48,7 +49,7 @@ impl<K> Clone for Verified<K> {
 
 /// Verified tokens by hash, each until its expiry.
 pub(super) struct VerifiedTokens<K> {
-    entries: Cache<TokenHash, Verified<K>>,
+    entries: Cache<TokenHash, Verified<K>, MapHasher>,
 }
 
 impl<K: Send + Sync + 'static> VerifiedTokens<K> {
@@ -57,7 +58,7 @@ impl<K: Send + Sync + 'static> VerifiedTokens<K> {
             entries: Cache::builder()
                 .max_capacity(CAPACITY)
                 .expire_after(UntilExpiry)
-                .build(),
+                .build_with_hasher(MapHasher::default()),
         }
     }
 

@@ -33,6 +33,7 @@ pub use idempotency::{Claim, IdempotencyStore};
 pub use key::{CacheKey, Namespace};
 pub use redis_tier::{RedisConfigError, RedisHealth, RedisTier};
 
+use crate::hashing::MapHasher;
 use crate::settings::{CacheSettings, RedisSettings};
 use crate::telemetry::metrics::{self, Lookup, Tier};
 
@@ -76,7 +77,7 @@ pub enum CacheHealth {
 /// The gateway's cache.
 pub struct Cache {
     prefix: String,
-    local: moka::future::Cache<String, Entry>,
+    local: moka::future::Cache<String, Entry, MapHasher>,
     local_versions: Mutex<HashMap<String, u64>>,
     redis: Option<Arc<RedisTier>>,
 }
@@ -94,7 +95,7 @@ impl Cache {
             local: moka::future::Cache::builder()
                 .max_capacity(cache.max_entries)
                 .expire_after(PerEntryTtl)
-                .build(),
+                .build_with_hasher(MapHasher::default()),
             local_versions: Mutex::new(HashMap::new()),
             redis: tier,
         })
@@ -122,14 +123,32 @@ impl Cache {
     /// The cached value for `key`, or the result of `load` — which is then cached in both tiers.
     /// Concurrent calls for one key share one `load`. Errors are never cached. A zero TTL
     /// bypasses the cache.
+    ///
+    /// The value is a copy of the cached one; [`get_or_load_shared`](Self::get_or_load_shared)
+    /// hands out the cached value itself.
     pub async fn get_or_load<T, E, F>(&self, key: &CacheKey, load: F) -> Result<T, E>
     where
         T: Serialize + DeserializeOwned + Clone + Send + Sync + 'static,
         E: Clone + Send + Sync + 'static,
         F: Future<Output = Result<T, E>>,
     {
+        self.get_or_load_shared(key, load)
+            .await
+            .map(Arc::unwrap_or_clone)
+    }
+
+    /// [`get_or_load`](Self::get_or_load), sharing the value with the cache instead of copying
+    /// it: a page of orders is read by reference and only what a request keeps is copied. With
+    /// a zero TTL (or the cache bypassed) the caller is the value's only holder, so
+    /// `Arc::try_unwrap` takes it without a copy.
+    pub async fn get_or_load_shared<T, E, F>(&self, key: &CacheKey, load: F) -> Result<Arc<T>, E>
+    where
+        T: Serialize + DeserializeOwned + Send + Sync + 'static,
+        E: Clone + Send + Sync + 'static,
+        F: Future<Output = Result<T, E>>,
+    {
         if key.ttl.is_zero() {
-            return load.await;
+            return load.await.map(Arc::new);
         }
         let span = tracing::info_span!(
             "cache",
@@ -142,18 +161,18 @@ impl Cache {
         self.lookup(key, load, &span).instrument(span.clone()).await
     }
 
-    /// [`get_or_load`](Self::get_or_load) past the zero TTL, noting what each tier found in
-    /// `span` and the cache metrics.
-    async fn lookup<T, E, F>(&self, key: &CacheKey, load: F, span: &Span) -> Result<T, E>
+    /// [`get_or_load_shared`](Self::get_or_load_shared) past the zero TTL, noting what each
+    /// tier found in `span` and the cache metrics.
+    async fn lookup<T, E, F>(&self, key: &CacheKey, load: F, span: &Span) -> Result<Arc<T>, E>
     where
-        T: Serialize + DeserializeOwned + Clone + Send + Sync + 'static,
+        T: Serialize + DeserializeOwned + Send + Sync + 'static,
         E: Clone + Send + Sync + 'static,
         F: Future<Output = Result<T, E>>,
     {
         let Some(full) = self.render::<T>(key).await else {
             metrics::cache_lookup(Tier::Redis, Lookup::Bypass);
             span.record("cache.result", "bypass");
-            return load.await;
+            return load.await.map(Arc::new);
         };
         let mut missed = false;
         let entry = self
@@ -183,11 +202,8 @@ impl Cache {
             metrics::cache_lookup(Tier::Memory, Lookup::Hit);
             span.record("cache.result", "memory_hit");
         }
-        Ok(entry
-            .value
-            .downcast_ref::<T>()
-            .expect("a rendered key includes its value's type, so an entry always has that type")
-            .clone())
+        Ok(Arc::downcast::<T>(entry.value)
+            .expect("a rendered key includes its value's type, so an entry always has that type"))
     }
 
     /// Makes every entry of `namespace` unreachable, in every gateway sharing the Redis.

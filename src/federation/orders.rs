@@ -21,7 +21,7 @@ use supportgraph_adapters::ports::OrderBackend;
 
 use super::batcher::{Batcher, Ticket};
 use super::call_budget::CallBudget;
-use super::fan_out::{RegionFailure, backend_of, cached_call, merge_regions};
+use super::fan_out::{RegionFailure, backend_of, merge_regions, shared_call};
 use super::loader::{InstanceLoader, Lookup};
 use crate::cache::{Cache, CacheKey, Namespace};
 
@@ -92,8 +92,7 @@ pub async fn list_worldwide(
         let name = instance(region);
         let backend = backend_of(backends, &region, &name, NOT_CONFIGURED)?;
         let key = page_key(region, &query, ttl);
-        let page = cached_call(cache, &key, budget, &name, backend.list_orders(&query)).await?;
-        Ok((page.orders, page.total_count))
+        shared_call(cache, &key, budget, &name, backend.list_orders(&query)).await
     };
     let merged = merge_regions(scope, first, ask, |order: &Order| {
         order.sort_key(template.sort)

@@ -35,6 +35,7 @@ use moka::sync::Cache;
 use super::{rate_limited, store_key};
 use crate::cache::RedisTier;
 use crate::error::GatewayError;
+use crate::hashing::MapHasher;
 use crate::settings::LimitsSettings;
 use crate::telemetry::metrics;
 
@@ -94,7 +95,7 @@ pub struct PrincipalLimiter {
     redis: Option<Arc<RedisTier>>,
     /// In-process buckets (without Redis, or while it fails), forgotten once idle for as long
     /// as an empty one takes to fill; rebuilt when a reload changes that time.
-    local: arc_swap::ArcSwap<Cache<String, Arc<Mutex<Bucket>>>>,
+    local: arc_swap::ArcSwap<Buckets>,
     epoch: Instant,
 }
 
@@ -243,16 +244,19 @@ impl PrincipalLimiter {
     }
 }
 
-/// Milliseconds an empty bucket takes to fill, plus a second's margin.
+/// The in-process token buckets, by key.
+type Buckets = Cache<String, Arc<Mutex<Bucket>>, MapHasher>;
+
 /// The in-process buckets for these limits. A bucket left alone for as long as an empty one takes
 /// to fill is full: forgetting it then changes nothing.
-fn local_buckets(capacity: u64, rate: u64) -> Cache<String, Arc<Mutex<Bucket>>> {
+fn local_buckets(capacity: u64, rate: u64) -> Buckets {
     Cache::builder()
         .time_to_idle(Duration::from_millis(fill_ms(capacity, rate)))
         .max_capacity(1_000_000)
-        .build()
+        .build_with_hasher(MapHasher::default())
 }
 
+/// Milliseconds an empty bucket takes to fill, plus a second's margin.
 fn fill_ms(capacity: u64, rate: u64) -> u64 {
     capacity.div_ceil(rate) + 1000
 }

@@ -18,6 +18,7 @@ use moka::sync::Cache;
 
 use crate::cache::RedisTier;
 use crate::error::GatewayError;
+use crate::hashing::MapHasher;
 
 /// Counts one unless the window is full: `{1, 0}` when counted, else `{0, milliseconds left}`.
 /// `ARGV[1]` is the limit, `ARGV[2]` the window in milliseconds.
@@ -67,7 +68,7 @@ pub(crate) struct WindowCounter {
     limit: u32,
     length: Duration,
     redis: Option<Arc<RedisTier>>,
-    local: Cache<String, Arc<Mutex<Window>>>,
+    local: Cache<String, Arc<Mutex<Window>>, MapHasher>,
 }
 
 impl WindowCounter {
@@ -80,7 +81,7 @@ impl WindowCounter {
             local: Cache::builder()
                 .time_to_idle(length)
                 .max_capacity(1_000_000)
-                .build(),
+                .build_with_hasher(MapHasher::default()),
         }
     }
 

@@ -23,7 +23,7 @@ impl ScalarType for Date {
     }
 
     fn to_value(&self) -> Value {
-        Value::String(self.0.format("%Y-%m-%d").to_string())
+        Value::String(iso_date(self.0))
     }
 }
 
@@ -46,7 +46,57 @@ impl ScalarType for DateTime {
     }
 
     fn to_value(&self) -> Value {
-        Value::String(self.0.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+        Value::String(iso_timestamp(self.0))
+    }
+}
+
+/// `day` as `YYYY-MM-DD`, written digit by digit: chrono's `format` interprets its format string
+/// on every call, and an answer holds dozens of dates. Years outside 0–9999 (which no backend
+/// sends) go through chrono, which writes them with a sign.
+fn iso_date(day: NaiveDate) -> String {
+    let mut text = String::with_capacity(20);
+    push_date(&mut text, day);
+    text
+}
+
+/// `at` as `YYYY-MM-DDTHH:MM:SSZ`, as [`iso_date`] writes dates; fractions of a second are
+/// dropped, as `to_rfc3339_opts(Secs, true)` drops them.
+fn iso_timestamp(at: chrono::DateTime<chrono::Utc>) -> String {
+    use chrono::Timelike;
+    let mut text = String::with_capacity(20);
+    push_date(&mut text, at.date_naive());
+    let time = at.time();
+    text.push('T');
+    push_digits(&mut text, time.hour(), 2);
+    text.push(':');
+    push_digits(&mut text, time.minute(), 2);
+    text.push(':');
+    // A leap second is stored as second 59 plus a nanosecond overflow; chrono writes it as 60.
+    let leap = u32::from(time.nanosecond() >= 1_000_000_000);
+    push_digits(&mut text, time.second() + leap, 2);
+    text.push('Z');
+    text
+}
+
+fn push_date(text: &mut String, day: NaiveDate) {
+    use chrono::Datelike;
+    match u32::try_from(day.year()) {
+        Ok(year) if year <= 9999 => {
+            push_digits(text, year, 4);
+            text.push('-');
+            push_digits(text, day.month(), 2);
+            text.push('-');
+            push_digits(text, day.day(), 2);
+        }
+        _ => text.push_str(&day.format("%Y-%m-%d").to_string()),
+    }
+}
+
+/// `value`'s last `width` decimal digits, zero-padded.
+fn push_digits(text: &mut String, value: u32, width: u32) {
+    for place in (0..width).rev() {
+        let digit = (value / 10u32.pow(place)) % 10;
+        text.push(char::from(b'0' + u8::try_from(digit).unwrap_or(0)));
     }
 }
 
@@ -64,6 +114,38 @@ impl From<model::Money> for Money {
         Self {
             amount: m.amount.to_string(),
             currency: m.currency,
+        }
+    }
+}
+
+#[cfg(test)]
+mod formatting_tests {
+    use chrono::{NaiveDate, TimeZone, Utc};
+    use proptest::prelude::*;
+
+    use super::{iso_date, iso_timestamp};
+
+    proptest! {
+        /// Dates are written exactly as chrono's `%Y-%m-%d` writes them, over chrono's whole range.
+        #[test]
+        fn dates_are_written_as_chrono_writes_them(days in -400_000i64..3_000_000) {
+            let day = NaiveDate::from_num_days_from_ce_opt(i32::try_from(days).unwrap()).unwrap();
+            prop_assert_eq!(iso_date(day), day.format("%Y-%m-%d").to_string());
+        }
+
+        /// Timestamps are written exactly as `to_rfc3339_opts(Secs, true)` writes them.
+        #[test]
+        fn timestamps_are_written_as_chrono_writes_them(
+            seconds in -10_000_000_000i64..300_000_000_000,
+            nanos in 0u32..2_000_000_000,
+        ) {
+            let Some(at) = Utc.timestamp_opt(seconds, nanos).single() else {
+                return Ok(());
+            };
+            prop_assert_eq!(
+                iso_timestamp(at),
+                at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+            );
         }
     }
 }

@@ -26,6 +26,7 @@ use async_graphql::parser::types::{DocumentOperations, ExecutableDocument};
 use moka::sync::Cache;
 
 use super::document::{DocumentCost, DocumentLimits};
+use crate::hashing::MapHasher;
 
 /// The longest document text kept.
 pub const MAX_DOCUMENT_BYTES: usize = 8 * 1024;
@@ -72,7 +73,7 @@ impl Admitted {
 
 /// The admitted documents of one gateway, by text.
 pub struct AdmittedDocuments {
-    entries: Cache<Arc<str>, Arc<Admitted>>,
+    entries: Cache<Arc<str>, Arc<Admitted>, MapHasher>,
 }
 
 impl Default for AdmittedDocuments {
@@ -84,7 +85,7 @@ impl Default for AdmittedDocuments {
                     let parsed = text.len().saturating_mul(PARSED_BYTES_PER_TEXT_BYTE);
                     u32::try_from(parsed).unwrap_or(u32::MAX)
                 })
-                .build(),
+                .build_with_hasher(MapHasher::default()),
         }
     }
 }

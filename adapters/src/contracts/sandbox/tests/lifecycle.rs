@@ -53,7 +53,13 @@ async fn a_contract_lives_from_draft_to_expiry_with_an_entry_per_step() {
         (kind("APPROVE"), "APPROVE", "APPROVED"),
     ];
     let mut seen = entries;
-    let mut updated = before["updated_at"].as_str().unwrap_or_default().to_owned();
+    // Compared as instants: the text drops the fraction on a whole second ("…:01Z"), which
+    // sorts after a later "…:01.001Z".
+    let instant = |contract: &Value| {
+        let text = contract["updated_at"].as_str().unwrap_or_default();
+        chrono::DateTime::parse_from_rfc3339(text).expect("updated_at is RFC 3339")
+    };
+    let mut updated = instant(&before);
     for (n, (step, action, status)) in customer_steps.into_iter().enumerate() {
         let (code, after) = sim
             .post(&path, &jordan(step), Some(&format!("life-{n}")))
@@ -68,7 +74,7 @@ async fn a_contract_lives_from_draft_to_expiry_with_an_entry_per_step() {
             (json!("Jordan Reed"), json!("CUSTOMER"), json!(1))
         );
         assert_eq!(after["status"], status);
-        let now = after["updated_at"].as_str().unwrap_or_default().to_owned();
+        let now = instant(&after);
         assert!(now > updated, "updated_at moves on");
         updated = now;
     }
