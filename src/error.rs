@@ -55,6 +55,15 @@ impl ErrorCode {
             .is_some_and(|code| *code == async_graphql::Value::from(self.as_str()))
     }
 
+    /// Whether `error` (a resolver's, before it is placed in the response) carries this code.
+    pub fn is_on_error(self, error: &async_graphql::Error) -> bool {
+        error
+            .extensions
+            .as_ref()
+            .and_then(|e| e.get("code"))
+            .is_some_and(|code| *code == async_graphql::Value::from(self.as_str()))
+    }
+
     /// The SCREAMING_SNAKE_CASE code.
     pub fn as_str(self) -> &'static str {
         match self {

@@ -47,7 +47,11 @@ enum Command {
     /// Run the simulated backends alone.
     Sandbox,
     /// Print the schema (SDL).
-    Schema,
+    Schema {
+        /// As a Federation v2 subgraph (what `_service { sdl }` answers): with `@link` and `@key`.
+        #[arg(long)]
+        federation: bool,
+    },
     /// Print a sandbox token for a demo user.
     Token {
         /// List the demo users instead.
@@ -64,8 +68,12 @@ const CONFIG_ERROR: u8 = 2;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    if matches!(cli.command, Some(Command::Schema)) {
-        print!("{}", supportgraph::graphql::sdl());
+    if let Some(Command::Schema { federation }) = cli.command {
+        if federation {
+            print!("{}", supportgraph::graphql::subgraph_sdl());
+        } else {
+            print!("{}", supportgraph::graphql::sdl());
+        }
         return ExitCode::SUCCESS;
     }
     let settings = match Settings::load(cli.config.as_deref()) {
@@ -95,7 +103,7 @@ fn main() -> ExitCode {
                         run_sandbox(&settings, bind, port.unwrap_or(4100)).await
                     }
                     Command::Serve => serve(settings, bind, port).await,
-                    Command::Schema | Command::Token { .. } => ExitCode::SUCCESS,
+                    Command::Schema { .. } | Command::Token { .. } => ExitCode::SUCCESS,
                 }
             })
         }

@@ -28,34 +28,56 @@ pub mod limits;
 pub(crate) mod orders;
 mod request;
 pub(crate) mod statements;
+pub mod subgraph;
 
 use std::sync::Arc;
 
-use async_graphql::{MergedObject, MergedSubscription, Schema, SchemaBuilder};
+use async_graphql::{MergedObject, MergedSubscription, ObjectType, Schema, SchemaBuilder};
+use futures::stream::BoxStream;
 
 pub use orders::RequestOrigin;
 pub use request::request_data;
 
 use crate::app::App;
 
-/// Every query field.
-#[derive(MergedObject, Default)]
-pub struct Query(
-    access::MeQuery,
-    orders::OrdersQuery,
-    orders::ReportsQuery,
-    orders::ExportQuery,
-    common::node::NodeQuery,
-    orders::GuestQuery,
-    inventory::InventoryQuery,
-    invoices::InvoicesQuery,
-    statements::StatementsQuery,
-    billing_exports::BillingExportQuery,
-    inquiries::form::InquiryFormQuery,
-    inquiries::history::InquiriesQuery,
-    contracts::query::ContractsQuery,
-    contracts::alerts::ContractAlertsQuery,
-    contracts::print::ContractPrintQuery,
+/// Declares a query root named `Query`: every query field, plus the `$extra` objects.
+macro_rules! query_root {
+    ($(#[$doc:meta])* $name:ident $(, $extra:ty)*) => {
+        $(#[$doc])*
+        #[derive(MergedObject, Default)]
+        #[graphql(name = "Query")]
+        pub struct $name(
+            access::MeQuery,
+            orders::OrdersQuery,
+            orders::ReportsQuery,
+            orders::ExportQuery,
+            common::node::NodeQuery,
+            orders::GuestQuery,
+            inventory::InventoryQuery,
+            invoices::InvoicesQuery,
+            statements::StatementsQuery,
+            billing_exports::BillingExportQuery,
+            inquiries::form::InquiryFormQuery,
+            inquiries::history::InquiriesQuery,
+            contracts::query::ContractsQuery,
+            contracts::alerts::ContractAlertsQuery,
+            contracts::print::ContractPrintQuery,
+            $($extra,)*
+        );
+    };
+}
+
+query_root!(
+    /// Every query field.
+    Query
+);
+
+query_root!(
+    /// The query root of a Federation v2 subgraph: every query field, plus the entity resolvers
+    /// ([`subgraph`]). A root of its own rather than `Query` merged with them, because
+    /// async-graphql would register both under the name `Query`.
+    SubgraphQuery,
+    subgraph::EntitiesQuery
 );
 
 /// Every mutation.
@@ -81,21 +103,63 @@ pub struct Subscription(
     contracts::subscription::ContractsSubscription,
 );
 
-/// The executable schema.
-pub type AppSchema = Schema<Query, Mutation, Subscription>;
+/// The executable schema: plain, or a Federation v2 subgraph (`federation.enabled`). Two schema
+/// types, because async-graphql serves `_service` and `_entities` whenever the query root has
+/// entity resolvers: only the subgraph's root has them.
+#[derive(Clone)]
+pub enum AppSchema {
+    /// Without `_service` and `_entities`.
+    Plain(Schema<Query, Mutation, Subscription>),
+    /// With them ([`subgraph`]).
+    Subgraph(Schema<SubgraphQuery, Mutation, Subscription>),
+}
 
-fn builder() -> SchemaBuilder<Query, Mutation, Subscription> {
-    Schema::build(
-        Query::default(),
-        Mutation::default(),
-        Subscription::default(),
-    )
+impl AppSchema {
+    /// Runs one query or mutation.
+    pub async fn execute(&self, request: async_graphql::Request) -> async_graphql::Response {
+        // Each on the heap: the two executions' futures are large, and kept side by side in
+        // this one's state they would deepen every request's stack (a debug build's test thread
+        // overflowed its 2 MiB).
+        match self {
+            Self::Plain(schema) => Box::pin(schema.execute(request)).await,
+            Self::Subgraph(schema) => Box::pin(schema.execute(request)).await,
+        }
+    }
+
+    /// Runs one subscription (or a query or mutation, as a one-item stream).
+    pub fn execute_stream(
+        &self,
+        request: async_graphql::Request,
+    ) -> BoxStream<'static, async_graphql::Response> {
+        match self {
+            Self::Plain(schema) => schema.execute_stream(request),
+            Self::Subgraph(schema) => schema.execute_stream(request),
+        }
+    }
+}
+
+fn builder<Q: ObjectType + Default + 'static>() -> SchemaBuilder<Q, Mutation, Subscription> {
+    Schema::build(Q::default(), Mutation::default(), Subscription::default())
 }
 
 /// The schema bound to a running gateway, with its limits.
 pub fn build(app: Arc<App>) -> AppSchema {
+    if app.settings.federation.enabled {
+        // Always on for a subgraph's root (it has entities): said here so async-graphql need not
+        // look for entities in the registry on every root field.
+        AppSchema::Subgraph(configure(builder().enable_federation(), app))
+    } else {
+        AppSchema::Plain(configure(builder(), app))
+    }
+}
+
+/// `builder` with the gateway's extension, limits and data.
+fn configure<Q: ObjectType + 'static>(
+    builder: SchemaBuilder<Q, Mutation, Subscription>,
+    app: Arc<App>,
+) -> Schema<Q, Mutation, Subscription> {
     let limits = &app.settings.graphql;
-    let mut builder = builder()
+    let mut builder = builder
         // The only extension: each one costs every field (see limits::extension).
         .extension(limits::extension::Limits {
             cap: limits::response_cap::ResponseCap {
@@ -114,5 +178,18 @@ pub fn build(app: Arc<App>) -> AppSchema {
 
 /// The schema's SDL, as checked in at `schema/supportgraph.graphql`.
 pub fn sdl() -> String {
-    builder().finish().sdl()
+    builder::<Query>().finish().sdl()
+}
+
+/// The schema as a Federation v2 subgraph's SDL: what `_service { sdl }` answers, with `@link` to
+/// the federation spec and `@key` on each entity (a router's composition reads this).
+pub fn subgraph_sdl() -> String {
+    builder::<SubgraphQuery>()
+        .enable_federation()
+        .finish()
+        .sdl_with_options(
+            async_graphql::SDLExportOptions::new()
+                .federation()
+                .compose_directive(),
+        )
 }

@@ -77,6 +77,8 @@ pub struct Settings {
     pub redis: RedisSettings,
     /// The embedded GraphiQL explorer.
     pub graphiql: GraphiqlSettings,
+    /// Federation v2 subgraph mode.
+    pub federation: FederationSettings,
     /// Which browser origins may call the gateway.
     pub cors: CorsSettings,
     /// Cross-site request forgery prevention.

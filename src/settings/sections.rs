@@ -41,6 +41,16 @@ pub struct GraphiqlSettings {
     pub prefill_demo_token: bool,
 }
 
+/// Apollo Federation v2 subgraph mode (`graphql::subgraph`): `_service { sdl }` and `_entities`,
+/// so a supergraph router (Apollo Router, Hive Gateway, Cosmo) can compose this gateway's schema
+/// with others. On in the sandbox profile; off, the schema has neither field.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FederationSettings {
+    /// Serve the schema as a Federation v2 subgraph.
+    pub enabled: bool,
+}
+
 /// Cross-origin requests from browsers (CORS).
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]

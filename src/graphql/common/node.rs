@@ -68,145 +68,151 @@ impl NodeQuery {
         ctx: &Context<'_>,
         #[graphql(desc = "A global ID.")] id: ID,
     ) -> Result<Option<Node>> {
-        // Places in both lookup batches first (an ID may name either kind): whatever ends this
-        // lookup early, or the kind it is not, gives them up.
-        let order_ticket = ctx.data::<OrderBatcher>()?.ticket();
-        let item_ticket = ctx.data::<InventoryBatcher>()?.ticket();
-        let invoice_ticket = ctx.data::<InvoiceBatcher>()?.ticket();
-        let app = ctx.data::<Arc<App>>()?;
-        let caller = ctx.data::<Caller>()?;
-        let user_id = &caller.principal()?.user_id;
-        let Some(global_id) = GlobalId::decode(&id) else {
-            return Err(GatewayError::NotFound.into());
-        };
-        // Another user's `Me` or authorisations: refused here, before anything is fetched.
-        if let GlobalId::User { user_id: owner } | GlobalId::ToolAccess { user_id: owner, .. } =
-            &global_id
-            && owner != user_id
-        {
-            return Err(GatewayError::NotFound.into());
+        find_node(ctx, &id).await
+    }
+}
+
+/// The object `id` names, found again with the caller's authorisation checked: what `node`
+/// answers, and what a federation router's `_entities` gets (`graphql::subgraph`).
+pub async fn find_node(ctx: &Context<'_>, id: &ID) -> Result<Option<Node>> {
+    // Places in both lookup batches first (an ID may name either kind): whatever ends this
+    // lookup early, or the kind it is not, gives them up.
+    let order_ticket = ctx.data::<OrderBatcher>()?.ticket();
+    let item_ticket = ctx.data::<InventoryBatcher>()?.ticket();
+    let invoice_ticket = ctx.data::<InvoiceBatcher>()?.ticket();
+    let app = ctx.data::<Arc<App>>()?;
+    let caller = ctx.data::<Caller>()?;
+    let user_id = &caller.principal()?.user_id;
+    let Some(global_id) = GlobalId::decode(id) else {
+        return Err(GatewayError::NotFound.into());
+    };
+    // Another user's `Me` or authorisations: refused here, before anything is fetched.
+    if let GlobalId::User { user_id: owner } | GlobalId::ToolAccess { user_id: owner, .. } =
+        &global_id
+        && owner != user_id
+    {
+        return Err(GatewayError::NotFound.into());
+    }
+    let profile = caller.profile(&app.profiles).await?;
+    let not_found = || async_graphql::Error::from(GatewayError::NotFound);
+    match global_id {
+        GlobalId::User { .. } => Ok(Some(Node::Me(Me::new(profile.clone())))),
+        GlobalId::Customer { customer_number } => {
+            Customer::find(profile, &app.countries.snapshot(), &customer_number)
+                .map(|c| Some(Node::Customer(c)))
+                .ok_or_else(not_found)
         }
-        let profile = caller.profile(&app.profiles).await?;
-        let not_found = || async_graphql::Error::from(GatewayError::NotFound);
-        match global_id {
-            GlobalId::User { .. } => Ok(Some(Node::Me(Me::new(profile.clone())))),
-            GlobalId::Customer { customer_number } => {
-                Customer::find(profile, &app.countries.snapshot(), &customer_number)
-                    .map(|c| Some(Node::Customer(c)))
-                    .ok_or_else(not_found)
-            }
-            GlobalId::ToolAccess {
-                user_id: owner,
-                tool,
-                customer_number,
-            } => ToolAccess::find(
+        GlobalId::ToolAccess {
+            user_id: owner,
+            tool,
+            customer_number,
+        } => ToolAccess::find(
+            profile,
+            &app.countries.snapshot(),
+            &owner,
+            tool,
+            &customer_number,
+        )
+        .map(|a| Some(Node::ToolAccess(a)))
+        .ok_or_else(not_found),
+        GlobalId::InventoryItem {
+            customer_number,
+            serial_number,
+        } => {
+            let item =
+                item_by_id(item_ticket, app, caller, &customer_number, &serial_number).await?;
+            Ok(Some(Node::InventoryItem(item)))
+        }
+        GlobalId::Invoice {
+            region,
+            customer_number,
+            invoice_number,
+        } => {
+            let invoice = invoice_by_id(
+                invoice_ticket,
+                app,
                 profile,
-                &app.countries.snapshot(),
-                &owner,
-                tool,
-                &customer_number,
-            )
-            .map(|a| Some(Node::ToolAccess(a)))
-            .ok_or_else(not_found),
-            GlobalId::InventoryItem {
-                customer_number,
-                serial_number,
-            } => {
-                let item =
-                    item_by_id(item_ticket, app, caller, &customer_number, &serial_number).await?;
-                Ok(Some(Node::InventoryItem(item)))
-            }
-            GlobalId::Invoice {
                 region,
                 customer_number,
                 invoice_number,
-            } => {
-                let invoice = invoice_by_id(
-                    invoice_ticket,
-                    app,
-                    profile,
-                    region,
-                    customer_number,
-                    invoice_number,
-                )
-                .await?;
-                Ok(Some(Node::Invoice(invoice)))
-            }
-            GlobalId::CreditNote {
+            )
+            .await?;
+            Ok(Some(Node::Invoice(invoice)))
+        }
+        GlobalId::CreditNote {
+            region,
+            customer_number,
+            credit_note_number,
+        } => {
+            let budget = ctx.data::<Arc<CallBudget>>()?;
+            let note = credit_note_by_id(
+                app,
+                budget,
+                profile,
                 region,
                 customer_number,
                 credit_note_number,
-            } => {
-                let budget = ctx.data::<Arc<CallBudget>>()?;
-                let note = credit_note_by_id(
-                    app,
-                    budget,
-                    profile,
-                    region,
-                    customer_number,
-                    credit_note_number,
-                )
-                .await?;
-                Ok(Some(Node::CreditNote(note)))
+            )
+            .await?;
+            Ok(Some(Node::CreditNote(note)))
+        }
+        GlobalId::Contract {
+            customer_number,
+            contract_number,
+        } => {
+            let budget = ctx.data::<Arc<CallBudget>>()?;
+            let customers = [customer_number];
+            let in_scope = ToolScope::region_for(
+                crate::countries::Tool::Contracts,
+                profile,
+                &app.countries.snapshot(),
+                &customers[0],
+            )
+            .is_some();
+            if !in_scope {
+                return Err(not_found());
             }
-            GlobalId::Contract {
-                customer_number,
-                contract_number,
-            } => {
-                let budget = ctx.data::<Arc<CallBudget>>()?;
-                let customers = [customer_number];
-                let in_scope = ToolScope::region_for(
-                    crate::countries::Tool::Contracts,
-                    profile,
-                    &app.countries.snapshot(),
-                    &customers[0],
-                )
-                .is_some();
-                if !in_scope {
-                    return Err(not_found());
-                }
-                find_contract(app, budget, &customers, &contract_number)
-                    .await?
-                    .map(|c| Some(Node::Contract(Contract(c))))
-                    .ok_or_else(not_found)
+            find_contract(app, budget, &customers, &contract_number)
+                .await?
+                .map(|c| Some(Node::Contract(Contract(c))))
+                .ok_or_else(not_found)
+        }
+        GlobalId::Inquiry {
+            customer_number,
+            tracking_number,
+        } => {
+            let budget = ctx.data::<Arc<CallBudget>>()?;
+            let customers = [customer_number];
+            let in_scope = ToolScope::region_for(
+                crate::countries::Tool::Inquiries,
+                profile,
+                &app.countries.snapshot(),
+                &customers[0],
+            )
+            .is_some();
+            if !in_scope {
+                return Err(not_found());
             }
-            GlobalId::Inquiry {
-                customer_number,
-                tracking_number,
-            } => {
-                let budget = ctx.data::<Arc<CallBudget>>()?;
-                let customers = [customer_number];
-                let in_scope = ToolScope::region_for(
-                    crate::countries::Tool::Inquiries,
-                    profile,
-                    &app.countries.snapshot(),
-                    &customers[0],
-                )
-                .is_some();
-                if !in_scope {
-                    return Err(not_found());
-                }
-                find_inquiry(app, budget, &customers, &tracking_number)
-                    .await?
-                    .map(|i| Some(Node::Inquiry(Inquiry(i))))
-                    .ok_or_else(not_found)
-            }
-            GlobalId::Order {
+            find_inquiry(app, budget, &customers, &tracking_number)
+                .await?
+                .map(|i| Some(Node::Inquiry(Inquiry(i))))
+                .ok_or_else(not_found)
+        }
+        GlobalId::Order {
+            region,
+            customer_number,
+            order_number,
+        } => {
+            let order = order_by_id(
+                order_ticket,
+                app,
+                profile,
                 region,
                 customer_number,
                 order_number,
-            } => {
-                let order = order_by_id(
-                    order_ticket,
-                    app,
-                    profile,
-                    region,
-                    customer_number,
-                    order_number,
-                )
-                .await?;
-                Ok(Some(Node::Order(order)))
-            }
+            )
+            .await?;
+            Ok(Some(Node::Order(order)))
         }
     }
 }

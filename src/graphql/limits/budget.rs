@@ -70,6 +70,12 @@ pub fn root_field_cost(name: &str) -> Option<RootCost> {
         "guestOrderStatus" => RootCost::Lookup(LookupKind::Order),
         "inventoryItem" => RootCost::Lookup(LookupKind::InventoryItem),
         "node" => RootCost::Lookup(LookupKind::Node),
+        // Federation subgraph mode: the SDL is the schema's own; each representation is found as
+        // `node` finds it. The estimate counts one lookup per field, not per representation:
+        // lookups of many representations join the same batches, and what they cost beyond the
+        // estimate is refused by the request's call budget as it runs.
+        "_service" => RootCost::Free,
+        "_entities" => RootCost::Lookup(LookupKind::Node),
         "requestToolAuthorization" => RootCost::Calls(1),
         // The saved reports, then the report's rows.
         "orderReport" => RootCost::Calls(1 + ORDER_INSTANCES),
@@ -216,8 +222,23 @@ mod tests {
 
     #[test]
     fn every_root_field_of_the_schema_has_a_cost() {
-        let sdl = crate::graphql::sdl();
-        let document = async_graphql::parser::parse_schema(&sdl).expect("our SDL parses");
+        // The subgraph's schema in plain SDL, which lists `_service` and `_entities` as fields.
+        let subgraph = async_graphql::Schema::build(
+            crate::graphql::SubgraphQuery::default(),
+            async_graphql::EmptyMutation,
+            async_graphql::EmptySubscription,
+        )
+        .enable_federation()
+        .finish()
+        .sdl();
+        assert!(subgraph.contains("_entities("), "{subgraph}");
+        for sdl in [crate::graphql::sdl(), subgraph] {
+            every_root_field_has_a_cost(&sdl);
+        }
+    }
+
+    fn every_root_field_has_a_cost(sdl: &str) {
+        let document = async_graphql::parser::parse_schema(sdl).expect("our SDL parses");
         use async_graphql::parser::types::{TypeKind, TypeSystemDefinition};
         for definition in document.definitions {
             let TypeSystemDefinition::Type(ty) = definition else {

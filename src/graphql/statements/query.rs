@@ -152,6 +152,32 @@ impl StatementsQuery {
     }
 }
 
+/// One of the caller's statements by customer number and month (`YYYY-MM`), for a federation
+/// router's `_entities` (`graphql::subgraph`): checked and authorised as `statementLines` checks
+/// its filter. `NOT_FOUND` or `FORBIDDEN` when the caller may not see it.
+pub async fn statement_by_key(
+    ctx: &Context<'_>,
+    customer_number: &str,
+    period: &str,
+) -> Result<Statement> {
+    ctx.data::<Caller>()?.principal()?;
+    let app = ctx.data::<Arc<App>>()?;
+    let customer_number = check_customer("customerNumber", customer_number)?;
+    let period = check_period("period", period, Utc::now().date_naive())?;
+    let requested = [customer_number];
+    let scope = billing_scope(ctx, Tool::Statements, Some(&requested)).await?;
+    let Some(region) = scope.by_region.keys().next().copied() else {
+        return Err(GatewayError::NotFound.into());
+    };
+    let budget = ctx.data::<Arc<CallBudget>>()?;
+    match fetch_statement(statement_source(app), region, &requested[0], period, budget).await {
+        Ok(Some(statement)) => Ok(Statement(statement)),
+        Ok(None) => Err(GatewayError::NotFound.into()),
+        Err(error) if is_spent(&error) => Err(too_many_calls()),
+        Err(error) => Err(GatewayError::from_adapter(&error, Some(region)).into()),
+    }
+}
+
 /// One page of a statement's lines.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LinePage {
