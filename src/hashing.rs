@@ -5,11 +5,11 @@
 
 use sha2::{Digest, Sha256};
 
-/// The hasher of the in-process maps every request looks into (verified tokens, admitted
-/// documents, rate-limit buckets, the cache's in-process tier). foldhash's quality variant,
-/// seeded at random per map like the standard library's SipHash (so keys a client chooses cannot
-/// be aimed at one bucket without knowing the seed), at a fraction of SipHash's cost on the long
-/// keys these maps have (a cache key is a few hundred bytes, a document text up to 8 KB).
+/// The hasher of in-process maps every request looks into whose keys the gateway makes (verified
+/// tokens by SHA-256, rate-limit buckets, the cache's in-process tier: keys of a few hundred bytes
+/// the gateway composes), at a fraction of SipHash's cost. foldhash does not claim resistance to
+/// keys chosen to collide, so a map keyed by text a client sends as is (the admitted documents)
+/// keeps the standard library's SipHash.
 pub type MapHasher = foldhash::quality::RandomState;
 
 /// The whole SHA-256 of `data`, 64 hexadecimal digits (as Apollo's persisted queries use it).

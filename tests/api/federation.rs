@@ -4,6 +4,7 @@
 
 use serde_json::{Value, json};
 use supportgraph_adapters::model::Tool;
+use supportgraph_adapters::sandbox::FaultSpec;
 
 use crate::helpers::{
     GLOBEX_USER, IBERIA_USER, NORTHWIND_USER, authorized_customers, spawn_app, spawn_app_with,
@@ -158,6 +159,59 @@ async fn invoices_contracts_and_inquiries_are_entities_for_their_owner_only() {
         .graphql_as(IBERIA_USER, ENTITIES, json!({ "r": representations }))
         .await;
     assert_eq!(theirs.assert_ok()["_entities"], Value::Array(expected));
+}
+
+#[tokio::test]
+async fn a_region_that_cannot_answer_nulls_its_entities_only_with_an_error_on_the_field() {
+    let app = spawn_app_with(|s| s.limits.rate_burst = 1_000_000).await;
+    let orders = app
+        .graphql_as(
+            GLOBEX_USER,
+            "{ orders(first: 100) { edges { node { id region orderNumber } } } }",
+            Value::Null,
+        )
+        .await;
+    let edges = orders.assert_ok()["orders"]["edges"]
+        .as_array()
+        .expect("edges")
+        .clone();
+    let in_region = |region: &str| {
+        edges
+            .iter()
+            .map(|e| e["node"].clone())
+            .find(|n| n["region"] == region)
+            .unwrap_or_else(|| panic!("Globex has an order in {region}"))
+    };
+    let (americas, emea) = (in_region("AMERICAS"), in_region("EMEA"));
+    app.sandbox
+        .set_fault(
+            "order-status/emea",
+            FaultSpec {
+                error_rate: 1.0,
+                ..FaultSpec::default()
+            },
+        )
+        .expect("a known instance");
+    let answer = app
+        .graphql_as(
+            GLOBEX_USER,
+            ENTITIES,
+            json!({ "r": [
+                { "__typename": "Order", "id": emea["id"] },
+                { "__typename": "Order", "id": americas["id"] },
+            ] }),
+        )
+        .await;
+    let found = &answer.body["data"]["_entities"];
+    assert_eq!(found[0], Value::Null, "{}", answer.body);
+    assert_eq!(found[1]["orderNumber"], americas["orderNumber"]);
+    assert_eq!(
+        answer.error_codes(),
+        ["BACKEND_UNAVAILABLE"],
+        "{}",
+        answer.body
+    );
+    assert_eq!(answer.body["errors"][0]["path"], json!(["_entities"]));
 }
 
 #[tokio::test]

@@ -26,7 +26,6 @@ use async_graphql::parser::types::{DocumentOperations, ExecutableDocument};
 use moka::sync::Cache;
 
 use super::document::{DocumentCost, DocumentLimits};
-use crate::hashing::MapHasher;
 
 /// The longest document text kept.
 pub const MAX_DOCUMENT_BYTES: usize = 8 * 1024;
@@ -73,7 +72,8 @@ impl Admitted {
 
 /// The admitted documents of one gateway, by text.
 pub struct AdmittedDocuments {
-    entries: Cache<Arc<str>, Arc<Admitted>, MapHasher>,
+    // Keyed by the client's own text, before sign-in: SipHash, not MapHasher (crate::hashing).
+    entries: Cache<Arc<str>, Arc<Admitted>>,
 }
 
 impl Default for AdmittedDocuments {
@@ -85,7 +85,7 @@ impl Default for AdmittedDocuments {
                     let parsed = text.len().saturating_mul(PARSED_BYTES_PER_TEXT_BYTE);
                     u32::try_from(parsed).unwrap_or(u32::MAX)
                 })
-                .build_with_hasher(MapHasher::default()),
+                .build(),
         }
     }
 }

@@ -70,10 +70,11 @@ pub fn root_field_cost(name: &str) -> Option<RootCost> {
         "guestOrderStatus" => RootCost::Lookup(LookupKind::Order),
         "inventoryItem" => RootCost::Lookup(LookupKind::InventoryItem),
         "node" => RootCost::Lookup(LookupKind::Node),
-        // Federation subgraph mode: the SDL is the schema's own; each representation is found as
-        // `node` finds it. The estimate counts one lookup per field, not per representation:
-        // lookups of many representations join the same batches, and what they cost beyond the
-        // estimate is refused by the request's call budget as it runs.
+        // Federation subgraph mode. `_service` is walked as introspection (limits::walk) and never
+        // reaches this table. Each representation of `_entities` is found as `node` finds it, but
+        // the estimate counts one lookup per field, not per representation: past the first, they
+        // do not share a batch, and what they cost beyond the estimate is refused by the request's
+        // call budget as it runs (see graphql::subgraph's known gap).
         "_service" => RootCost::Free,
         "_entities" => RootCost::Lookup(LookupKind::Node),
         "requestToolAuthorization" => RootCost::Calls(1),

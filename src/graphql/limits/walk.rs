@@ -12,7 +12,9 @@ use async_graphql::parser::types::{
 use super::document::{DocumentLimits, LimitExceeded};
 
 /// Root fields that introspect the schema.
-const INTROSPECTION_ROOTS: [&str; 2] = ["__schema", "__type"];
+// `_service` (federation subgraph mode) answers the whole schema's SDL: it is introspection too,
+// off with `server.introspection` and within the introspection bounds.
+const INTROSPECTION_ROOTS: [&str; 3] = ["__schema", "__type", "_service"];
 
 /// Introspection fields that answer a list as long as some part of the schema.
 const INTROSPECTION_LISTS: [&str; 8] = [
