@@ -67,15 +67,19 @@ macro_rules! query_root {
     };
 }
 
+// The doc comments below are the schema's description of `Query`, which clients read.
 query_root!(
-    /// Every query field.
+    /// What you can read: your company's orders, installed inventory, invoices, statements,
+    /// inquiries and contracts, each checked against your authorisations.
     Query
 );
 
+// The query root of a Federation v2 subgraph: every query field, plus the entity resolvers
+// ([`subgraph`]). A root of its own rather than `Query` merged with them, because async-graphql
+// would register both under the name `Query`.
 query_root!(
-    /// The query root of a Federation v2 subgraph: every query field, plus the entity resolvers
-    /// ([`subgraph`]). A root of its own rather than `Query` merged with them, because
-    /// async-graphql would register both under the name `Query`.
+    /// What you can read: your company's orders, installed inventory, invoices, statements,
+    /// inquiries and contracts, each checked against your authorisations.
     SubgraphQuery,
     subgraph::EntitiesQuery
 );
