@@ -1,6 +1,7 @@
 //! Real clients against a real gateway: GraphiQL in Chromium, the `graphql-http` conformance
 //! audit, Apollo Client's normalised cache and persisted queries, the `graphql-ws` subscription
-//! client, and Python `gql` (introspection, and uploading a document the multipart spec's way). The clients
+//! client, Python `gql` (introspection, and uploading a document the multipart spec's way), and a
+//! partner's supergraph (The Guild's federation composition and Hive Gateway). The clients
 //! are the scripts in `tests/clients/` (Node ones pinned in its `package-lock.json`, Python ones in
 //! its `requirements.txt`); each test spawns a gateway, runs one script with `GATEWAY_URL` (and
 //! `GATEWAY_TOKEN`) and passes when the script exits 0.
@@ -17,7 +18,9 @@ use std::time::Duration;
 use supportgraph_adapters::model::Region;
 use tokio::process::Command;
 
-use crate::helpers::{GLOBEX_USER, spawn_app};
+use serde_json::Value;
+
+use crate::helpers::{GLOBEX_USER, IBERIA_USER, spawn_app};
 
 /// How long one script may run before it is killed and the test fails.
 const SCRIPT_TIMEOUT: Duration = Duration::from_secs(120);
@@ -238,4 +241,40 @@ async fn graphiql_runs_the_live_status_example_over_graphql_ws_in_chromium() {
     };
     let env = [("GATEWAY_URL", live.test.address.as_str())];
     tokio::join!(run_script("graphiql-live.browser.mjs", &env), advance);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_partner_composes_the_subgraph_and_queries_across_it_through_hive_gateway() {
+    if !prerequisites_present(Needs::Node).await {
+        return;
+    }
+    let app = spawn_app().await;
+    let first_order = |user: &'static str| {
+        let app = &app;
+        async move {
+            let answer = app
+                .graphql_as(
+                    user,
+                    "{ orders(first: 1) { edges { node { id orderNumber } } } }",
+                    Value::Null,
+                )
+                .await;
+            answer.assert_ok()["orders"]["edges"][0]["node"].clone()
+        }
+    };
+    let own = first_order(GLOBEX_USER).await;
+    let foreign = first_order(IBERIA_USER).await;
+    let token = app.token(GLOBEX_USER);
+    let text = |value: &Value| value.as_str().expect("a string").to_owned();
+    run_script(
+        "federation.mjs",
+        &[
+            ("GATEWAY_URL", &app.address),
+            ("GATEWAY_TOKEN", &token),
+            ("ORDER_ID", &text(&own["id"])),
+            ("ORDER_NUMBER", &text(&own["orderNumber"])),
+            ("FOREIGN_ORDER_ID", &text(&foreign["id"])),
+        ],
+    )
+    .await;
 }
