@@ -16,10 +16,8 @@
 //! and never an error that would tell it exists. A backend that cannot answer makes its
 //! representations `null` with a `BACKEND_UNAVAILABLE` error on `_entities`; the others arrive.
 //!
-//! Known gap: the request's estimate counts one lookup per `_entities` field, not one per
-//! representation, so the representations do not share lookup batches, and a list of more than
-//! the request's backend-call budget (30 calls) answers its surplus with errors. The budget keeps
-//! it bounded; counting representations at admission is the fix.
+//! What the representations cost is counted per request before anything runs
+//! (`limits::entities`): too many are refused at once, and those admitted share lookup batches.
 
 use std::sync::Arc;
 
@@ -37,6 +35,9 @@ use super::statements::types::Statement;
 use crate::app::App;
 use crate::auth::Caller;
 use crate::error::ErrorCode;
+use crate::federation::billing::InvoiceBatcher;
+use crate::federation::inventory::InventoryBatcher;
+use crate::federation::orders::OrderBatcher;
 
 /// The entity resolvers (not fields of `Query`: async-graphql serves them through `_entities`).
 #[derive(Default)]
@@ -137,6 +138,13 @@ async fn node_entity<T>(
 ) -> Result<Option<T>> {
     signed_in(ctx).await?;
     if !GlobalId::decode(id).as_ref().is_some_and(kind) {
+        // The estimate counted this representation in every lookup batch (as `node` joins
+        // them): its places are given up, so the batches do not wait for it.
+        drop((
+            ctx.data::<OrderBatcher>()?.ticket(),
+            ctx.data::<InventoryBatcher>()?.ticket(),
+            ctx.data::<InvoiceBatcher>()?.ticket(),
+        ));
         return Ok(None);
     }
     Ok(hidden_is_null(ctx, find_node(ctx, id).await)

@@ -215,6 +215,61 @@ async fn a_region_that_cannot_answer_nulls_its_entities_only_with_an_error_on_th
 }
 
 #[tokio::test]
+async fn a_routers_batch_shares_lookup_calls_and_too_many_representations_are_refused_before_any_call()
+ {
+    let app = spawn_app_with(|s| s.limits.rate_burst = 1_000_000).await;
+    let orders = app
+        .graphql_as(
+            GLOBEX_USER,
+            "{ orders(first: 40) { edges { node { id orderNumber } } } }",
+            Value::Null,
+        )
+        .await;
+    let nodes: Vec<Value> = orders.assert_ok()["orders"]["edges"]
+        .as_array()
+        .expect("edges")
+        .iter()
+        .map(|e| e["node"].clone())
+        .collect();
+    assert_eq!(nodes.len(), 40);
+    let representations: Vec<Value> = nodes
+        .iter()
+        .map(|n| json!({ "__typename": "Order", "id": n["id"] }))
+        .collect();
+    // Forty orders, as a router sends them: one batch per region, not forty calls.
+    let before = app.backend_calls();
+    let answer = app
+        .graphql_as(GLOBEX_USER, ENTITIES, json!({ "r": representations }))
+        .await;
+    let found = answer.assert_ok()["_entities"]
+        .as_array()
+        .expect("a list")
+        .clone();
+    assert_eq!(found.len(), 40);
+    for (entity, node) in found.iter().zip(&nodes) {
+        assert_eq!(entity["orderNumber"], node["orderNumber"]);
+    }
+    let calls = app.backend_calls() - before;
+    assert!(calls <= 4, "40 lookups made {calls} backend calls");
+
+    // Five hundred inquiries would make five hundred calls: refused before any.
+    let many: Vec<Value> = (0..500)
+        .map(|i| json!({ "__typename": "Inquiry", "id": format!("inquiry-{i}") }))
+        .collect();
+    let before = app.backend_calls();
+    let refused = app
+        .graphql_as(GLOBEX_USER, ENTITIES, json!({ "r": many }))
+        .await;
+    assert_eq!(
+        refused.error_codes(),
+        ["BAD_USER_INPUT"],
+        "{}",
+        refused.body
+    );
+    assert_eq!(app.backend_calls(), before);
+}
+
+#[tokio::test]
 async fn a_statement_is_found_by_customer_number_and_month_for_its_owner_only() {
     let app = spawn_app().await;
     let customer = authorized_customers(GLOBEX_USER, Tool::Statements)

@@ -71,12 +71,9 @@ pub fn root_field_cost(name: &str) -> Option<RootCost> {
         "inventoryItem" => RootCost::Lookup(LookupKind::InventoryItem),
         "node" => RootCost::Lookup(LookupKind::Node),
         // Federation subgraph mode. `_service` is walked as introspection (limits::walk) and never
-        // reaches this table. Each representation of `_entities` is found as `node` finds it, but
-        // the estimate counts one lookup per field, not per representation: past the first, they
-        // do not share a batch, and what they cost beyond the estimate is refused by the request's
-        // call budget as it runs (see graphql::subgraph's known gap).
-        "_service" => RootCost::Free,
-        "_entities" => RootCost::Lookup(LookupKind::Node),
+        // reaches this table. What `_entities` costs depends on its representations, which may
+        // be variables: `limits::entities` adds them to the estimate for each request.
+        "_service" | "_entities" => RootCost::Free,
         "requestToolAuthorization" => RootCost::Calls(1),
         // The saved reports, then the report's rows.
         "orderReport" => RootCost::Calls(1 + ORDER_INSTANCES),
@@ -166,6 +163,34 @@ pub struct Estimate {
     pub reconciled_invoices: u32,
 }
 
+impl Estimate {
+    /// The calls of the lookup batches this estimate expects.
+    fn lookup_calls(&self) -> u32 {
+        let batches = |keys: u32| keys.div_ceil(LOOKUP_BATCH);
+        batches(self.order_lookups)
+            .saturating_mul(ORDER_INSTANCES)
+            .saturating_add(batches(self.explain_lookups).saturating_mul(ORDER_INSTANCES))
+            .saturating_add(batches(self.item_lookups).saturating_mul(INVENTORY_SYSTEMS))
+            .saturating_add(batches(self.invoice_lookups).saturating_mul(BILLING_INSTANCES))
+    }
+
+    /// This estimate with `lookups` more lookups by global ID (each joins the order, item and
+    /// invoice batches, as `node` does) and `calls` more calls of their own: what a request's
+    /// `_entities` representations add (`limits::entities`).
+    pub fn with_lookups(self, lookups: u32, calls: u32) -> Estimate {
+        let mut next = self;
+        next.order_lookups = next.order_lookups.saturating_add(lookups);
+        next.item_lookups = next.item_lookups.saturating_add(lookups);
+        next.invoice_lookups = next.invoice_lookups.saturating_add(lookups);
+        next.backend_calls = self
+            .backend_calls
+            .saturating_sub(self.lookup_calls())
+            .saturating_add(next.lookup_calls())
+            .saturating_add(calls);
+        next
+    }
+}
+
 /// The estimate for an operation with these root fields (aliases counted once each).
 pub fn estimate<'a>(root_fields: impl IntoIterator<Item = &'a str>) -> Estimate {
     let mut calls: u32 = 0;
@@ -201,13 +226,9 @@ pub fn estimate<'a>(root_fields: impl IntoIterator<Item = &'a str>) -> Estimate 
             }
         }
     }
-    let batches = |keys: u32| keys.div_ceil(LOOKUP_BATCH);
     estimate.backend_calls = calls
         .saturating_add(u32::from(needs_profile))
-        .saturating_add(batches(estimate.order_lookups).saturating_mul(ORDER_INSTANCES))
-        .saturating_add(batches(estimate.explain_lookups).saturating_mul(ORDER_INSTANCES))
-        .saturating_add(batches(estimate.item_lookups).saturating_mul(INVENTORY_SYSTEMS))
-        .saturating_add(batches(estimate.invoice_lookups).saturating_mul(BILLING_INSTANCES))
+        .saturating_add(estimate.lookup_calls())
         // Each invoice found on its own reconciles its lines in every inventory system.
         .saturating_add(
             estimate

@@ -9,6 +9,7 @@
 pub mod admitted;
 pub mod budget;
 pub mod document;
+pub mod entities;
 pub mod extension;
 pub mod response_cap;
 mod walk;
@@ -56,9 +57,19 @@ pub fn admit(
     };
     // A name labels the request metrics only when the document has it (see `operation_name`).
     crate::telemetry::metrics::record_operation(operation_name(request, &admitted.document));
-    let estimate = admitted
-        .cost
-        .of_operation(request.operation_name.as_deref());
+    let estimate = entities::with_representations(
+        admitted
+            .cost
+            .of_operation(request.operation_name.as_deref()),
+        &admitted.document,
+        request,
+    );
+    if estimate.backend_calls > limits.max_backend_calls {
+        return Err(refusal(LimitExceeded::BackendCalls {
+            estimate: estimate.backend_calls,
+            max: limits.max_backend_calls,
+        }));
+    }
     request.set_parsed_query(admitted.document.clone());
     request.data.insert(admitted);
     Ok(estimate)
