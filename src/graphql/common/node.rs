@@ -6,10 +6,12 @@
 use std::sync::Arc;
 
 use async_graphql::{Context, ID, Interface, Object, Result};
+use supportgraph_adapters::model::UserProfile;
 
 use super::global_id::GlobalId;
 use crate::app::App;
 use crate::auth::Caller;
+use crate::countries::Tool;
 use crate::error::GatewayError;
 use crate::federation::billing::InvoiceBatcher;
 use crate::federation::call_budget::CallBudget;
@@ -162,14 +164,7 @@ pub async fn find_node(ctx: &Context<'_>, id: &ID) -> Result<Option<Node>> {
         } => {
             let budget = ctx.data::<Arc<CallBudget>>()?;
             let customers = [customer_number];
-            let in_scope = ToolScope::region_for(
-                crate::countries::Tool::Contracts,
-                profile,
-                &app.countries.snapshot(),
-                &customers[0],
-            )
-            .is_some();
-            if !in_scope {
+            if !in_tool_scope(app, profile, Tool::Contracts, &customers[0]) {
                 return Err(not_found());
             }
             find_contract(app, budget, &customers, &contract_number)
@@ -183,14 +178,7 @@ pub async fn find_node(ctx: &Context<'_>, id: &ID) -> Result<Option<Node>> {
         } => {
             let budget = ctx.data::<Arc<CallBudget>>()?;
             let customers = [customer_number];
-            let in_scope = ToolScope::region_for(
-                crate::countries::Tool::Inquiries,
-                profile,
-                &app.countries.snapshot(),
-                &customers[0],
-            )
-            .is_some();
-            if !in_scope {
+            if !in_tool_scope(app, profile, Tool::Inquiries, &customers[0]) {
                 return Err(not_found());
             }
             find_inquiry(app, budget, &customers, &tracking_number)
@@ -215,4 +203,10 @@ pub async fn find_node(ctx: &Context<'_>, id: &ID) -> Result<Option<Node>> {
             Ok(Some(Node::Order(order)))
         }
     }
+}
+
+/// Whether the caller is authorised for `tool` on `customer_number` (checked before a lookup,
+/// so another company's ID costs no backend call).
+fn in_tool_scope(app: &App, profile: &UserProfile, tool: Tool, customer_number: &str) -> bool {
+    ToolScope::region_for(tool, profile, &app.countries.snapshot(), customer_number).is_some()
 }
