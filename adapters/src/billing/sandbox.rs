@@ -18,9 +18,11 @@ use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::Deserialize;
+use utoipa::{IntoParams, OpenApi};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use super::search_params::from_params;
 use super::wire::{
@@ -31,6 +33,7 @@ use crate::order_status;
 use crate::ports::LOOKUP_BATCH;
 use crate::sandbox::SeededRng;
 use crate::sandbox::demo;
+use crate::sandbox::openapi::{Refusal, SANDBOX_TAG_DESCRIPTION};
 use crate::sandbox::respond::split;
 
 mod documents;
@@ -128,31 +131,48 @@ pub fn router(seed: u64, region: Region) -> Router {
         index: ledger.index(),
         ledger: RwLock::new(ledger),
     };
-    Router::new()
-        .route("/v1/invoices", get(list_invoices))
-        .route("/v1/invoices/batch", get(invoices_by_number))
-        .route("/v1/credit-notes/batch", get(credit_notes_by_number))
-        .route(
-            "/v1/customers/{cust_no}/statements/{period}",
-            get(documents::statement),
-        )
-        .route(
-            "/v1/customers/{cust_no}/invoices/{invoice_no}/pdf",
-            get(documents::invoice_pdf),
-        )
-        .route(
-            "/v1/customers/{cust_no}/credit-notes/{credit_note_no}/pdf",
-            get(documents::credit_note_pdf),
-        )
-        .route(
-            "/v1/customers/{cust_no}/invoices/{invoice_no}/actions",
-            post(documents::act),
-        )
-        .route(
-            "/admin/invoices/{invoice_no}/payments",
-            post(documents::pay),
-        )
-        .with_state(Arc::new(instance))
+    let (routes, _) = routes().split_for_parts();
+    routes.with_state(Arc::new(instance))
+}
+
+/// The contract every billing instance offers (see [`crate::sandbox::openapi`]).
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    routes().into_openapi()
+}
+
+/// What the contract says of itself.
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Billing",
+        description = "What a regional billing system must offer to be federated: its customers' \
+            invoices listed with filters, sorts and keyset pages and looked up in batches, credit \
+            notes looked up in batches, a customer number's statement of a month, the printed \
+            copies (PDF) of invoices and credit notes, and the actions of an invoice's review \
+            (start review, approve, dispute). One instance per region (Americas, EMEA, \
+            Asia-Pacific), each at the base URL set in `[backends.billing]`; paths are relative to \
+            it. Amounts are decimal strings in the document's currency. A document of another \
+            customer number than the path's is answered as an unknown one. Refusals are \
+            `{\"error\": CODE}`."
+    ),
+    tags(
+        (name = "invoices", description = "Invoices, credit notes and statements of one region's customers."),
+        (name = "sandbox", description = SANDBOX_TAG_DESCRIPTION)
+    )
+)]
+struct ApiDoc;
+
+/// Every route with its description: the served router and the contract come from this one list.
+fn routes() -> OpenApiRouter<Arc<Instance>> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(list_invoices))
+        .routes(routes!(invoices_by_number))
+        .routes(routes!(credit_notes_by_number))
+        .routes(routes!(documents::statement))
+        .routes(routes!(documents::invoice_pdf))
+        .routes(routes!(documents::credit_note_pdf))
+        .routes(routes!(documents::act))
+        .routes(routes!(documents::pay))
 }
 
 fn bad_request(message: String) -> Response {
@@ -160,6 +180,35 @@ fn bad_request(message: String) -> Response {
     (StatusCode::BAD_REQUEST, body).into_response()
 }
 
+/// Lists customers' invoices, one keyset page at a time.
+#[utoipa::path(
+    get,
+    path = "/v1/invoices",
+    operation_id = "listInvoices",
+    tag = "invoices",
+    params(
+        ("customers" = String, Query, description = "Comma-separated customer numbers (at least one)."),
+        ("limit" = u32, Query, description = "Invoices per page, 1 to 500.", minimum = 1, maximum = 500),
+        ("sort" = Option<String>, Query, description = "`INVOICE_DATE` (default), `DUE_DATE` or `TOTAL`; ties by invoice number."),
+        ("direction" = Option<String>, Query, description = "`DESC` (default) or `ASC`."),
+        ("number" = Option<String>, Query, description = "Invoice number, exactly."),
+        ("issuedFrom" = Option<String>, Query, format = Date, description = "Issued on or after, `YYYY-MM-DD`."),
+        ("issuedTo" = Option<String>, Query, format = Date, description = "Issued on or before, `YYYY-MM-DD`."),
+        ("dueFrom" = Option<String>, Query, format = Date, description = "Due on or after, `YYYY-MM-DD`."),
+        ("dueTo" = Option<String>, Query, format = Date, description = "Due on or before, `YYYY-MM-DD`."),
+        ("status" = Option<String>, Query, description = "Comma-separated statuses (`OPEN`, `IN_REVIEW`, `APPROVED`, `DISPUTED`, `PAID`)."),
+        ("totalMin" = Option<String>, Query, description = "Total at least, a decimal string."),
+        ("totalMax" = Option<String>, Query, description = "Total at most, a decimal string."),
+        ("po" = Option<String>, Query, description = "Purchase-order reference, exactly."),
+        ("order" = Option<String>, Query, description = "Order number, exactly."),
+        ("afterValue" = Option<String>, Query, description = "With `afterNumber`, the keyset position to continue after: the previous page's last invoice's value in the sorted field (a day `YYYY-MM-DD`, or a decimal amount for `TOTAL`)."),
+        ("afterNumber" = Option<String>, Query, description = "With `afterValue`: that invoice's number.")
+    ),
+    responses(
+        (status = 200, description = "One page of invoices, sorted, with the number of matches.", body = WireInvoiceList),
+        (status = 400, description = "`BAD_REQUEST` with a `message`: no customer number, a limit out of range, or a parameter that does not parse.", body = Refusal)
+    )
+)]
 async fn list_invoices(
     State(instance): State<Arc<Instance>>,
     Query(params): Query<HashMap<String, String>>,
@@ -199,8 +248,11 @@ async fn list_invoices(
     .into_response()
 }
 
-#[derive(Debug, Deserialize)]
+/// The query of a batch lookup.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 struct BatchParams {
+    /// Comma-separated document numbers, 1 to 100.
     ids: String,
 }
 
@@ -217,6 +269,18 @@ fn bad_batch() -> Response {
     ))
 }
 
+/// Looks up invoices by number; unknown numbers are left out.
+#[utoipa::path(
+    get,
+    path = "/v1/invoices/batch",
+    operation_id = "invoicesByNumber",
+    tag = "invoices",
+    params(BatchParams),
+    responses(
+        (status = 200, description = "The invoices found, by number.", body = WireInvoiceBatch),
+        (status = 400, description = "`BAD_REQUEST` with a `message`: no `ids`, or more than 100.", body = Refusal)
+    )
+)]
 async fn invoices_by_number(
     State(instance): State<Arc<Instance>>,
     params: Result<Query<BatchParams>, QueryRejection>,
@@ -237,6 +301,18 @@ async fn invoices_by_number(
     Json(WireInvoiceBatch { invoices }).into_response()
 }
 
+/// Looks up credit notes by number; unknown numbers are left out.
+#[utoipa::path(
+    get,
+    path = "/v1/credit-notes/batch",
+    operation_id = "creditNotesByNumber",
+    tag = "invoices",
+    params(BatchParams),
+    responses(
+        (status = 200, description = "The credit notes found, by number.", body = WireCreditNoteBatch),
+        (status = 400, description = "`BAD_REQUEST` with a `message`: no `ids`, or more than 100.", body = Refusal)
+    )
+)]
 async fn credit_notes_by_number(
     State(instance): State<Arc<Instance>>,
     params: Result<Query<BatchParams>, QueryRejection>,

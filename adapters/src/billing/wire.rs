@@ -5,6 +5,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 use crate::model::{
     CreditNote, Invoice, InvoiceAction, InvoiceLine, InvoiceStatus, Statement, StatementLine,
@@ -18,8 +19,9 @@ mod statement;
 pub const MAX_LIMIT: u32 = 500;
 
 /// An invoice's status as the system writes it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[schema(as = Status)]
 pub enum WireStatus {
     /// Issued, not reviewed yet.
     Open,
@@ -76,8 +78,9 @@ impl From<InvoiceStatus> for WireStatus {
 }
 
 /// One invoice line.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
+#[schema(as = InvoiceLine)]
 pub struct WireInvoiceLine {
     /// Position on the invoice, from 1.
     pub line_no: u32,
@@ -92,18 +95,22 @@ pub struct WireInvoiceLine {
     pub qty: u32,
     /// Price of one unit before tax.
     #[serde(with = "rust_decimal::serde::str")]
+    #[schema(value_type = String)]
     pub unit_price: Decimal,
     /// Tax on the line.
     #[serde(with = "rust_decimal::serde::str")]
+    #[schema(value_type = String)]
     pub tax: Decimal,
     /// `qty × unitPrice + tax`.
     #[serde(with = "rust_decimal::serde::str")]
+    #[schema(value_type = String)]
     pub line_total: Decimal,
 }
 
 /// One invoice.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
+#[schema(as = Invoice)]
 pub struct WireInvoice {
     /// Invoice number.
     pub invoice_no: String,
@@ -132,20 +139,24 @@ pub struct WireInvoice {
     pub lines: Vec<WireInvoiceLine>,
     /// Sum of `qty × unitPrice`.
     #[serde(with = "rust_decimal::serde::str")]
+    #[schema(value_type = String)]
     pub subtotal: Decimal,
     /// Sum of the lines' tax.
     #[serde(with = "rust_decimal::serde::str")]
+    #[schema(value_type = String)]
     pub tax_total: Decimal,
     /// `subtotal + taxTotal`.
     #[serde(with = "rust_decimal::serde::str")]
+    #[schema(value_type = String)]
     pub total: Decimal,
     /// When it last changed, RFC 3339.
     pub updated_at: DateTime<Utc>,
 }
 
 /// The answer to a list call.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
+#[schema(as = InvoiceList)]
 pub struct WireInvoiceList {
     /// The page of invoices.
     pub invoices: Vec<WireInvoice>,
@@ -154,15 +165,17 @@ pub struct WireInvoiceList {
 }
 
 /// The answer to an invoice batch call.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[schema(as = InvoiceBatch)]
 pub struct WireInvoiceBatch {
     /// The invoices found.
     pub invoices: Vec<WireInvoice>,
 }
 
 /// One credit note.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
+#[schema(as = CreditNote)]
 pub struct WireCreditNote {
     /// Credit-note number.
     pub credit_note_no: String,
@@ -178,21 +191,24 @@ pub struct WireCreditNote {
     pub currency: String,
     /// Amount credited, positive.
     #[serde(with = "rust_decimal::serde::str")]
+    #[schema(value_type = String)]
     pub amount: Decimal,
     /// Why.
     pub reason: String,
 }
 
 /// The answer to a credit-note batch call.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
+#[schema(as = CreditNoteBatch)]
 pub struct WireCreditNoteBatch {
     /// The credit notes found.
     pub credit_notes: Vec<WireCreditNote>,
 }
 
 /// What a statement line is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[schema(as = LineKind)]
 pub enum WireLineKind {
     /// An invoice.
     #[serde(rename = "INV")]
@@ -226,8 +242,9 @@ impl From<StatementLineKind> for WireLineKind {
 }
 
 /// One statement line.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
+#[schema(as = StatementLine)]
 pub struct WireStatementLine {
     /// INV, CRN or PAY.
     pub kind: WireLineKind,
@@ -241,9 +258,11 @@ pub struct WireStatementLine {
     pub applies_to: Option<String>,
     /// Signed change of the balance owed.
     #[serde(with = "rust_decimal::serde::str")]
+    #[schema(value_type = String)]
     pub amount: Decimal,
     /// The balance owed after the line.
     #[serde(with = "rust_decimal::serde::str")]
+    #[schema(value_type = String)]
     pub balance: Decimal,
     /// Day payment is due, for an invoice.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -251,8 +270,9 @@ pub struct WireStatementLine {
 }
 
 /// One customer number's statement of one month.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
+#[schema(as = Statement)]
 pub struct WireStatement {
     /// Customer number.
     pub cust_no: String,
@@ -268,17 +288,20 @@ pub struct WireStatement {
     pub currency: String,
     /// Balance owed before the first line.
     #[serde(with = "rust_decimal::serde::str")]
+    #[schema(value_type = String)]
     pub opening_balance: Decimal,
     /// The month's movements, by date then reference.
     pub lines: Vec<WireStatementLine>,
     /// Balance owed after the last line.
     #[serde(with = "rust_decimal::serde::str")]
+    #[schema(value_type = String)]
     pub closing_balance: Decimal,
 }
 
 /// An action on an invoice as the system writes it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[schema(as = Action)]
 pub enum WireAction {
     /// OPEN or DISPUTED → IN_REVIEW.
     StartReview,
@@ -309,7 +332,8 @@ impl From<WireAction> for InvoiceAction {
 }
 
 /// The body of `POST v1/customers/{custNo}/invoices/{invoiceNo}/actions`.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[schema(as = ActionRequest)]
 pub struct WireActionRequest {
     /// What to do.
     pub action: WireAction,
@@ -319,7 +343,8 @@ pub struct WireActionRequest {
 }
 
 /// A refusal: `{"error": CODE}`, with the invoice's current status for `INVALID_TRANSITION`.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[schema(as = TransitionRefusal)]
 pub struct WireRefusal {
     /// The refusal's code.
     pub error: String,

@@ -34,10 +34,13 @@ use axum::Json;
 use axum::Router;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::model::ContractRefusal;
 use crate::sandbox::Outbox;
+use crate::sandbox::openapi::SANDBOX_TAG_DESCRIPTION;
 use crate::sandbox::respond::refuse_json;
 
 mod admin;
@@ -87,25 +90,49 @@ impl Instance {
 /// The instance's routes, serving the demo contracts of `seed`; the daily check's e-mail goes to
 /// `outbox`.
 pub fn router(seed: u64, outbox: Arc<Outbox>) -> Router {
-    Router::new()
-        .route("/v1/contracts/search", post(reads::search))
-        .route("/v1/contracts/batch", get(reads::batch))
-        .route("/v1/contracts/changes", get(reads::changes))
-        .route(
-            "/v1/customers/{cust_no}/contracts/{contract_no}/steps",
-            post(steps::step),
-        )
-        .route(
-            "/v1/customers/{cust_no}/contracts/{contract_no}/versions/{version}/document",
-            get(reads::document),
-        )
-        .route("/admin/contracts/{contract_no}/steps", post(admin::step))
-        .route(
-            "/admin/contracts/{contract_no}/comments",
-            post(admin::comment),
-        )
-        .route("/admin/daily-check", post(admin::daily_check))
-        .with_state(Arc::new(Instance::new(seed, outbox)))
+    let (routes, _) = routes().split_for_parts();
+    routes.with_state(Arc::new(Instance::new(seed, outbox)))
+}
+
+/// The contract the contracts system offers (see [`crate::sandbox::openapi`]).
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    routes().into_openapi()
+}
+
+/// What the contract says of itself.
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Contracts",
+        description = "What the contracts system (Contracts OnLine) must offer to be federated: \
+            contracts with their versions, dated history, comments, internal approvals and \
+            signatures, searched with filters, sorts and keyset pages and looked up in batches; \
+            each version's document (PDF); the customer's steps (submit, approve, reject, sign, \
+            comment), once per idempotency key; and a feed of what changed, with the alerts it \
+            raises. One instance, at the base URL set in `[backends.contracts]`; paths are \
+            relative to it. Bodies use snake_case fields and SCREAMING_SNAKE_CASE codes; times are \
+            RFC 3339 in UTC, days `YYYY-MM-DD`. A contract of another customer number than the \
+            path's is answered as an unknown one. Refusals are `{\"error\": CODE}`, some with a \
+            detail (`ContractRefusal`)."
+    ),
+    tags(
+        (name = "contracts", description = "Contracts of the customers' companies."),
+        (name = "sandbox", description = SANDBOX_TAG_DESCRIPTION)
+    )
+)]
+struct ApiDoc;
+
+/// Every route with its description: the served router and the contract come from this one list.
+fn routes() -> OpenApiRouter<Arc<Instance>> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(reads::search))
+        .routes(routes!(reads::batch))
+        .routes(routes!(reads::changes))
+        .routes(routes!(steps::step))
+        .routes(routes!(reads::document))
+        .routes(routes!(admin::step))
+        .routes(routes!(admin::comment))
+        .routes(routes!(admin::daily_check))
 }
 
 /// A contract as the answer to a change.

@@ -17,9 +17,11 @@ use axum::body::Bytes;
 use axum::extract::{Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
 use chrono::Duration;
 use serde::Deserialize;
+use utoipa::{IntoParams, OpenApi};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use super::wire::{
     EuDate, MAX_PAGE, WireAddress, WireChangeReceipt, WireChangeRequest, WireConfiguration,
@@ -209,11 +211,39 @@ pub fn router(seed: u64) -> Router {
         entitled: entitled(),
         requests: RequestNumbers::new("SA-"),
     });
-    Router::new()
-        .route("/v1/installations", get(installations))
-        .route("/v1/machines", get(machines))
-        .route("/v1/change-requests", post(change_request))
-        .with_state(state)
+    let (routes, _) = routes().split_for_parts();
+    routes.with_state(state)
+}
+
+/// The contract the European Services Assistant offers (see [`crate::sandbox::openapi`]).
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    routes().into_openapi()
+}
+
+/// What the contract says of itself.
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "European Services Assistant",
+        description = "What the European Services Assistant must offer to be federated: the \
+            machines and software installed at EMEA customer numbers' locations (with \
+            configuration, service contract and service level), listed a page at a time by \
+            offset and looked up by serial number, and change requests (relocated, deinstalled, \
+            record to correct) from entitled customer numbers. One instance, at the base URL set \
+            in `[backends.eu_services_assistant]`; paths are relative to it. Every body is XML \
+            (`application/xml`): attributes and elements as each schema's `xml` says; dates are \
+            `DD.MM.YYYY`; refusals are `<Error code=\"CODE\"/>`."
+    ),
+    tags((name = "installations", description = "Installed machines and software of EMEA customer numbers, by location."))
+)]
+struct ApiDoc;
+
+/// Every route with its description: the served router and the contract come from this one list.
+fn routes() -> OpenApiRouter<Arc<Assistant>> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(installations))
+        .routes(routes!(machines))
+        .routes(routes!(change_request))
 }
 
 fn xml(status: StatusCode, value: &impl serde::Serialize) -> Response {
@@ -232,13 +262,34 @@ fn refuse(status: StatusCode, code: &str) -> Response {
     )
 }
 
-#[derive(Deserialize)]
+/// The query of a listing.
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 struct CustomerParams {
+    /// Comma-separated customer numbers.
     customers: String,
+    /// The position of the page's first machine in the listing (default 0).
     offset: Option<u64>,
+    /// Machines per page, 1 to 500 (default 500).
+    #[param(minimum = 1, maximum = 500)]
     limit: Option<u32>,
 }
 
+/// Lists the installations of customer numbers, a page of machines at a time.
+///
+/// The listing is every location of the customer numbers, in one fixed order, machine after
+/// machine; a page is a window of it by position, each machine under its location.
+#[utoipa::path(
+    get,
+    path = "/v1/installations",
+    operation_id = "listInstallations",
+    tag = "installations",
+    params(CustomerParams),
+    responses(
+        (status = 200, description = "One page, with `total` (machines over every page) and `offset`.", content_type = "application/xml", body = WireInstalledBase),
+        (status = 400, description = "`BAD_REQUEST`: a parameter missing or out of range.", content_type = "application/xml", body = WireError)
+    )
+)]
 async fn installations(
     State(state): State<Arc<Assistant>>,
     params: Result<Query<CustomerParams>, axum::extract::rejection::QueryRejection>,
@@ -273,6 +324,18 @@ async fn installations(
     xml(StatusCode::OK, &base)
 }
 
+/// Looks up machines by serial number, each under its location.
+#[utoipa::path(
+    get,
+    path = "/v1/machines",
+    operation_id = "machinesBySerial",
+    tag = "installations",
+    params(SerialParams),
+    responses(
+        (status = 200, description = "The machines found, without `total` or `offset`.", content_type = "application/xml", body = WireInstalledBase),
+        (status = 400, description = "`BAD_REQUEST`: no serial number, or more than 100.", content_type = "application/xml", body = WireError)
+    )
+)]
 async fn machines(
     State(state): State<Arc<Assistant>>,
     params: Result<Query<SerialParams>, axum::extract::rejection::QueryRejection>,
@@ -304,6 +367,21 @@ async fn machines(
     xml(StatusCode::OK, &base)
 }
 
+/// Records a change request for a machine of an entitled customer number.
+#[utoipa::path(
+    post,
+    path = "/v1/change-requests",
+    operation_id = "requestChange",
+    tag = "installations",
+    request_body(content = WireChangeRequest, content_type = "application/xml", description = "The request; its details are not blank and at most 2,000 characters."),
+    responses(
+        (status = 201, description = "Recorded: the receipt.", content_type = "application/xml", body = WireChangeReceipt),
+        (status = 400, description = "`BAD_REQUEST`: the body is not a `ChangeRequest`.", content_type = "application/xml", body = WireError),
+        (status = 403, description = "`NOT_ENTITLED`: the customer number may not request changes online.", content_type = "application/xml", body = WireError),
+        (status = 404, description = "`UNKNOWN_MACHINE`: no such serial number at that customer number.", content_type = "application/xml", body = WireError),
+        (status = 422, description = "`INVALID_REQUEST`: blank or too long details.", content_type = "application/xml", body = WireError)
+    )
+)]
 async fn change_request(State(state): State<Arc<Assistant>>, body: Bytes) -> Response {
     let Ok(text) = std::str::from_utf8(&body) else {
         return refuse(StatusCode::BAD_REQUEST, "BAD_REQUEST");

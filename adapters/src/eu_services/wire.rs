@@ -2,11 +2,16 @@
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use utoipa::openapi::RefOr;
+use utoipa::openapi::schema::{AllOfBuilder, Schema};
+use utoipa::openapi::xml::XmlBuilder;
+use utoipa::{PartialSchema, ToSchema};
 
 use crate::model::{
     ConfigurationFeature, InventoryChange, InventoryItem, InventoryLocation, InventoryRequest,
     InventorySource, Maintenance, ProductKind, Region, ServiceLevel,
 };
+use crate::sandbox::openapi::written_date;
 
 /// A date written `DD.MM.YYYY`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -17,6 +22,48 @@ impl Serialize for EuDate {
         serializer.serialize_str(&self.0.format("%d.%m.%Y").to_string())
     }
 }
+
+/// `T`'s schema as the XML attribute `name`. OpenAPI describes an attribute by the `xml` of the
+/// property's own schema, which a reference to a shared one cannot carry: the attributes whose
+/// type has a schema of its own get a copy of it.
+fn as_attribute<T: PartialSchema>(name: &'static str, description: &str) -> Schema {
+    let xml = XmlBuilder::new()
+        .name(Some(name))
+        .attribute(Some(true))
+        .build();
+    match T::schema() {
+        RefOr::T(Schema::Object(mut object)) => {
+            object.description = Some(description.to_owned());
+            object.xml = Some(xml);
+            Schema::Object(object)
+        }
+        other => Schema::AllOf(AllOfBuilder::new().item(other).build()),
+    }
+}
+
+fn ends_attribute() -> Schema {
+    as_attribute::<EuDate>("ends", "Last day of the contract, `DD.MM.YYYY`.")
+}
+
+fn received_attribute() -> Schema {
+    as_attribute::<EuDate>("received", "Day received, `DD.MM.YYYY`.")
+}
+
+fn kind_attribute() -> Schema {
+    as_attribute::<WireKind>("kind", "Hardware (`HW`) or software (`SW`).")
+}
+
+fn change_type_attribute() -> Schema {
+    as_attribute::<WireChangeType>("type", "What to change.")
+}
+
+impl PartialSchema for EuDate {
+    fn schema() -> RefOr<Schema> {
+        written_date("A day, `DD.MM.YYYY`.", r"^\d{2}\.\d{2}\.\d{4}$")
+    }
+}
+
+impl ToSchema for EuDate {}
 
 impl<'de> Deserialize<'de> for EuDate {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -32,7 +79,8 @@ impl<'de> Deserialize<'de> for EuDate {
 }
 
 /// `HW` or `SW`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[schema(as = Kind)]
 pub enum WireKind {
     /// A machine.
     #[serde(rename = "HW")]
@@ -43,7 +91,8 @@ pub enum WireKind {
 }
 
 /// A location's address.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[schema(as = Address)]
 pub struct WireAddress {
     /// Street.
     #[serde(rename = "Street")]
@@ -60,27 +109,34 @@ pub struct WireAddress {
 }
 
 /// A contract's service level.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[schema(as = ServiceLevel)]
 pub struct WireServiceLevel {
     /// Its name.
     #[serde(rename = "@name")]
+    #[schema(xml(name = "name", attribute))]
     pub name: String,
     /// Response time in hours.
     #[serde(rename = "@responseHours")]
+    #[schema(xml(name = "responseHours", attribute))]
     pub response_hours: u32,
     /// Coverage hours.
     #[serde(rename = "@coverage")]
+    #[schema(xml(name = "coverage", attribute))]
     pub coverage: String,
 }
 
 /// The contract a machine is serviced under.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[schema(as = Contract)]
 pub struct WireContract {
     /// Contract number.
     #[serde(rename = "@number")]
+    #[schema(xml(name = "number", attribute))]
     pub number: String,
     /// Last day of the contract.
     #[serde(rename = "@ends")]
+    #[schema(schema_with = ends_attribute)]
     pub ends: EuDate,
     /// Its service level.
     #[serde(rename = "ServiceLevel")]
@@ -88,21 +144,25 @@ pub struct WireContract {
 }
 
 /// One installed feature.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[schema(as = Feature)]
 pub struct WireFeature {
     /// Feature code.
     #[serde(rename = "@code")]
+    #[schema(xml(name = "code", attribute))]
     pub code: String,
     /// Quantity.
     #[serde(rename = "@qty")]
+    #[schema(xml(name = "qty", attribute))]
     pub qty: u32,
-    /// Description.
+    /// Description: the element's text content, not a child element.
     #[serde(rename = "$text")]
     pub description: String,
 }
 
 /// A machine's configuration.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+#[schema(as = Configuration)]
 pub struct WireConfiguration {
     /// Its features.
     #[serde(rename = "Feature", default)]
@@ -111,19 +171,24 @@ pub struct WireConfiguration {
 
 /// One installed machine or software product. Absent parts are absent elements (never empty
 /// ones: `<Contract/>` would be a contract without a number).
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[schema(as = Machine)]
 pub struct WireMachine {
     /// Serial number.
     #[serde(rename = "@serial")]
+    #[schema(xml(name = "serial", attribute))]
     pub serial: String,
     /// Machine type.
     #[serde(rename = "@type")]
+    #[schema(xml(name = "type", attribute))]
     pub machine_type: String,
     /// Model.
     #[serde(rename = "@model")]
+    #[schema(xml(name = "model", attribute))]
     pub model: String,
     /// Hardware or software.
     #[serde(rename = "@kind")]
+    #[schema(schema_with = kind_attribute)]
     pub kind: WireKind,
     /// Description.
     #[serde(rename = "Description")]
@@ -144,13 +209,16 @@ pub struct WireMachine {
 }
 
 /// One installation location and its machines.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[schema(as = Location)]
 pub struct WireLocation {
     /// Location id.
     #[serde(rename = "@id")]
+    #[schema(xml(name = "id", attribute))]
     pub id: String,
     /// The customer number the machines are installed under.
     #[serde(rename = "@customer")]
+    #[schema(xml(name = "customer", attribute))]
     pub customer: String,
     /// Location name.
     #[serde(rename = "Name")]
@@ -168,14 +236,17 @@ pub struct WireLocation {
 pub const MAX_PAGE: u32 = 500;
 
 /// The answer to an installations call (one page) or a machines call.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(rename = "InstalledBase")]
+#[schema(as = InstalledBase)]
 pub struct WireInstalledBase {
     /// Machines of the customer numbers over every page (installations only).
     #[serde(rename = "@total", default, skip_serializing_if = "Option::is_none")]
+    #[schema(xml(name = "total", attribute))]
     pub total: Option<u64>,
     /// The position of the page's first machine in the listing (installations only).
     #[serde(rename = "@offset", default, skip_serializing_if = "Option::is_none")]
+    #[schema(xml(name = "offset", attribute))]
     pub offset: Option<u64>,
     /// The locations.
     #[serde(rename = "Location", default)]
@@ -183,8 +254,9 @@ pub struct WireInstalledBase {
 }
 
 /// `RELOCATE`, `DEINSTALL` or `CORRECT`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[schema(as = ChangeType)]
 pub enum WireChangeType {
     /// Moved.
     Relocate,
@@ -205,17 +277,21 @@ impl From<InventoryChange> for WireChangeType {
 }
 
 /// A change request.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(rename = "ChangeRequest")]
+#[schema(as = ChangeRequest)]
 pub struct WireChangeRequest {
     /// Customer number.
     #[serde(rename = "@customer")]
+    #[schema(xml(name = "customer", attribute))]
     pub customer: String,
     /// Serial number.
     #[serde(rename = "@serial")]
+    #[schema(xml(name = "serial", attribute))]
     pub serial: String,
     /// What to change.
     #[serde(rename = "@type")]
+    #[schema(schema_with = change_type_attribute)]
     pub change: WireChangeType,
     /// Details in words.
     #[serde(rename = "Details")]
@@ -223,29 +299,36 @@ pub struct WireChangeRequest {
 }
 
 /// The receipt for a change request.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(rename = "ChangeReceipt")]
+#[schema(as = ChangeReceipt)]
 pub struct WireChangeReceipt {
     /// Tracking number.
     #[serde(rename = "@id")]
+    #[schema(xml(name = "id", attribute))]
     pub id: String,
     /// Serial number.
     #[serde(rename = "@serial")]
+    #[schema(xml(name = "serial", attribute))]
     pub serial: String,
     /// What was asked.
     #[serde(rename = "@type")]
+    #[schema(schema_with = change_type_attribute)]
     pub change: WireChangeType,
     /// Day received.
     #[serde(rename = "@received")]
+    #[schema(schema_with = received_attribute)]
     pub received: EuDate,
 }
 
 /// A refusal.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(rename = "Error")]
+#[schema(as = Error)]
 pub struct WireError {
     /// The machine-readable code.
     #[serde(rename = "@code")]
+    #[schema(xml(name = "code", attribute))]
     pub code: String,
 }
 

@@ -3,6 +3,7 @@
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 use crate::model::{EmailAddress, InvalidEmailAddress, MailAttachment, MailMessage, MailReceipt};
 
@@ -10,8 +11,9 @@ use crate::model::{EmailAddress, InvalidEmailAddress, MailAttachment, MailMessag
 const MAX_MESSAGE_ID: usize = 255;
 
 /// The body of `POST v1/messages`.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[schema(as = Message)]
 pub struct WireMessage {
     /// The recipients' addresses.
     pub to: Vec<String>,
@@ -24,8 +26,9 @@ pub struct WireMessage {
 }
 
 /// One attachment.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[schema(as = Attachment)]
 pub struct WireAttachment {
     /// The file's name.
     pub filename: String,
@@ -36,8 +39,9 @@ pub struct WireAttachment {
 }
 
 /// The answer to an accepted message.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
+#[schema(as = Receipt)]
 pub struct WireReceipt {
     /// The service's identifier of the message.
     pub message_id: String,

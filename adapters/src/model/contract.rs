@@ -24,6 +24,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 mod life;
 mod search;
@@ -52,7 +53,9 @@ pub fn check_signer_name(name: &str) -> bool {
 }
 
 /// What kind of agreement a contract is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ToSchema,
+)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum ContractType {
     /// Maintenance of installed equipment.
@@ -95,7 +98,7 @@ impl ContractType {
 }
 
 /// Which side of a contract someone is on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum ContractSide {
     /// The customer (its users, through the gateway).
@@ -105,7 +108,7 @@ pub enum ContractSide {
 }
 
 /// A party to a contract.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct ContractParty {
     /// Its registered name.
     pub name: String,
@@ -114,7 +117,7 @@ pub struct ContractParty {
 }
 
 /// One version of a contract's text.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct ContractVersion {
     /// Its number, from 1.
     pub number: u32,
@@ -129,7 +132,7 @@ pub struct ContractVersion {
 }
 
 /// What happened to a contract, in its dated history.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct ContractEvent {
     /// When.
     pub at: DateTime<Utc>,
@@ -148,7 +151,7 @@ pub struct ContractEvent {
 }
 
 /// A message between the customer and the vendor about a contract.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct ContractComment {
     /// Its ID at the contracts system.
     pub id: String,
@@ -158,12 +161,13 @@ pub struct ContractComment {
     pub author: String,
     /// Which side.
     pub side: ContractSide,
-    /// The text: 1 to [`MAX_CONTRACT_TEXT`] characters of [`FreeText`](super::FreeText).
+    /// The text: 1 to 4,000 characters (`MAX_CONTRACT_TEXT`), not blank, no control characters
+    /// other than tab and newline (`FreeText`).
     pub body: String,
 }
 
 /// An approver's decision.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum ApprovalDecision {
     /// Approved.
@@ -173,7 +177,7 @@ pub enum ApprovalDecision {
 }
 
 /// An internal approval decision at the customer.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct ContractApproval {
     /// The approver's user ID.
     pub approver_id: String,
@@ -190,7 +194,7 @@ pub struct ContractApproval {
 }
 
 /// A signature.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct ContractSignature {
     /// The signer's user ID.
     pub signer_id: String,
@@ -203,22 +207,23 @@ pub struct ContractSignature {
 }
 
 /// A contract, with its versions, history, comments, approvals and signatures.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct Contract {
-    /// Its number, a [`ContractNumber`](super::ContractNumber).
+    /// Its number: `CTR-` and 8 digits (a `ContractNumber`).
     pub contract_number: String,
     /// Its title.
     pub title: String,
     /// What kind of agreement it is.
     pub contract_type: ContractType,
-    /// The customer number it is with: only users authorised for
-    /// [`Tool::Contracts`](super::Tool::Contracts) on it may see it.
+    /// The customer number it is with: only users authorised for the contracts tool
+    /// (`CONTRACTS`) on it may see it.
     pub customer_number: String,
     /// The customer number's country, ISO 3166-1 alpha-2.
     pub country: String,
     /// The parties (the customer's company and the vendor, at least).
     pub parties: Vec<ContractParty>,
-    /// Its total value.
+    /// Its total value, a decimal string.
+    #[schema(value_type = String)]
     pub value: Decimal,
     /// ISO 4217 currency of `value`.
     pub currency: String,
@@ -242,20 +247,21 @@ pub struct Contract {
     pub signatures: Vec<ContractSignature>,
     /// Who at the customer the contracts system writes to about it ("action needed", "ending
     /// soon").
+    #[schema(value_type = Vec<String>)]
     pub notify: Vec<super::EmailAddress>,
     /// When anything about it last changed.
     pub updated_at: DateTime<Utc>,
 }
 
 /// What a customer's user does to a contract through the gateway.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(tag = "kind", rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum CustomerStep {
     /// Submit the draft for approval.
     SubmitForApproval,
     /// Approve (the gateway has checked the user approves for the customer number).
     Approve,
-    /// Reject, with a reason (1 to [`MAX_CONTRACT_TEXT`] characters).
+    /// Reject, with a reason (1 to 4,000 characters, `MAX_CONTRACT_TEXT`).
     Reject {
         /// Why.
         reason: String,
@@ -277,7 +283,7 @@ pub enum CustomerStep {
 }
 
 /// Who takes a customer step: the signed-in user.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct ContractActor {
     /// Their user ID.
     pub user_id: String,
@@ -286,7 +292,7 @@ pub struct ContractActor {
 }
 
 /// Why the contracts system refused a step: business refusals, not failures.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(tag = "error", rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum ContractRefusal {
     /// No such contract for that customer number.

@@ -23,6 +23,7 @@
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 use super::EmailAddress;
 
@@ -63,7 +64,9 @@ pub const MAX_PHONE: usize = 40;
 pub const MAX_LANGUAGE_TAG: usize = 35;
 
 /// What an inquiry is about: the tool or the part of the business it concerns.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ToSchema,
+)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum InquiryCategory {
     /// Orders and deliveries.
@@ -114,7 +117,9 @@ impl InquiryCategory {
 }
 
 /// Where an inquiry stands (see the module's diagram).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ToSchema,
+)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum InquiryStatus {
     /// Received; nobody at support has taken it yet.
@@ -164,7 +169,7 @@ impl InquiryStatus {
 }
 
 /// How the customer prefers to be contacted about an inquiry.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum ContactChannel {
     /// By e-mail (the answer e-mail carries a link to the inquiry).
@@ -194,7 +199,7 @@ pub struct InquiryContact {
 }
 
 /// Who wrote a message of an inquiry's thread.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum MessageAuthor {
     /// The vendor's support team.

@@ -11,6 +11,7 @@ use std::str::FromStr;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 /// The most documents one user may keep of one kind; the backend refuses another
 /// ([`PreferenceRefusal::TooMany`]).
@@ -32,7 +33,9 @@ pub type PreferenceBody = serde_json::Map<String, serde_json::Value>;
 
 /// What a document is for. Each kind is its own namespace: limits and name uniqueness are per
 /// user and kind.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ToSchema,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum PreferenceKind {
     /// A saved order report: its columns, filter and sort (`order-report`).

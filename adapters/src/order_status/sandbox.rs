@@ -12,15 +12,18 @@ use std::sync::{Arc, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::Deserialize;
+use utoipa::{IntoParams, OpenApi};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use super::search_params::from_params;
 use super::wire::{MAX_LIMIT, WireOrder, WireOrderBatch, WireOrderList};
 use crate::model::{Order, Region};
 use crate::ports::LOOKUP_BATCH;
 use crate::sandbox::demo;
+use crate::sandbox::openapi::{Refusal, SANDBOX_TAG_DESCRIPTION};
 use crate::sandbox::respond::split;
 use crate::sandbox::{Outbox, SeededRng};
 
@@ -91,13 +94,42 @@ impl Instance {
 /// The instance's routes, serving `region`'s demo orders (with `extra_orders`, see
 /// [`generate_with_extra`]); watchers' e-mail goes to `outbox`.
 pub fn router(seed: u64, region: Region, extra_orders: u32, outbox: Arc<Outbox>) -> Router {
-    Router::new()
-        .route("/v1/orders", get(list_orders))
-        .route("/v1/orders/batch", get(orders_by_number))
-        .route("/v1/orders/changes", get(live::changes))
-        .route("/v1/orders/{order_no}/watchers", post(live::watch))
-        .route("/admin/orders/{order_no}/advance", post(live::advance))
-        .with_state(Arc::new(instance(seed, region, extra_orders, outbox)))
+    let (routes, _) = routes().split_for_parts();
+    routes.with_state(Arc::new(instance(seed, region, extra_orders, outbox)))
+}
+
+/// The contract every order-status instance offers (see [`crate::sandbox::openapi`]).
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    routes().into_openapi()
+}
+
+/// What the contract says of itself.
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Order status",
+        description = "What a regional order-status system must offer to be federated: its \
+            customers' orders (lines, shipments, status history) listed by customer number with \
+            filters, sorts and keyset pages, looked up in batches, a feed of status changes, and \
+            watchers e-mailed when an order moves. One instance per region (Americas, EMEA, \
+            Asia-Pacific), each at the base URL set in `[backends.order_status]`; paths are \
+            relative to it. Refusals are `{\"error\": CODE}`."
+    ),
+    tags(
+        (name = "orders", description = "The orders of one region's customers."),
+        (name = "sandbox", description = SANDBOX_TAG_DESCRIPTION)
+    )
+)]
+struct ApiDoc;
+
+/// Every route with its description: the served router and the contract come from this one list.
+fn routes() -> OpenApiRouter<Arc<Instance>> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(list_orders))
+        .routes(routes!(orders_by_number))
+        .routes(routes!(live::changes))
+        .routes(routes!(live::watch))
+        .routes(routes!(live::advance))
 }
 
 /// `region`'s instance as the seed makes it, before anything moved.
@@ -131,6 +163,38 @@ fn bad_request(message: String) -> Response {
     (StatusCode::BAD_REQUEST, body).into_response()
 }
 
+/// Lists customers' orders, one keyset page at a time.
+#[utoipa::path(
+    get,
+    path = "/v1/orders",
+    operation_id = "listOrders",
+    tag = "orders",
+    params(
+        ("customers" = String, Query, description = "Comma-separated customer numbers (at least one)."),
+        ("limit" = u32, Query, description = "Orders per page, 1 to 500.", minimum = 1, maximum = 500),
+        ("status" = Option<String>, Query, description = "Comma-separated status codes (`RCV`, `INP`, `BKO`, `PSH`, `SHP`, `DLV`, `CAN`)."),
+        ("from" = Option<String>, Query, format = Date, description = "Ordered on or after, `YYYY-MM-DD`."),
+        ("to" = Option<String>, Query, format = Date, description = "Ordered on or before, `YYYY-MM-DD`."),
+        ("shippedFrom" = Option<String>, Query, format = Date, description = "First shipment on or after, `YYYY-MM-DD`."),
+        ("shippedTo" = Option<String>, Query, format = Date, description = "First shipment on or before, `YYYY-MM-DD`."),
+        ("country" = Option<String>, Query, description = "Comma-separated ISO countries of the customer numbers."),
+        ("productType" = Option<String>, Query, description = "`HW` or `SW`. The product filters (`productType`, `machineType`, `model`, `description`) match when one line meets them all."),
+        ("machineType" = Option<String>, Query, description = "Machine type: the part number before its `-`, any case."),
+        ("model" = Option<String>, Query, description = "Model: the part number after its `-`, any case."),
+        ("description" = Option<String>, Query, description = "Text the line's description contains."),
+        ("po" = Option<String>, Query, description = "Purchase-order reference, whole, any case."),
+        ("q" = Option<String>, Query, description = "Text the order number, the purchase-order reference or a line's description contains."),
+        ("delayed" = Option<bool>, Query, description = "With `asOf`: `true` for orders late on that day (expected delivery passed, neither delivered nor cancelled), `false` for the others."),
+        ("asOf" = Option<String>, Query, format = Date, description = "The day `delayed` is judged on, `YYYY-MM-DD`."),
+        ("sort" = Option<String>, Query, description = "`orderDate` (default), `shipDate` (first shipment), `status` (in life order: received first, cancelled last) or `total`; ties by order number."),
+        ("direction" = Option<String>, Query, description = "`desc` (default) or `asc`."),
+        ("afterKey" = Option<String>, Query, description = "The keyset position to continue after: `VALUE~ORDERNO`, where VALUE is the last order's value in the sorted field (a date `YYYY-MM-DD` or `-` for not shipped, a status code, or a total's decimal amount).")
+    ),
+    responses(
+        (status = 200, description = "One page of orders, sorted, with the number of matches.", body = WireOrderList),
+        (status = 400, description = "`BAD_REQUEST` with a `message`: no customer number, a limit out of range, or a parameter that does not parse.", body = Refusal)
+    )
+)]
 async fn list_orders(
     State(instance): State<Arc<Instance>>,
     Query(params): Query<HashMap<String, String>>,
@@ -169,11 +233,26 @@ async fn list_orders(
     .into_response()
 }
 
-#[derive(Debug, Deserialize)]
+/// The query of a batch lookup.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 struct BatchParams {
+    /// Comma-separated order numbers, 1 to 100.
     ids: String,
 }
 
+/// Looks up orders by number, in listing order (newest first); unknown numbers are left out.
+#[utoipa::path(
+    get,
+    path = "/v1/orders/batch",
+    operation_id = "ordersByNumber",
+    tag = "orders",
+    params(BatchParams),
+    responses(
+        (status = 200, description = "The orders found.", body = WireOrderBatch),
+        (status = 400, description = "`BAD_REQUEST` with a `message`: no `ids`, or more than 100.", body = Refusal)
+    )
+)]
 async fn orders_by_number(
     State(instance): State<Arc<Instance>>,
     params: Result<Query<BatchParams>, axum::extract::rejection::QueryRejection>,

@@ -3,6 +3,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 use crate::model::{
     Address, Money, Order, OrderChange, OrderLine, OrderParty, OrderStatus, ProductKind, Region,
@@ -10,7 +11,8 @@ use crate::model::{
 };
 
 /// The backend's status codes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[schema(as = Status)]
 pub enum WireStatus {
     /// Received.
     #[serde(rename = "RCV")]
@@ -84,7 +86,8 @@ impl From<OrderStatus> for WireStatus {
 }
 
 /// `HW` or `SW`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[schema(as = ProductType)]
 pub enum WireProductType {
     /// Hardware.
     #[serde(rename = "HW")]
@@ -95,8 +98,9 @@ pub enum WireProductType {
 }
 
 /// One status event.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
+#[schema(as = Event)]
 pub struct WireEvent {
     /// Status entered.
     pub code: WireStatus,
@@ -106,8 +110,9 @@ pub struct WireEvent {
 }
 
 /// One order line.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
+#[schema(as = Line)]
 pub struct WireLine {
     /// Line position.
     pub line_no: u32,
@@ -121,12 +126,14 @@ pub struct WireLine {
     pub qty: u32,
     /// Unit price as a decimal string in the order's currency.
     #[serde(with = "rust_decimal::serde::str")]
+    #[schema(value_type = String, example = "1250.00")]
     pub unit_price: Decimal,
 }
 
 /// One shipment.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
+#[schema(as = Shipment)]
 pub struct WireShipment {
     /// Carrier code.
     pub carrier: String,
@@ -143,8 +150,9 @@ pub struct WireShipment {
 }
 
 /// One order.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
+#[schema(as = Order)]
 pub struct WireOrder {
     /// Order number.
     pub order_no: String,
@@ -183,8 +191,9 @@ pub struct WireOrder {
 }
 
 /// A named party at an address.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
+#[schema(as = Party)]
 pub struct WireParty {
     /// Company or person.
     pub name: String,
@@ -213,8 +222,9 @@ impl From<WireParty> for OrderParty {
 }
 
 /// The answer to a list call.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
+#[schema(as = OrderList)]
 pub struct WireOrderList {
     /// The page of orders.
     pub orders: Vec<WireOrder>,
@@ -223,7 +233,8 @@ pub struct WireOrderList {
 }
 
 /// The answer to a batch call.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[schema(as = OrderBatch)]
 pub struct WireOrderBatch {
     /// The orders found.
     pub orders: Vec<WireOrder>,
@@ -233,8 +244,9 @@ pub struct WireOrderBatch {
 pub const MAX_LIMIT: u32 = 500;
 
 /// One entry of the change feed (`GET v1/orders/changes`).
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
+#[schema(as = Change)]
 pub struct WireChange {
     /// Its position in the instance's feed.
     pub seq: u64,
@@ -264,7 +276,8 @@ impl WireChange {
 }
 
 /// The answer to a feed call.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[schema(as = ChangeFeed)]
 pub struct WireChangeFeed {
     /// The changes after `since`, oldest first.
     pub changes: Vec<WireChange>,
@@ -273,15 +286,17 @@ pub struct WireChangeFeed {
 }
 
 /// The body of `POST v1/orders/{orderNo}/watchers`.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[schema(as = WatchRequest)]
 pub struct WireWatchRequest {
     /// Who to e-mail.
     pub email: String,
 }
 
 /// The answer to a watcher's registration (201 when added, 200 when already watching).
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
+#[schema(as = Watch)]
 pub struct WireWatch {
     /// The order watched.
     pub order_no: String,

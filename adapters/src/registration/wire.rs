@@ -4,6 +4,7 @@ use std::borrow::Cow;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 use crate::model::{
     Address, AuthorizationStatus, CustomerAccount, PreferenceBody, PreferenceDoc, PreferenceKind,
@@ -11,8 +12,9 @@ use crate::model::{
 };
 
 /// The company block of a profile.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
+#[schema(as = Company)]
 pub struct WireCompany {
     /// Company identifier.
     pub company_id: String,
@@ -21,8 +23,9 @@ pub struct WireCompany {
 }
 
 /// A postal address.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
+#[schema(as = Address)]
 pub struct WireAddress {
     /// Street and number.
     pub street: String,
@@ -35,8 +38,9 @@ pub struct WireAddress {
 }
 
 /// One customer number.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
+#[schema(as = CustomerNumber)]
 pub struct WireCustomerNumber {
     /// The number.
     pub number: String,
@@ -45,8 +49,9 @@ pub struct WireCustomerNumber {
 }
 
 /// One authorisation.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
+#[schema(as = Authorization)]
 pub struct WireAuthorization {
     /// The tool, SCREAMING_SNAKE_CASE.
     pub tool: Tool,
@@ -57,8 +62,9 @@ pub struct WireAuthorization {
 }
 
 /// A user's profile.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
+#[schema(as = User)]
 pub struct WireUser {
     /// Identity-provider subject.
     pub user_id: String,
@@ -86,8 +92,9 @@ pub struct WireUser {
 }
 
 /// The body of an authorisation request.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
+#[schema(as = AuthorizationRequest)]
 pub struct WireAuthorizationRequest {
     /// The tool.
     pub tool: Tool,
@@ -139,8 +146,9 @@ impl From<WireUser> for UserProfile {
 }
 
 /// A stored preference document, as a listing and a PUT answer it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
+#[schema(as = Preference)]
 pub struct WirePreference {
     /// The caller's UUID for it.
     pub id: String,
@@ -149,6 +157,7 @@ pub struct WirePreference {
     /// The user's name for it.
     pub name: String,
     /// A JSON object the backend stores without reading.
+    #[schema(value_type = Object)]
     pub body: PreferenceBody,
     /// 1 when created, one more at every change.
     pub version: u64,
@@ -157,7 +166,8 @@ pub struct WirePreference {
 }
 
 /// The answer to `GET v1/users/{userId}/preferences?kind=...`.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[schema(as = PreferenceList)]
 pub struct WirePreferenceList {
     /// The user's documents of the kind asked for.
     pub preferences: Vec<WirePreference>,
@@ -165,13 +175,15 @@ pub struct WirePreferenceList {
 
 /// The body of `PUT v1/users/{userId}/preferences/{id}`: the ID is the path's, the version to
 /// replace the `If-Match` header's.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[schema(as = PreferenceWrite)]
 pub struct WirePreferenceWrite<'a> {
     /// `order-report`, ...
     pub kind: PreferenceKind,
     /// The user's name for it.
     pub name: Cow<'a, str>,
     /// A JSON object the backend stores without reading.
+    #[schema(value_type = Object)]
     pub body: Cow<'a, PreferenceBody>,
 }
 

@@ -17,6 +17,7 @@ pub mod demo;
 mod faults;
 pub mod identity;
 mod malformed;
+pub mod openapi;
 mod outbox;
 pub(crate) mod respond;
 mod rng;

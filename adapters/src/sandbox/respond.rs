@@ -13,6 +13,7 @@ use axum::extract::rejection::QueryRejection;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
+use utoipa::IntoParams;
 
 use crate::model::MAX_CHANGE_DETAILS;
 use crate::ports::LOOKUP_BATCH;
@@ -40,8 +41,10 @@ pub(crate) fn listing<T>(
 }
 
 /// The query of a lookup by serial number: `serials=a,b,c`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub(crate) struct SerialParams {
+    /// Comma-separated serial numbers, 1 to 100; unknown ones are left out of the answer.
     serials: String,
 }
 

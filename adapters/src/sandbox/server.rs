@@ -13,6 +13,7 @@ use url::Url;
 use super::faults::{FaultTable, InstanceFaults, inject};
 use super::identity::{self, IdentityConfig, IdentityError, SandboxIdentityProvider};
 use super::malformed;
+use super::openapi;
 use super::{FaultSpec, Outbox, OutboxMessage, SandboxStats};
 use crate::model::Region;
 use crate::registration::sandbox::RegistrationState;
@@ -242,8 +243,14 @@ pub async fn start(config: SandboxConfig, addr: SocketAddr) -> Result<SandboxHan
         identity: Arc::new(SandboxIdentityProvider::new(&config.identity)?),
         outbox: Arc::new(Outbox::new()),
     };
+    let contracts = openapi::contracts();
     let router = INSTANCES.iter().fold(Router::new(), |router, name| {
-        router.nest(&format!("/{name}"), instance_router(name, &table, &sims))
+        let routes = instance_router(name, &table, &sims);
+        let routes = match contracts.iter().find(|c| c.instances.contains(name)) {
+            Some(contract) => routes.merge(openapi::route(contract)),
+            None => routes,
+        };
+        router.nest(&format!("/{name}"), routes)
     });
     let listener = tokio::net::TcpListener::bind(addr)
         .await

@@ -30,14 +30,17 @@ use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::Deserialize;
+use utoipa::{IntoParams, OpenApi};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use super::search_params::from_params;
 use super::wire::{WireChange, WireChangeFeed, WireInquiry, WireInquiryBatch, WireInquiryList};
 use crate::model::{InquiryKey, MAX_FEED_CHANGES};
 use crate::ports::LOOKUP_BATCH;
+use crate::sandbox::openapi::{Refusal, SANDBOX_TAG_DESCRIPTION};
 use crate::sandbox::respond::{refuse_json, split};
 
 mod admin;
@@ -85,26 +88,48 @@ pub fn router(seed: u64) -> Router {
         secret: RandomState::new(),
         uploads: AtomicU64::new(0),
     };
-    Router::new()
-        .route("/v1/inquiries", get(list).post(customer::create))
-        .route("/v1/inquiries/batch", get(batch))
-        .route("/v1/inquiries/changes", get(changes))
-        .route("/v1/customers/{cust_no}/attachments", post(uploads::upload))
-        .route(
-            "/v1/customers/{cust_no}/inquiries/{tracking_no}/messages",
-            post(customer::reply),
-        )
-        .route(
-            "/v1/customers/{cust_no}/inquiries/{tracking_no}/close",
-            post(customer::close),
-        )
-        .route(
-            "/v1/customers/{cust_no}/inquiries/{tracking_no}/attachments/{attachment_id}",
-            get(customer::download),
-        )
-        .route("/admin/inquiries/{tracking_no}/answer", post(admin::answer))
-        .route("/admin/inquiries/{tracking_no}/status", post(admin::status))
-        .with_state(Arc::new(instance))
+    let (routes, _) = routes().split_for_parts();
+    routes.with_state(Arc::new(instance))
+}
+
+/// The contract the support system offers (see [`crate::sandbox::openapi`]).
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    routes().into_openapi()
+}
+
+/// What the contract says of itself.
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Customer support",
+        description = "What the customer-support system must offer to be federated: its \
+            customers' inquiries and their threads, listed newest first with filters and keyset \
+            pages and looked up in batches; submissions (once per idempotency key), replies and \
+            closes; attachments uploaded and downloaded as streams; and a feed of what changed \
+            (support's answers and status changes among it). One instance, at the base URL set \
+            in `[backends.support]`; paths are relative to it. An inquiry or attachment of \
+            another customer number than the path's is answered as an unknown one. Refusals are \
+            `{\"error\": CODE}`."
+    ),
+    tags(
+        (name = "inquiries", description = "Customers' inquiries, their threads and attachments."),
+        (name = "sandbox", description = SANDBOX_TAG_DESCRIPTION)
+    )
+)]
+struct ApiDoc;
+
+/// Every route with its description: the served router and the contract come from this one list.
+fn routes() -> OpenApiRouter<Arc<Instance>> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(list, customer::create))
+        .routes(routes!(batch))
+        .routes(routes!(changes))
+        .routes(routes!(uploads::upload))
+        .routes(routes!(customer::reply))
+        .routes(routes!(customer::close))
+        .routes(routes!(customer::download))
+        .routes(routes!(admin::answer))
+        .routes(routes!(admin::status))
 }
 
 fn bad_request(message: String) -> Response {
@@ -112,7 +137,30 @@ fn bad_request(message: String) -> Response {
     (StatusCode::BAD_REQUEST, body).into_response()
 }
 
-/// `GET v1/inquiries`.
+/// Lists customers' inquiries, newest first, one keyset page at a time.
+///
+/// Newest by submission time, ties by tracking number.
+#[utoipa::path(
+    get,
+    path = "/v1/inquiries",
+    operation_id = "listInquiries",
+    tag = "inquiries",
+    params(
+        ("customers" = String, Query, description = "Comma-separated customer numbers (at least one)."),
+        ("limit" = Option<u32>, Query, description = "Inquiries per page, 1 to 50 (default 50).", minimum = 1, maximum = 50),
+        ("status" = Option<String>, Query, description = "Comma-separated statuses (`SUBMITTED`, `IN_PROGRESS`, `ANSWERED`, `CLOSED`)."),
+        ("category" = Option<String>, Query, description = "Comma-separated categories (see `InquiryCategory`)."),
+        ("submittedFrom" = Option<String>, Query, format = Date, description = "Submitted on or after this day (UTC), `YYYY-MM-DD`."),
+        ("submittedTo" = Option<String>, Query, format = Date, description = "Submitted on or before this day (UTC), `YYYY-MM-DD`."),
+        ("q" = Option<String>, Query, description = "Text (at most 200 characters) the tracking number, subject, description or a message's body contains, any case."),
+        ("afterSubmitted" = Option<String>, Query, format = DateTime, description = "With `afterNumber`, the keyset position to continue after: the previous page's last inquiry's submission time, RFC 3339."),
+        ("afterNumber" = Option<String>, Query, description = "With `afterSubmitted`: that inquiry's tracking number.")
+    ),
+    responses(
+        (status = 200, description = "One page of inquiries, with the number of matches.", body = WireInquiryList),
+        (status = 400, description = "`BAD_REQUEST` with a `message`: no customer number, a limit out of range, or a parameter that does not parse.", body = Refusal)
+    )
+)]
 async fn list(
     State(instance): State<Arc<Instance>>,
     Query(params): Query<HashMap<String, String>>,
@@ -147,13 +195,27 @@ async fn list(
 }
 
 /// The query of a batch lookup.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 struct BatchParams {
+    /// Comma-separated customer numbers: inquiries of others are left out.
     customers: String,
+    /// Comma-separated tracking numbers, 1 to 100; unknown ones are left out.
     ids: String,
 }
 
-/// `GET v1/inquiries/batch`.
+/// Looks up inquiries by tracking number, among customer numbers.
+#[utoipa::path(
+    get,
+    path = "/v1/inquiries/batch",
+    operation_id = "inquiriesByNumber",
+    tag = "inquiries",
+    params(BatchParams),
+    responses(
+        (status = 200, description = "The inquiries found.", body = WireInquiryBatch),
+        (status = 400, description = "`BAD_REQUEST` with a `message`: no customer number, or not 1 to 100 tracking numbers.", body = Refusal)
+    )
+)]
 async fn batch(
     State(instance): State<Arc<Instance>>,
     params: Result<Query<BatchParams>, QueryRejection>,
@@ -184,13 +246,30 @@ async fn batch(
 }
 
 /// The query of a feed call.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 struct FeedParams {
+    /// The position read up to (the last answer's `next`); without it, no changes and the
+    /// current position. A position the system never reached (it started again) answers the
+    /// same.
     since: Option<u64>,
+    /// The most changes to answer, 1 to 500 (default 500).
+    #[param(minimum = 1, maximum = 500)]
     limit: Option<u32>,
 }
 
-/// `GET v1/inquiries/changes`.
+/// What changed after a position, oldest first: submissions, messages and status changes.
+#[utoipa::path(
+    get,
+    path = "/v1/inquiries/changes",
+    operation_id = "inquiryChanges",
+    tag = "inquiries",
+    params(FeedParams),
+    responses(
+        (status = 200, description = "The changes after `since` and the position to ask from next.", body = WireChangeFeed),
+        (status = 400, description = "`BAD_REQUEST`: a parameter that does not parse, or a limit out of range.", body = Refusal)
+    )
+)]
 async fn changes(
     State(instance): State<Arc<Instance>>,
     params: Result<Query<FeedParams>, QueryRejection>,

@@ -7,6 +7,7 @@
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 use crate::model::{
     ContactChannel, Inquiry, InquiryAttachment, InquiryCategory, InquiryChange,
@@ -16,8 +17,9 @@ use crate::model::{
 mod inquiry;
 
 /// An attachment's metadata (in an inquiry, a message, and the answer to an upload).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
+#[schema(as = Attachment)]
 pub struct WireAttachment {
     /// The system's ID.
     pub attachment_id: String,
@@ -32,8 +34,9 @@ pub struct WireAttachment {
 }
 
 /// One message of the thread.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
+#[schema(as = Message)]
 pub struct WireMessage {
     /// The message's ID.
     pub message_id: String,
@@ -50,8 +53,9 @@ pub struct WireMessage {
 }
 
 /// Who to contact.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
+#[schema(as = Contact)]
 pub struct WireContact {
     /// The person's name.
     pub name: String,
@@ -67,8 +71,9 @@ pub struct WireContact {
 }
 
 /// One inquiry, with its thread.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
+#[schema(as = Inquiry)]
 pub struct WireInquiry {
     /// The tracking number, `INQ-` and 8 digits.
     pub tracking_no: String,
@@ -103,8 +108,9 @@ pub struct WireInquiry {
 }
 
 /// The body of `POST v1/inquiries`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[schema(as = NewInquiry)]
 pub struct WireNewInquiry {
     /// The category code.
     pub category: InquiryCategory,
@@ -129,8 +135,9 @@ pub struct WireNewInquiry {
 }
 
 /// The body of `POST v1/customers/{custNo}/inquiries/{trackingNo}/messages`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[schema(as = ReplyRequest)]
 pub struct WireReplyRequest {
     /// The name the customer signs with.
     pub author_name: String,
@@ -141,8 +148,9 @@ pub struct WireReplyRequest {
 }
 
 /// The answer to a listing.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
+#[schema(as = InquiryList)]
 pub struct WireInquiryList {
     /// The page, newest first.
     pub inquiries: Vec<WireInquiry>,
@@ -151,16 +159,18 @@ pub struct WireInquiryList {
 }
 
 /// The answer to a batch lookup.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
+#[schema(as = InquiryBatch)]
 pub struct WireInquiryBatch {
     /// The inquiries found.
     pub inquiries: Vec<WireInquiry>,
 }
 
 /// One entry of the change feed.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
+#[schema(as = Change)]
 pub struct WireChange {
     /// Its position in the feed.
     pub seq: u64,
@@ -181,8 +191,9 @@ pub struct WireChange {
 }
 
 /// The answer to `GET v1/inquiries/changes`.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
+#[schema(as = ChangeFeed)]
 pub struct WireChangeFeed {
     /// The changes after `since`, oldest first.
     pub changes: Vec<WireChange>,

@@ -11,10 +11,12 @@ use std::sync::Arc;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
 use axum::{Json, Router};
 use chrono::Duration;
 use serde::Deserialize;
+use utoipa::{IntoParams, OpenApi};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use super::wire::{
     MAX_PAGE, UsDate, WireAddress, WireCategory, WireInventory, WireInventoryPage, WireLease,
@@ -22,6 +24,7 @@ use super::wire::{
 };
 use crate::sandbox::SeededRng;
 use crate::sandbox::demo::{self, today};
+use crate::sandbox::openapi::Refusal;
 use crate::sandbox::respond::{
     RequestNumbers, SerialParams, details_acceptable, listing, page_window, refuse_json as refuse,
     serial_batch, split,
@@ -184,21 +187,68 @@ pub fn router(seed: u64) -> Router {
         records: generate(seed),
         requests: RequestNumbers::new("IOL-"),
     });
-    Router::new()
-        .route("/v1/inventory", get(inventory))
-        .route("/v1/inventory/by-serial", get(by_serial))
-        .route("/v1/inventory/update-requests", post(update_request))
-        .with_state(state)
+    let (routes, _) = routes().split_for_parts();
+    routes.with_state(state)
 }
 
-#[derive(Deserialize)]
+/// The contract US Inventory OnLine offers (see [`crate::sandbox::openapi`]).
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    routes().into_openapi()
+}
+
+/// What the contract says of itself.
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "US Inventory OnLine",
+        description = "What US Inventory OnLine must offer to be federated: the machines and \
+            software installed at US customer numbers' sites (with maintenance and lease), listed \
+            a page at a time by page token and looked up by serial number, and update requests \
+            (moved, removed, record to correct) it records. One instance, at the base URL set in \
+            `[backends.us_inventory]`; paths are relative to it. Dates are `MM/DD/YYYY`; \
+            refusals are `{\"error\": CODE}`."
+    ),
+    tags((name = "inventory", description = "Installed machines and software of US customer numbers."))
+)]
+struct ApiDoc;
+
+/// Every route with its description: the served router and the contract come from this one list.
+fn routes() -> OpenApiRouter<Arc<Inventory>> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(inventory))
+        .routes(routes!(by_serial))
+        .routes(routes!(update_request))
+}
+
+/// The query of a listing.
+#[derive(Deserialize, IntoParams)]
 #[serde(rename_all = "camelCase")]
+#[into_params(parameter_in = Query)]
 struct InventoryParams {
+    /// Comma-separated customer numbers.
     customer_numbers: String,
+    /// Records per page, 1 to 1,000 (default 1,000).
+    #[param(minimum = 1, maximum = 1000)]
     limit: Option<u32>,
+    /// The previous page's `nextPageToken`; absent for the first page.
     page_token: Option<String>,
 }
 
+/// Lists the records of customer numbers, a page at a time.
+///
+/// Records come in one fixed order per set of customer numbers; a page token (`after.` and the
+/// serial number of the page's last record) continues after that record.
+#[utoipa::path(
+    get,
+    path = "/v1/inventory",
+    operation_id = "listInventory",
+    tag = "inventory",
+    params(InventoryParams),
+    responses(
+        (status = 200, description = "One page, with the number of records over every page and the next page's token (absent on the last page).", body = WireInventoryPage),
+        (status = 400, description = "`BAD_REQUEST` (a parameter missing or out of range) or `BAD_PAGE_TOKEN` (a token this listing did not give).", body = Refusal)
+    )
+)]
 async fn inventory(
     State(state): State<Arc<Inventory>>,
     params: Result<Query<InventoryParams>, axum::extract::rejection::QueryRejection>,
@@ -241,6 +291,18 @@ async fn inventory(
     .into_response()
 }
 
+/// Looks up records by serial number.
+#[utoipa::path(
+    get,
+    path = "/v1/inventory/by-serial",
+    operation_id = "inventoryBySerial",
+    tag = "inventory",
+    params(SerialParams),
+    responses(
+        (status = 200, description = "The records found.", body = WireInventory),
+        (status = 400, description = "`BAD_REQUEST`: no serial number, or more than 100.", body = Refusal)
+    )
+)]
 async fn by_serial(
     State(state): State<Arc<Inventory>>,
     params: Result<Query<SerialParams>, axum::extract::rejection::QueryRejection>,
@@ -257,6 +319,20 @@ async fn by_serial(
     Json(WireInventory { records }).into_response()
 }
 
+/// Records a request to update a record: moved, removed, or to correct.
+#[utoipa::path(
+    post,
+    path = "/v1/inventory/update-requests",
+    operation_id = "requestInventoryUpdate",
+    tag = "inventory",
+    request_body(content = WireUpdateRequest, description = "The request; its details are not blank and at most 2,000 characters."),
+    responses(
+        (status = 201, description = "Recorded: the receipt.", body = WireReceipt),
+        (status = 400, description = "`BAD_REQUEST`: the body does not parse.", body = Refusal),
+        (status = 404, description = "`UNKNOWN_SERIAL`: no such serial number at that customer number.", body = Refusal),
+        (status = 422, description = "`INVALID_REQUEST`: blank or too long details.", body = Refusal)
+    )
+)]
 async fn update_request(
     State(state): State<Arc<Inventory>>,
     body: Result<Json<WireUpdateRequest>, axum::extract::rejection::JsonRejection>,

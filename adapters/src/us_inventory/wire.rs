@@ -3,11 +3,14 @@
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use utoipa::openapi::{RefOr, schema::Schema};
+use utoipa::{PartialSchema, ToSchema};
 
 use crate::model::{
     InventoryChange, InventoryItem, InventoryLocation, InventoryRequest, InventorySource, Lease,
     Maintenance, Money, ProductKind, Region,
 };
+use crate::sandbox::openapi::written_date;
 
 /// A date written `MM/DD/YYYY`, as the US system writes them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -18,6 +21,14 @@ impl Serialize for UsDate {
         serializer.serialize_str(&self.0.format("%m/%d/%Y").to_string())
     }
 }
+
+impl PartialSchema for UsDate {
+    fn schema() -> RefOr<Schema> {
+        written_date("A day, `MM/DD/YYYY`.", r"^\d{2}/\d{2}/\d{4}$")
+    }
+}
+
+impl ToSchema for UsDate {}
 
 impl<'de> Deserialize<'de> for UsDate {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -34,8 +45,9 @@ impl<'de> Deserialize<'de> for UsDate {
 }
 
 /// `HARDWARE` or `SOFTWARE`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[schema(as = Category)]
 pub enum WireCategory {
     /// A machine.
     Hardware,
@@ -44,8 +56,9 @@ pub enum WireCategory {
 }
 
 /// A site's US address.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
+#[schema(as = Address)]
 pub struct WireAddress {
     /// Street.
     pub street1: String,
@@ -58,8 +71,9 @@ pub struct WireAddress {
 }
 
 /// Maintenance coverage.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
+#[schema(as = Maintenance)]
 pub struct WireMaintenance {
     /// The coverage's code, e.g. `24X7-4H`.
     pub coverage_code: String,
@@ -70,8 +84,9 @@ pub struct WireMaintenance {
 }
 
 /// A lease.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
+#[schema(as = Lease)]
 pub struct WireLease {
     /// The lessor.
     pub lessor: String,
@@ -82,8 +97,9 @@ pub struct WireLease {
 }
 
 /// One inventory record.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
+#[schema(as = Record)]
 pub struct WireRecord {
     /// Serial number.
     pub serial_no: String,
@@ -110,7 +126,8 @@ pub struct WireRecord {
 }
 
 /// The answer to a by-serial call.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[schema(as = Inventory)]
 pub struct WireInventory {
     /// The records.
     pub records: Vec<WireRecord>,
@@ -120,8 +137,9 @@ pub struct WireInventory {
 pub const MAX_PAGE: u32 = 1000;
 
 /// One page of an inventory listing.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
+#[schema(as = InventoryPage)]
 pub struct WireInventoryPage {
     /// The page's records.
     pub records: Vec<WireRecord>,
@@ -133,8 +151,9 @@ pub struct WireInventoryPage {
 }
 
 /// `MOVE`, `REMOVE` or `CORRECT`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[schema(as = RequestType)]
 pub enum WireRequestType {
     /// Moved to another site.
     Move,
@@ -165,8 +184,9 @@ impl From<WireRequestType> for InventoryChange {
 }
 
 /// An update request.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
+#[schema(as = UpdateRequest)]
 pub struct WireUpdateRequest {
     /// Customer number.
     pub cust_no: String,
@@ -179,8 +199,9 @@ pub struct WireUpdateRequest {
 }
 
 /// The receipt for an update request.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
+#[schema(as = Receipt)]
 pub struct WireReceipt {
     /// Tracking number.
     pub request_id: String,

@@ -18,9 +18,28 @@ use super::super::wire::{WireActionRequest, WireInvoice, WireRefusal, WireStatem
 use super::{Instance, bad_request, pdf};
 use crate::model::{InvoiceRefusal, StatementPeriod};
 use crate::sandbox::demo;
+use crate::sandbox::openapi::{Pdf, Refusal};
 use crate::sandbox::respond::refuse_json;
 
-/// `GET v1/customers/{custNo}/statements/{period}`.
+/// A customer number's statement of a month.
+///
+/// The balance owed before the month, the month's invoices, credit notes and payments by date
+/// then reference with the running balance, and the balance after.
+#[utoipa::path(
+    get,
+    path = "/v1/customers/{cust_no}/statements/{period}",
+    operation_id = "statement",
+    tag = "invoices",
+    params(
+        ("cust_no" = String, Path, description = "The customer number the gateway authorised."),
+        ("period" = String, Path, description = "The month, `YYYY-MM`.", pattern = r"^\d{4}-\d{2}$")
+    ),
+    responses(
+        (status = 200, description = "The statement.", body = WireStatement),
+        (status = 400, description = "`BAD_REQUEST` with a `message`: the period is not `YYYY-MM`.", body = Refusal),
+        (status = 404, description = "`UNKNOWN_CUSTOMER`: not a customer number of this instance.", body = Refusal)
+    )
+)]
 pub(super) async fn statement(
     State(instance): State<Arc<Instance>>,
     Path((cust_no, period)): Path<(String, String)>,
@@ -46,7 +65,18 @@ fn unknown_document() -> Response {
     refuse_json(StatusCode::NOT_FOUND, "UNKNOWN_DOCUMENT")
 }
 
-/// `GET v1/customers/{custNo}/invoices/{invoiceNo}/pdf`.
+/// The printed copy of an invoice.
+#[utoipa::path(
+    get,
+    path = "/v1/customers/{cust_no}/invoices/{invoice_no}/pdf",
+    operation_id = "invoicePdf",
+    tag = "invoices",
+    params(("cust_no" = String, Path, description = "The customer number the gateway authorised."), ("invoice_no" = String, Path, description = "The invoice number.")),
+    responses(
+        (status = 200, description = "The PDF.", content_type = "application/pdf", body = inline(Pdf)),
+        (status = 404, description = "`UNKNOWN_DOCUMENT`: no such invoice of this customer number.", body = Refusal)
+    )
+)]
 pub(super) async fn invoice_pdf(
     State(instance): State<Arc<Instance>>,
     Path((cust_no, invoice_no)): Path<(String, String)>,
@@ -66,7 +96,18 @@ pub(super) async fn invoice_pdf(
     }
 }
 
-/// `GET v1/customers/{custNo}/credit-notes/{creditNoteNo}/pdf`.
+/// The printed copy of a credit note.
+#[utoipa::path(
+    get,
+    path = "/v1/customers/{cust_no}/credit-notes/{credit_note_no}/pdf",
+    operation_id = "creditNotePdf",
+    tag = "invoices",
+    params(("cust_no" = String, Path, description = "The customer number the gateway authorised."), ("credit_note_no" = String, Path, description = "The credit-note number.")),
+    responses(
+        (status = 200, description = "The PDF.", content_type = "application/pdf", body = inline(Pdf)),
+        (status = 404, description = "`UNKNOWN_DOCUMENT`: no such credit note of this customer number.", body = Refusal)
+    )
+)]
 pub(super) async fn credit_note_pdf(
     State(instance): State<Arc<Instance>>,
     Path((cust_no, credit_note_no)): Path<(String, String)>,
@@ -102,7 +143,25 @@ fn refusal(refused: InvoiceRefusal) -> Response {
     }
 }
 
-/// `POST v1/customers/{custNo}/invoices/{invoiceNo}/actions`.
+/// Takes a step of an invoice's review.
+///
+/// `START_REVIEW` (open or disputed → in review), `APPROVE` (in review → approved) or `DISPUTE`
+/// (in review → disputed, with a reason).
+#[utoipa::path(
+    post,
+    path = "/v1/customers/{cust_no}/invoices/{invoice_no}/actions",
+    operation_id = "invoiceAction",
+    tag = "invoices",
+    params(("cust_no" = String, Path, description = "The customer number the gateway authorised."), ("invoice_no" = String, Path, description = "The invoice number.")),
+    request_body = WireActionRequest,
+    responses(
+        (status = 200, description = "The invoice after the step.", body = WireInvoice),
+        (status = 400, description = "`BAD_REQUEST` with a `message`: the body is not `{\"action\", \"reason\"}`.", body = Refusal),
+        (status = 404, description = "`UNKNOWN_INVOICE`: no such invoice of this customer number.", body = Refusal),
+        (status = 409, description = "`INVALID_TRANSITION`: not allowed from the invoice's `status`.", body = WireRefusal),
+        (status = 422, description = "`REASON_REQUIRED`: a dispute without a reason.", body = Refusal)
+    )
+)]
 pub(super) async fn act(
     State(instance): State<Arc<Instance>>,
     Path((cust_no, invoice_no)): Path<(String, String)>,
@@ -132,8 +191,19 @@ pub(super) async fn act(
     }
 }
 
-/// `POST admin/invoices/{invoiceNo}/payments` (the simulator's own): pays an approved invoice
-/// today.
+/// Pays an approved invoice today.
+#[utoipa::path(
+    post,
+    path = "/admin/invoices/{invoice_no}/payments",
+    operation_id = "payInvoice",
+    tag = "sandbox",
+    params(("invoice_no" = String, Path, description = "The invoice number.")),
+    responses(
+        (status = 200, description = "The invoice, paid.", body = WireInvoice),
+        (status = 404, description = "`UNKNOWN_INVOICE`.", body = Refusal),
+        (status = 409, description = "`INVALID_TRANSITION`: the invoice is not approved.", body = WireRefusal)
+    )
+)]
 pub(super) async fn pay(
     State(instance): State<Arc<Instance>>,
     Path(invoice_no): Path<String>,

@@ -11,40 +11,66 @@ use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
 use serde::Deserialize;
+use utoipa::ToSchema;
 
+use super::daily::CheckSummary;
 use super::life::{Change, Person, acceptable_name};
 use super::steps::not_taken;
 use super::{Instance, bad_request, contract, refusal};
-use crate::model::{ContractAction, ContractRefusal, ContractSide};
+use crate::model::{Contract, ContractAction, ContractRefusal, ContractSide};
+use crate::sandbox::openapi::Refusal;
 
 /// Who the vendor's steps are taken by, in a contract's history.
 pub(super) const VENDOR_TEAM: &str = "Vendor contracts team";
 
 /// The body of `POST admin/contracts/{contractNo}/steps`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub(super) struct VendorStep {
+    /// A vendor's step: `SEND_FOR_SIGNATURE`, `ACTIVATE`, `EXPIRE`, `TERMINATE` or `REVISE`.
     action: ContractAction,
+    /// `REVISE`'s summary of the new version (required there); for another step, the history
+    /// entry's note.
     #[serde(default)]
     change_summary: Option<String>,
 }
 
 /// The body of `POST admin/contracts/{contractNo}/comments`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(super) struct VendorComment {
+    /// Who at the vendor writes.
     author: String,
+    /// The text.
     body: String,
 }
 
 /// The body of `POST admin/daily-check`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(super) struct DailyCheck {
+    /// The day the run is for, `YYYY-MM-DD`.
     date: NaiveDate,
 }
 
-/// `POST admin/contracts/{contractNo}/steps`.
+/// Takes a vendor's step as the vendor's contracts team.
+///
+/// `REVISE` issues version n+1 (its PDF, its hash) and puts the contract back in draft.
+#[utoipa::path(
+    post,
+    path = "/admin/contracts/{contract_no}/steps",
+    operation_id = "takeVendorStep",
+    tag = "sandbox",
+    params(("contract_no" = String, Path, description = "The contract number.")),
+    request_body = VendorStep,
+    responses(
+        (status = 200, description = "The contract after the step.", body = Contract),
+        (status = 400, description = "`BAD_REQUEST`: not a vendor's step.", body = Refusal),
+        (status = 404, description = "`UNKNOWN_CONTRACT`.", body = ContractRefusal),
+        (status = 409, description = "`INVALID_TRANSITION`.", body = ContractRefusal),
+        (status = 422, description = "`INVALID_TEXT`.", body = ContractRefusal)
+    )
+)]
 pub(super) async fn step(
     State(instance): State<Arc<Instance>>,
     Path(number): Path<String>,
@@ -71,7 +97,22 @@ pub(super) async fn step(
     }
 }
 
-/// `POST admin/contracts/{contractNo}/comments`.
+/// Adds a vendor's comment to a contract's conversation.
+#[utoipa::path(
+    post,
+    path = "/admin/contracts/{contract_no}/comments",
+    operation_id = "addVendorComment",
+    tag = "sandbox",
+    params(("contract_no" = String, Path, description = "The contract number.")),
+    request_body = VendorComment,
+    responses(
+        (status = 200, description = "The contract with the comment.", body = Contract),
+        (status = 400, description = "`BAD_REQUEST`: the body does not parse.", body = Refusal),
+        (status = 404, description = "`UNKNOWN_CONTRACT`.", body = ContractRefusal),
+        (status = 409, description = "`INVALID_TRANSITION`: expired or terminated.", body = ContractRefusal),
+        (status = 422, description = "`INVALID_TEXT`.", body = ContractRefusal)
+    )
+)]
 pub(super) async fn comment(
     State(instance): State<Arc<Instance>>,
     Path(number): Path<String>,
@@ -98,7 +139,22 @@ pub(super) async fn comment(
     }
 }
 
-/// `POST admin/daily-check`: the e-mails go to the outbox once the books are written.
+/// Runs the system's daily check for a date.
+///
+/// "Action needed" e-mails, "ending soon" e-mails and alerts, expiries: each once per contract,
+/// kind and date (a second run for the same date does nothing, and answers zeros). The e-mails
+/// go to the outbox once the books are written.
+#[utoipa::path(
+    post,
+    path = "/admin/daily-check",
+    operation_id = "runDailyCheck",
+    tag = "sandbox",
+    request_body = DailyCheck,
+    responses(
+        (status = 200, description = "What this run did.", body = CheckSummary),
+        (status = 400, description = "`BAD_REQUEST`: the body does not parse.", body = Refusal)
+    )
+)]
 pub(super) async fn daily_check(
     State(instance): State<Arc<Instance>>,
     body: Result<Json<DailyCheck>, JsonRejection>,

@@ -29,7 +29,7 @@ pub const HORIZONS: [u32; 3] = [90, 60, 30];
 pub(super) const SYSTEM: &str = "Contracts OnLine";
 
 /// What one daily run did.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct CheckSummary {
     /// Contracts whose "action needed" e-mail this run sent.

@@ -11,8 +11,9 @@ use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::json;
+use utoipa::{IntoParams, ToSchema};
 
 use super::pdf::contract_pdf;
 use super::{Instance, bad_request};
@@ -21,6 +22,7 @@ use crate::model::{
     MAX_CONTRACT_PAGE, MAX_FEED_CHANGES,
 };
 use crate::ports::LOOKUP_BATCH;
+use crate::sandbox::openapi::{Pdf, Refusal};
 use crate::sandbox::respond::{refuse_json, split};
 
 /// The longest search text, in characters.
@@ -71,7 +73,21 @@ pub(super) fn listing<'a>(contracts: &'a [Contract], query: &ContractQuery) -> V
     matching.into_iter().map(|(_, c)| c).collect()
 }
 
-/// `POST v1/contracts/search`.
+/// Searches contracts of customer numbers, one keyset page at a time.
+///
+/// A read, though a POST (the query is a body): safe to retry. Ties of every order are broken
+/// by contract number.
+#[utoipa::path(
+    post,
+    path = "/v1/contracts/search",
+    operation_id = "searchContracts",
+    tag = "contracts",
+    request_body(content = ContractQuery, description = "The query: at least one customer number (7 digits each), a limit of 1 to 50, `after` a position of the same sort, a search text of 1 to 200 characters (not blank, no control characters)."),
+    responses(
+        (status = 200, description = "One page, in the query's order, with the number of matches.", body = ContractPage),
+        (status = 400, description = "`BAD_REQUEST` with a `message`: a query that does not parse or breaks a rule.", body = Refusal)
+    )
+)]
 pub(super) async fn search(
     State(instance): State<Arc<Instance>>,
     body: Result<Json<ContractQuery>, JsonRejection>,
@@ -103,13 +119,35 @@ pub(super) async fn search(
 }
 
 /// The query of a batch lookup.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub(super) struct BatchParams {
+    /// Comma-separated customer numbers: contracts of others are left out.
     customers: String,
+    /// Comma-separated contract numbers, 1 to 100; unknown ones are left out.
     ids: String,
 }
 
-/// `GET v1/contracts/batch`: in order of contract number.
+/// The answer to a batch lookup.
+#[derive(Serialize, ToSchema)]
+pub(super) struct ContractBatch<'a> {
+    /// The contracts found, by contract number.
+    #[schema(value_type = Vec<Contract>)]
+    contracts: Vec<&'a Contract>,
+}
+
+/// Looks up contracts by number, among customer numbers.
+#[utoipa::path(
+    get,
+    path = "/v1/contracts/batch",
+    operation_id = "contractsByNumber",
+    tag = "contracts",
+    params(BatchParams),
+    responses(
+        (status = 200, description = "The contracts found, by contract number.", body = ContractBatch),
+        (status = 400, description = "`BAD_REQUEST` with a `message`: no customer number, or not 1 to 100 contract numbers.", body = Refusal)
+    )
+)]
 pub(super) async fn batch(
     State(instance): State<Arc<Instance>>,
     params: Result<Query<BatchParams>, QueryRejection>,
@@ -130,18 +168,37 @@ pub(super) async fn batch(
         .filter_map(|at| store.contracts.get(at))
         .filter(|c| customers.contains(c.customer_number.as_str()))
         .collect();
-    Json(json!({ "contracts": contracts })).into_response()
+    Json(ContractBatch { contracts }).into_response()
 }
 
 /// The query of a feed call.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub(super) struct FeedParams {
+    /// The position read up to (the last answer's `next`); without it, no changes and the
+    /// current position. A position the system never reached (it started again) answers the
+    /// same.
     since: Option<u64>,
+    /// The most changes to answer, 1 to 500 (default 500).
+    #[param(minimum = 1, maximum = 500)]
     limit: Option<u32>,
 }
 
-/// `GET v1/contracts/changes`: the changes after `since`, at most `limit`
-/// ([`MAX_FEED_CHANGES`] by default and at most); `more` when changes after `next` are waiting.
+/// What changed after a position, oldest first, every customer number's.
+///
+/// At most `limit` changes (500 by default and at most); `more` when changes after `next` are
+/// waiting.
+#[utoipa::path(
+    get,
+    path = "/v1/contracts/changes",
+    operation_id = "contractChanges",
+    tag = "contracts",
+    params(FeedParams),
+    responses(
+        (status = 200, description = "The changes after `since`, the position to ask from next, and whether more wait.", body = ContractFeed),
+        (status = 400, description = "`BAD_REQUEST`: a parameter that does not parse, or a limit out of range.", body = Refusal)
+    )
+)]
 pub(super) async fn changes(
     State(instance): State<Arc<Instance>>,
     params: Result<Query<FeedParams>, QueryRejection>,
@@ -180,8 +237,27 @@ pub(super) async fn changes(
     Json(feed).into_response()
 }
 
-/// `GET v1/customers/{custNo}/contracts/{contractNo}/versions/{n}/document`: the version's
-/// PDF, written again from the contract (the same bytes as when the version was issued).
+/// A version's document (PDF), whose SHA-256 is the version's `document_sha256`.
+///
+/// The simulator writes it again from the contract: the same bytes as when the version was
+/// issued.
+#[utoipa::path(
+    get,
+    path = "/v1/customers/{cust_no}/contracts/{contract_no}/versions/{version}/document",
+    operation_id = "contractDocument",
+    tag = "contracts",
+    params(("cust_no" = String, Path, description = "The customer number the gateway authorised."), ("contract_no" = String, Path, description = "The contract number."), ("version" = u32, Path, description = "The version number.")),
+    responses(
+        (
+            status = 200,
+            description = "The PDF.",
+            content_type = "application/pdf",
+            body = inline(Pdf),
+            headers(("Content-Disposition" = String, description = "`inline; filename=\"CTR-…-vN.pdf\"`."))
+        ),
+        (status = 404, description = "`UNKNOWN_CONTRACT` (no such contract of this customer number) or `UNKNOWN_VERSION`.", body = Refusal)
+    )
+)]
 pub(super) async fn document(
     State(instance): State<Arc<Instance>>,
     Path((customer_number, contract_number, version)): Path<(String, String, String)>,

@@ -31,7 +31,7 @@ pub const MAX_HISTORY: usize = 1_000;
 pub(super) const RETAINED_CHECK_DAYS: usize = 400;
 
 /// The body of a customer's step: who, and what.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct StepRequest {
     /// The signed-in user taking the step.

@@ -3,11 +3,14 @@
 //! check answers against and the gateway to show.
 
 use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 use super::ContractSide;
 
 /// Where a contract stands (see the module's diagram).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ToSchema,
+)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum ContractStatus {
     /// Being drafted; the customer submits it for internal approval.
@@ -67,7 +70,7 @@ impl ContractStatus {
 }
 
 /// A step of a contract's life (see the module's diagram).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum ContractAction {
     /// The customer submits the draft for internal approval: DRAFT → IN_REVIEW.

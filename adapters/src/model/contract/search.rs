@@ -6,6 +6,7 @@ use std::cmp::Ordering;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 use super::{Contract, ContractAction, ContractStatus, ContractType};
 
@@ -13,7 +14,7 @@ use super::{Contract, ContractAction, ContractStatus, ContractType};
 pub const MAX_CONTRACT_PAGE: u32 = 50;
 
 /// Which contracts a listing holds; every condition set must hold, an empty list means "any".
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
 pub struct ContractFilter {
     /// Only contracts in one of these statuses.
     pub statuses: Vec<ContractStatus>,
@@ -52,7 +53,7 @@ fn mentions(contract: &Contract, text: &str) -> bool {
 }
 
 /// The order of a listing; ties are broken by contract number, so every order is total.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum ContractSort {
     /// Ending soonest first (the default: what needs attention first).
@@ -67,7 +68,7 @@ pub enum ContractSort {
 }
 
 /// A contract's position in a listing of one sort (a keyset cursor's content).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
 pub struct ContractSortKey {
     /// The listing's order.
     pub sort: ContractSort,
@@ -103,7 +104,7 @@ impl ContractSortKey {
 }
 
 /// One page of a listing of contracts.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
 pub struct ContractQuery {
     /// The customer numbers whose contracts to list (at least one).
     pub customer_numbers: Vec<String>,
@@ -113,12 +114,13 @@ pub struct ContractQuery {
     pub sort: ContractSort,
     /// Continue after this position (of the same sort); `None` for the first page.
     pub after: Option<ContractSortKey>,
-    /// The most contracts wanted: 1 to [`MAX_CONTRACT_PAGE`].
+    /// The most contracts wanted: 1 to 50 (`MAX_CONTRACT_PAGE`).
+    #[schema(minimum = 1, maximum = 50)]
     pub limit: u32,
 }
 
 /// A page of contracts.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct ContractPage {
     /// The page, in the listing's order.
     pub contracts: Vec<Contract>,
@@ -127,7 +129,7 @@ pub struct ContractPage {
 }
 
 /// Why someone should look at a contract.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
 #[serde(tag = "kind", rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum ContractAlertKind {
     /// It waits for an approver's decision (IN_REVIEW).
@@ -142,7 +144,7 @@ pub enum ContractAlertKind {
 }
 
 /// One change the contracts system recorded.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
 pub struct ContractChange {
     /// Its position in the feed: increasing, never reused.
     pub seq: u64,
@@ -162,7 +164,7 @@ pub struct ContractChange {
 }
 
 /// One answer of the contracts system's change feed (the rules of the order-status feed).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct ContractFeed {
     /// The changes after the position asked for, oldest first.
     pub changes: Vec<ContractChange>,

@@ -21,6 +21,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
+use utoipa::IntoParams;
 
 use super::super::wire::{
     WireChange, WireChangeFeed, WireEvent, WireOrder, WireStatus, WireWatch, WireWatchRequest,
@@ -30,6 +31,7 @@ use crate::model::{
     EmailAddress, MAX_FEED_CHANGES, MAX_WATCHERS_PER_ORDER, MailMessage, Region, WatchRefusal,
 };
 use crate::sandbox::SeededRng;
+use crate::sandbox::openapi::Refusal;
 use crate::sandbox::respond::refuse_json;
 
 /// How many changes the feed keeps; a position older than that reads on from the oldest kept.
@@ -179,7 +181,22 @@ fn notification(change: &WireChange, to: EmailAddress) -> MailMessage {
     }
 }
 
-/// `POST admin/orders/{orderNo}/advance`.
+/// Moves an order one step along its life.
+///
+/// Received → in process → shipped → delivered; a back-ordered or partially shipped order goes to
+/// shipped. The change is recorded in the feed and the order's watchers are e-mailed.
+#[utoipa::path(
+    post,
+    path = "/admin/orders/{order_no}/advance",
+    operation_id = "advanceOrder",
+    tag = "sandbox",
+    params(("order_no" = String, Path, description = "The order number.")),
+    responses(
+        (status = 200, description = "The change recorded.", body = WireChange),
+        (status = 404, description = "`UNKNOWN_ORDER`.", body = Refusal),
+        (status = 409, description = "`ORDER_CLOSED`: delivered or cancelled.", body = Refusal)
+    )
+)]
 pub(super) async fn advance(
     State(instance): State<Arc<Instance>>,
     Path(order_no): Path<String>,
@@ -204,13 +221,33 @@ pub(super) async fn advance(
 }
 
 /// The query of a feed call.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub(super) struct FeedParams {
+    /// The position read up to (the last answer's `next`); without it, no changes and the
+    /// current position. A position the instance never reached (it started again) answers the
+    /// same.
     since: Option<u64>,
+    /// The most changes to answer, 1 to 500 (default 500).
+    #[param(minimum = 1, maximum = 500)]
     limit: Option<u32>,
 }
 
-/// `GET v1/orders/changes`.
+/// The status changes after a position, oldest first.
+///
+/// The instance keeps the last 10,000 changes; a position older than that reads on from the
+/// oldest kept.
+#[utoipa::path(
+    get,
+    path = "/v1/orders/changes",
+    operation_id = "orderChanges",
+    tag = "orders",
+    params(FeedParams),
+    responses(
+        (status = 200, description = "The changes after `since` and the position to ask from next.", body = WireChangeFeed),
+        (status = 400, description = "`BAD_REQUEST`: a parameter that does not parse, or a limit out of range.", body = Refusal)
+    )
+)]
 pub(super) async fn changes(
     State(instance): State<Arc<Instance>>,
     params: Result<Query<FeedParams>, QueryRejection>,
@@ -249,7 +286,26 @@ pub(super) async fn changes(
     Json(feed).into_response()
 }
 
-/// `POST v1/orders/{orderNo}/watchers`.
+/// Registers an e-mail address to be told when the order moves.
+///
+/// A watcher is e-mailed each status change until the order is delivered or cancelled; an order
+/// has at most 20.
+#[utoipa::path(
+    post,
+    path = "/v1/orders/{order_no}/watchers",
+    operation_id = "watchOrder",
+    tag = "orders",
+    params(("order_no" = String, Path, description = "The order number.")),
+    request_body = WireWatchRequest,
+    responses(
+        (status = 201, description = "The watcher was added.", body = WireWatch),
+        (status = 200, description = "The address was already watching (any case).", body = WireWatch),
+        (status = 400, description = "`BAD_REQUEST`: the body is not `{\"email\"}`.", body = Refusal),
+        (status = 404, description = "`UNKNOWN_ORDER`.", body = Refusal),
+        (status = 409, description = "`ORDER_CLOSED` (delivered or cancelled) or `TOO_MANY_WATCHERS` (20 already).", body = Refusal),
+        (status = 422, description = "`INVALID_EMAIL`.", body = Refusal)
+    )
+)]
 pub(super) async fn watch(
     State(instance): State<Arc<Instance>>,
     Path(order_no): Path<String>,

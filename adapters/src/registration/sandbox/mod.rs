@@ -14,9 +14,11 @@ use std::time::{Duration, Instant};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::Deserialize;
+use utoipa::{OpenApi, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use super::wire::{
     WireAddress, WireAuthorization, WireAuthorizationRequest, WireCompany, WireCustomerNumber,
@@ -24,6 +26,7 @@ use super::wire::{
 };
 use crate::model::{AuthorizationStatus, MAX_JUSTIFICATION, Tool};
 use crate::sandbox::demo;
+use crate::sandbox::openapi::{Refusal, SANDBOX_TAG_DESCRIPTION};
 use crate::sandbox::respond::refuse_json;
 use preferences::PreferenceStore;
 
@@ -83,15 +86,43 @@ impl RegistrationState {
 /// The instance's routes.
 pub fn router(state: Arc<RegistrationState>) -> Router {
     let preferences = preferences::router(state.preferences.clone());
-    Router::new()
-        .route("/v1/users/{user_id}", get(user))
-        .route(
-            "/v1/users/{user_id}/tool-authorizations",
-            post(request_authorization),
-        )
-        .route("/admin/v1/decisions", post(decide))
-        .with_state(state)
-        .merge(preferences)
+    let (routes, _) = routes().split_for_parts();
+    routes.with_state(state).merge(preferences)
+}
+
+/// The contract the registration system offers (see [`crate::sandbox::openapi`]).
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    routes().into_openapi().merge_from(preferences::openapi())
+}
+
+/// What the contract says of itself.
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Registration",
+        description = "What the registration system must offer to be federated: a user's profile \
+            (contact details, company, its customer numbers, the user's tool authorisations and \
+            the customer numbers whose contracts the user approves), requests for a tool's \
+            authorisation on a customer number, and the user's preference documents (saved \
+            reports), versioned and written once per ID. One instance, at the base URL set in \
+            `[backends.registration]`; paths are relative to it. Refusals are \
+            `{\"error\": CODE}`."
+    ),
+    tags(
+        (name = "users", description = "Users, their companies and their tool authorisations."),
+        (name = "preferences", description = "A user's preference documents, opaque to the system."),
+        (name = "sandbox", description = SANDBOX_TAG_DESCRIPTION)
+    )
+)]
+struct ApiDoc;
+
+/// Every route but the preferences' with its description: the served router and the contract
+/// come from this one list.
+fn routes() -> OpenApiRouter<Arc<RegistrationState>> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(user))
+        .routes(routes!(request_authorization))
+        .routes(routes!(decide))
 }
 
 fn find_user(user_id: &str) -> Option<(demo::DemoUser, demo::DemoCompany)> {
@@ -100,6 +131,18 @@ fn find_user(user_id: &str) -> Option<(demo::DemoUser, demo::DemoCompany)> {
         .find(|(u, _)| u.user_id == user_id)
 }
 
+/// A user's profile, company, customer numbers and tool authorisations.
+#[utoipa::path(
+    get,
+    path = "/v1/users/{user_id}",
+    operation_id = "user",
+    tag = "users",
+    params(("user_id" = String, Path, description = "The user's ID (the token's `sub`).")),
+    responses(
+        (status = 200, description = "The user.", body = WireUser),
+        (status = 404, description = "`NOT_FOUND`: no such user.", body = Refusal)
+    )
+)]
 async fn user(
     State(state): State<Arc<RegistrationState>>,
     Path(user_id): Path<String>,
@@ -156,6 +199,26 @@ async fn user(
     .into_response()
 }
 
+/// Asks for a tool's authorisation on one of the user's company's customer numbers.
+///
+/// The request waits for the customer administrator's decision; asking again while it waits
+/// answers the pending request.
+#[utoipa::path(
+    post,
+    path = "/v1/users/{user_id}/tool-authorizations",
+    operation_id = "requestAuthorization",
+    tag = "users",
+    params(("user_id" = String, Path, description = "The user's ID (the token's `sub`).")),
+    request_body = WireAuthorizationRequest,
+    responses(
+        (status = 201, description = "Requested: pending.", body = WireAuthorization),
+        (status = 200, description = "Already requested and still pending.", body = WireAuthorization),
+        (status = 400, description = "`BAD_REQUEST`: the body does not parse.", body = Refusal),
+        (status = 404, description = "`NOT_FOUND`: no such user.", body = Refusal),
+        (status = 409, description = "`ALREADY_AUTHORIZED`.", body = Refusal),
+        (status = 422, description = "`NOT_COMPANY_CUSTOMER` (not a customer number of the user's company) or `INVALID_JUSTIFICATION` (blank, or over 1,000 characters).", body = Refusal)
+    )
+)]
 async fn request_authorization(
     State(state): State<Arc<RegistrationState>>,
     Path(user_id): Path<String>,
@@ -211,24 +274,46 @@ async fn request_authorization(
     (StatusCode::CREATED, Json(created)).into_response()
 }
 
-#[derive(Debug, Deserialize)]
+/// A customer administrator's decision on a request, or the withdrawal of an authorisation.
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 struct Decision {
+    /// The user who asked.
     user_id: String,
+    /// The tool.
     tool: Tool,
+    /// The customer number.
     customer_number: String,
+    /// What was decided.
     decision: Verdict,
 }
 
-#[derive(Debug, Deserialize)]
+/// `APPROVE` or `DENY` a pending request, or `REVOKE` an authorisation given.
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 enum Verdict {
+    /// Authorises a pending request.
     Approve,
+    /// Refuses a pending request.
     Deny,
     /// Withdraws an authorisation already given.
     Revoke,
 }
 
+/// Decides a pending request as the customer administrator would.
+#[utoipa::path(
+    post,
+    path = "/admin/v1/decisions",
+    operation_id = "decide",
+    tag = "sandbox",
+    request_body = Decision,
+    responses(
+        (status = 204, description = "Decided."),
+        (status = 400, description = "`BAD_REQUEST`: the body does not parse.", body = Refusal),
+        (status = 404, description = "`NO_SUCH_REQUEST`: never requested.", body = Refusal),
+        (status = 409, description = "`NOT_PENDING`: approving or denying what is not pending, or revoking what is not authorised.", body = Refusal)
+    )
+)]
 async fn decide(
     State(state): State<Arc<RegistrationState>>,
     body: Result<Json<Decision>, axum::extract::rejection::JsonRejection>,

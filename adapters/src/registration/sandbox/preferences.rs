@@ -15,16 +15,19 @@ use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
 use axum::{Json, Router};
 use chrono::{SubsecRound, Utc};
 use serde::Deserialize;
+use utoipa::IntoParams;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::model::{
     MAX_PREFERENCES_PER_KIND, PreferenceKind, PreferenceRefusal, check_preference_body,
     check_preference_id, check_preference_name, preference_name_key,
 };
 use crate::registration::wire::{WirePreference, WirePreferenceList, WirePreferenceWrite};
+use crate::sandbox::openapi::Refusal;
 use crate::sandbox::respond::refuse_json;
 
 /// One user's documents, by ID.
@@ -46,18 +49,27 @@ impl PreferenceStore {
 
 /// The routes of the preference documents.
 pub fn router(store: Arc<PreferenceStore>) -> Router {
-    Router::new()
-        .route("/v1/users/{user_id}/preferences", get(list))
-        .route(
-            "/v1/users/{user_id}/preferences/{id}",
-            axum::routing::put(put).delete(delete),
-        )
-        .with_state(store)
+    let (routes, _) = routes().split_for_parts();
+    routes.with_state(store)
+}
+
+/// The preference documents' half of the registration contract.
+pub(super) fn openapi() -> utoipa::openapi::OpenApi {
+    routes().into_openapi()
+}
+
+/// Every route with its description.
+fn routes() -> OpenApiRouter<Arc<PreferenceStore>> {
+    OpenApiRouter::new()
+        .routes(routes!(list))
+        .routes(routes!(put, delete))
 }
 
 /// `?kind=order-report`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 struct KindParams {
+    /// The kind of document.
     kind: PreferenceKind,
 }
 
@@ -69,6 +81,18 @@ fn refuse(status: StatusCode, refusal: PreferenceRefusal) -> Response {
     refuse_json(status, refusal.code())
 }
 
+/// The user's documents of one kind, by name (ignoring case) then ID.
+#[utoipa::path(
+    get,
+    path = "/v1/users/{user_id}/preferences",
+    operation_id = "listPreferences",
+    tag = "preferences",
+    params(("user_id" = String, Path, description = "The user's ID (the token's `sub`), at most 256 bytes; documents are kept per user ID without asking whether the user is registered."), KindParams),
+    responses(
+        (status = 200, description = "The documents (none for an unknown user).", body = WirePreferenceList),
+        (status = 400, description = "`BAD_REQUEST`: no `kind`, or an unknown one.", body = Refusal)
+    )
+)]
 async fn list(
     State(store): State<Arc<PreferenceStore>>,
     Path(user_id): Path<String>,
@@ -103,6 +127,31 @@ fn if_match(headers: &HeaderMap) -> Result<Option<u64>, ()> {
     }
 }
 
+/// Creates a document, or replaces the version `If-Match` names.
+///
+/// A PUT of exactly what is stored (a repeat) answers it unchanged, whatever `If-Match` says.
+/// Without `If-Match` it creates the document (at most 50 per user and kind); with one it
+/// replaces that version. Names are unique per user and kind, ignoring case.
+#[utoipa::path(
+    put,
+    path = "/v1/users/{user_id}/preferences/{id}",
+    operation_id = "putPreference",
+    tag = "preferences",
+    params(
+        ("user_id" = String, Path, description = "The user's ID (the token's `sub`), at most 256 bytes; documents are kept per user ID without asking whether the user is registered."),
+        ("id" = String, Path, description = "The document's ID, chosen by the caller: a lower-case UUID (`8-4-4-4-12` hexadecimal digits)."),
+        ("If-Match" = Option<String>, Header, description = "The version replaced, quoted: `\"3\"`. Absent to create.")
+    ),
+    request_body(content = WirePreferenceWrite, description = "The document: its name is 1 to 80 characters, no control characters, no white space at either end; its body at most 16 KiB as compact JSON."),
+    responses(
+        (status = 201, description = "Created: version 1.", body = WirePreference),
+        (status = 200, description = "Replaced (one version more), or a repeat answered with what is stored.", body = WirePreference),
+        (status = 400, description = "`BAD_REQUEST`: the body does not parse, or `If-Match` is not a quoted version of 1 or more.", body = Refusal),
+        (status = 404, description = "`NOT_FOUND`: `If-Match` names a version of a document that does not exist.", body = Refusal),
+        (status = 409, description = "`VERSION_CONFLICT` (the stored document is of another version or kind, or exists and no `If-Match` was sent) or `NAME_TAKEN`.", body = Refusal),
+        (status = 422, description = "`INVALID_PREFERENCE` (the ID, name or body breaks its rule) or `TOO_MANY` (50 of the kind already).", body = Refusal)
+    )
+)]
 async fn put(
     State(store): State<Arc<PreferenceStore>>,
     Path((user_id, id)): Path<(String, String)>,
@@ -169,6 +218,19 @@ async fn put(
     (status, Json(stored)).into_response()
 }
 
+/// Deletes a document of the kind named.
+#[utoipa::path(
+    delete,
+    path = "/v1/users/{user_id}/preferences/{id}",
+    operation_id = "deletePreference",
+    tag = "preferences",
+    params(("user_id" = String, Path, description = "The user's ID (the token's `sub`), at most 256 bytes; documents are kept per user ID without asking whether the user is registered."), ("id" = String, Path, description = "The document's ID, chosen by the caller: a lower-case UUID (`8-4-4-4-12` hexadecimal digits)."), KindParams),
+    responses(
+        (status = 204, description = "Deleted."),
+        (status = 400, description = "`BAD_REQUEST`: no `kind`, or an unknown one.", body = Refusal),
+        (status = 404, description = "`NOT_FOUND`: no such document of that kind.", body = Refusal)
+    )
+)]
 async fn delete(
     State(store): State<Arc<PreferenceStore>>,
     Path((user_id, id)): Path<(String, String)>,

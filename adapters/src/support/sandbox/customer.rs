@@ -17,6 +17,7 @@ use super::Instance;
 use super::store::{NotChanged, NotCreated};
 use crate::client::IDEMPOTENCY_KEY;
 use crate::model::{Inquiry, InquiryRefusal, InquiryStatus, check_idempotency_key};
+use crate::sandbox::openapi::{FileBytes, Refusal};
 use crate::sandbox::respond::refuse_json;
 use crate::support::digest::repr_digest;
 use crate::support::wire::{WireInquiry, WireNewInquiry, WireReplyRequest};
@@ -51,7 +52,29 @@ pub(super) fn refusal(refusal: InquiryRefusal) -> Response {
     refuse_json(status, refusal.code())
 }
 
-/// `POST v1/inquiries`: 201 with the new inquiry, 200 with the first one for a repeat.
+/// Submits an inquiry, once per idempotency key.
+///
+/// The same inquiry sent again with the same key answers the first one (200); another inquiry
+/// with a key already used is refused. Attachments are uploaded first (see `uploadAttachment`)
+/// and named by ID: at most 5, each an upload of this customer number not yet attached.
+#[utoipa::path(
+    post,
+    path = "/v1/inquiries",
+    operation_id = "submitInquiry",
+    tag = "inquiries",
+    params(
+        ("Idempotency-Key" = String, Header, description = "1 to 255 printable ASCII characters, no spaces: one inquiry per key.")
+    ),
+    request_body(content = WireNewInquiry, description = "The inquiry: a subject of at most 200 characters, a description of at most 10,000."),
+    responses(
+        (status = 201, description = "Submitted.", body = WireInquiry),
+        (status = 200, description = "Already submitted under this key: the first one.", body = WireInquiry),
+        (status = 400, description = "`IDEMPOTENCY_KEY_REQUIRED`, `INVALID_IDEMPOTENCY_KEY` or `BAD_REQUEST` (the body does not parse).", body = Refusal),
+        (status = 409, description = "`IDEMPOTENCY_KEY_REUSED`: the key was sent with another inquiry.", body = Refusal),
+        (status = 422, description = "`INVALID_INQUIRY` (a field breaks its rule) or `UNKNOWN_ATTACHMENT`.", body = Refusal),
+        (status = 507, description = "`FULL`: the system keeps no more.", body = Refusal)
+    )
+)]
 pub(super) async fn create(
     State(instance): State<Arc<Instance>>,
     headers: HeaderMap,
@@ -82,7 +105,22 @@ pub(super) async fn create(
     }
 }
 
-/// `POST v1/customers/{custNo}/inquiries/{trackingNo}/messages`: 201 with the inquiry.
+/// Adds the customer's reply to an inquiry's thread.
+#[utoipa::path(
+    post,
+    path = "/v1/customers/{cust_no}/inquiries/{tracking_no}/messages",
+    operation_id = "replyToInquiry",
+    tag = "inquiries",
+    params(("cust_no" = String, Path, description = "The customer number the gateway authorised."), ("tracking_no" = String, Path, description = "The inquiry's tracking number.")),
+    request_body(content = WireReplyRequest, description = "The reply: a body of at most 10,000 characters, at most 5 uploaded attachments."),
+    responses(
+        (status = 201, description = "The inquiry with the reply.", body = WireInquiry),
+        (status = 400, description = "`BAD_REQUEST`: the body does not parse.", body = Refusal),
+        (status = 404, description = "`UNKNOWN_INQUIRY`.", body = Refusal),
+        (status = 409, description = "`INQUIRY_CLOSED`.", body = Refusal),
+        (status = 422, description = "`INVALID_MESSAGE` (a field breaks its rule) or `UNKNOWN_ATTACHMENT`.", body = Refusal)
+    )
+)]
 pub(super) async fn reply(
     State(instance): State<Arc<Instance>>,
     Path((customer_number, number)): Path<(String, String)>,
@@ -100,7 +138,18 @@ pub(super) async fn reply(
     }
 }
 
-/// `POST v1/customers/{custNo}/inquiries/{trackingNo}/close`: 200 with the inquiry, closed.
+/// Closes an inquiry at the customer's request.
+#[utoipa::path(
+    post,
+    path = "/v1/customers/{cust_no}/inquiries/{tracking_no}/close",
+    operation_id = "closeInquiry",
+    tag = "inquiries",
+    params(("cust_no" = String, Path, description = "The customer number the gateway authorised."), ("tracking_no" = String, Path, description = "The inquiry's tracking number.")),
+    responses(
+        (status = 200, description = "The inquiry, closed (one already closed is answered as it is).", body = WireInquiry),
+        (status = 404, description = "`UNKNOWN_INQUIRY`.", body = Refusal)
+    )
+)]
 pub(super) async fn close(
     State(instance): State<Arc<Instance>>,
     Path((customer_number, number)): Path<(String, String)>,
@@ -115,7 +164,27 @@ pub(super) async fn close(
     }
 }
 
-/// `GET v1/customers/{custNo}/inquiries/{trackingNo}/attachments/{attachmentId}`.
+/// Downloads an attachment of an inquiry, streamed.
+#[utoipa::path(
+    get,
+    path = "/v1/customers/{cust_no}/inquiries/{tracking_no}/attachments/{attachment_id}",
+    operation_id = "downloadAttachment",
+    tag = "inquiries",
+    params(("cust_no" = String, Path, description = "The customer number the gateway authorised."), ("tracking_no" = String, Path, description = "The inquiry's tracking number."), ("attachment_id" = String, Path, description = "The attachment's ID.")),
+    responses(
+        (
+            status = 200,
+            description = "The file, in its declared media type (`Content-Type`), with its size.",
+            content_type = "application/octet-stream",
+            body = inline(FileBytes),
+            headers(
+                ("Content-Disposition" = String, description = "`attachment; filename*=UTF-8''` and the file name, percent-encoded (RFC 8187)."),
+                ("Repr-Digest" = String, description = "`sha-256=:` the base64 SHA-256 `:` (RFC 9530).")
+            )
+        ),
+        (status = 404, description = "`UNKNOWN_ATTACHMENT`: no such attachment of this inquiry and customer number.", body = Refusal)
+    )
+)]
 pub(super) async fn download(
     State(instance): State<Arc<Instance>>,
     Path((customer_number, number, id)): Path<(String, String, String)>,

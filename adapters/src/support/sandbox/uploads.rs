@@ -17,23 +17,50 @@ use axum::response::{IntoResponse, Response};
 use bytes::{Bytes, BytesMut};
 use futures::StreamExt;
 use serde::Deserialize;
+use utoipa::IntoParams;
 
 use super::Instance;
 use super::store::Upload;
 use crate::model::{CustomerNumber, InquiryAttachment, MAX_ATTACHMENT_FILE_BYTES, check_upload};
+use crate::sandbox::openapi::{FileBytes, Refusal};
 use crate::sandbox::respond::refuse_json;
 use crate::support::digest::Hasher;
 use crate::support::wire::WireAttachment;
 
 /// The query of an upload.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, IntoParams)]
 #[serde(rename_all = "camelCase")]
+#[into_params(parameter_in = Query)]
 pub(super) struct UploadParams {
+    /// The file's name: at most 255 characters, no control characters, `/`, `\\` or `"`.
     file_name: String,
+    /// Its size in bytes, 1 to 10 MiB: the body must be exactly this long.
+    #[param(minimum = 1, maximum = 10485760)]
     size: u64,
 }
 
-/// `POST v1/customers/{custNo}/attachments?fileName=&size=`: 201 with the attachment.
+/// Uploads a file to attach to an inquiry or a reply, streamed.
+///
+/// The body is read as it arrives and refused the moment it passes 10 MiB. An upload not
+/// attached within 24 hours may be dropped.
+#[utoipa::path(
+    post,
+    path = "/v1/customers/{cust_no}/attachments",
+    operation_id = "uploadAttachment",
+    tag = "inquiries",
+    params(
+        ("cust_no" = String, Path, description = "The customer number the gateway authorised."),
+        UploadParams
+    ),
+    request_body(content = inline(FileBytes), content_type = "application/octet-stream", description = "The file's bytes, sent with its own media type as `Content-Type`."),
+    responses(
+        (status = 201, description = "Kept: the attachment, with its ID and SHA-256.", body = WireAttachment),
+        (status = 400, description = "`BAD_REQUEST` (the query does not parse, or the body broke off) or `SIZE_MISMATCH` (the body is not `size` bytes).", body = Refusal),
+        (status = 413, description = "`TOO_LARGE`: over 10 MiB.", body = Refusal),
+        (status = 422, description = "`INVALID_ATTACHMENT`: the customer number, file name or media type breaks its rule.", body = Refusal),
+        (status = 507, description = "`FULL`: the system keeps no more.", body = Refusal)
+    )
+)]
 pub(super) async fn upload(
     State(instance): State<Arc<Instance>>,
     Path(customer_number): Path<String>,
