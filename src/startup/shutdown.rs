@@ -4,29 +4,45 @@
 //! in-flight requests finish ([`super::Application::run_until_stopped`]).
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use axum::extract::{Request, State};
 use axum::http::{HeaderValue, StatusCode, Version, header};
 use axum::middleware::Next;
 use axum::response::Response;
+use tokio::sync::watch;
 
 /// Whether this instance is draining before it stops (see [`crate::http::health`]): set once, when
-/// a stop signal arrives, and never cleared. Clones share the flag. [`super::Application::run_until_stopped`]
-/// installs it as a request extension for `/readyz`; a router without it is never draining.
-#[derive(Debug, Clone, Default)]
-pub struct Draining(Arc<AtomicBool>);
+/// a stop signal arrives, and never cleared. Clones share the flag, and anyone holding one can
+/// wait for the drain ([`started`](Self::started): open websockets close then).
+/// [`super::Application::run_until_stopped`] installs it as a request extension for `/readyz`
+/// and the websocket handler; a router without it is never draining.
+#[derive(Debug, Clone)]
+pub struct Draining(Arc<watch::Sender<bool>>);
+
+impl Default for Draining {
+    fn default() -> Self {
+        Self(Arc::new(watch::Sender::new(false)))
+    }
+}
 
 impl Draining {
-    /// From now on `/readyz` answers 503 and HTTP/1 answers close their connections.
+    /// From now on `/readyz` answers 503, HTTP/1 answers close their connections, and every
+    /// [`started`](Self::started) resolves.
     pub fn start(&self) {
-        self.0.store(true, Ordering::Relaxed);
+        self.0.send_replace(true);
     }
 
     /// Whether [`start`](Self::start) was called.
     pub fn is_draining(&self) -> bool {
-        self.0.load(Ordering::Relaxed)
+        *self.0.borrow()
+    }
+
+    /// Resolves once [`start`](Self::start) is called (at once if it was).
+    pub async fn started(&self) {
+        let mut receiver = self.0.subscribe();
+        // The sender lives as long as `self`, so waiting cannot fail.
+        let _ = receiver.wait_for(|draining| *draining).await;
     }
 }
 

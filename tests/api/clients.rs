@@ -1,15 +1,20 @@
 //! Real clients against a real gateway: GraphiQL in Chromium, the `graphql-http` conformance
 //! audit, Apollo Client's normalised cache and persisted queries, the `graphql-ws` subscription
-//! client, Python `gql` (introspection, and uploading a document the multipart spec's way), and a
-//! partner's supergraph (The Guild's federation composition and Hive Gateway). The clients
-//! are the scripts in `tests/clients/` (Node ones pinned in its `package-lock.json`, Python ones in
-//! its `requirements.txt`); each test spawns a gateway, runs one script with `GATEWAY_URL` (and
-//! `GATEWAY_TOKEN`) and passes when the script exits 0.
+//! client (including a gateway restart under it), Python `gql` (introspection, and uploading a
+//! document the multipart spec's way), and a partner's supergraph (The Guild's federation
+//! composition and Hive Gateway). The clients are the scripts in `tests/clients/` (Node ones
+//! pinned in its `package-lock.json`, Python ones in its `requirements.txt`); each test spawns a
+//! gateway, runs one script with `GATEWAY_URL` (and `GATEWAY_TOKEN`) and passes when the script
+//! exits 0. A test whose script goes through steps reads its output as it comes ([`Script`]) and
+//! acts on the gateway when the script prints that it reached one.
 //!
 //! They need `node`, `tests/clients/node_modules` (`npm ci --prefix tests/clients`), for the
 //! browser `/usr/bin/chromium` (`apt-get install chromium`), and for Python a virtualenv at
 //! `tests/clients/.venv` with the requirements installed. Without them the tests are skipped,
 //! except under `CI=true`, where that is a failure.
+
+mod graphql_ws;
+mod script;
 
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
@@ -20,22 +25,25 @@ use tokio::process::Command;
 
 use serde_json::Value;
 
+use crate::helpers::gateway_process::{GatewayProcess, standalone_config, standalone_sandbox};
 use crate::helpers::{GLOBEX_USER, IBERIA_USER, spawn_app};
+use graphql_ws::{AVERYS_INQUIRY, GERMAN};
+use script::Script;
 
 /// How long one script may run before it is killed and the test fails.
-const SCRIPT_TIMEOUT: Duration = Duration::from_secs(120);
+pub(crate) const SCRIPT_TIMEOUT: Duration = Duration::from_secs(120);
 
 /// The browser the GraphiQL script drives (Debian's `chromium`; never a downloaded one).
 const CHROMIUM: &str = "/usr/bin/chromium";
 
 /// `tests/clients/`.
-fn clients_dir() -> PathBuf {
+pub(crate) fn clients_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/clients")
 }
 
 /// What a client script needs installed.
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Needs {
+pub(crate) enum Needs {
     /// Node and `tests/clients/node_modules`.
     Node,
     /// Node, its modules and Chromium.
@@ -45,7 +53,7 @@ enum Needs {
 }
 
 /// The Python interpreter of the clients' virtualenv.
-fn python() -> PathBuf {
+pub(crate) fn python() -> PathBuf {
     clients_dir().join(".venv/bin/python")
 }
 
@@ -62,7 +70,7 @@ async fn runs(program: &Path, args: &[&str]) -> bool {
 
 /// Whether what a script needs is installed. When it is not: a failure under `CI=true`,
 /// otherwise a "skipping" note and `false`.
-async fn prerequisites_present(needs: Needs) -> bool {
+pub(crate) async fn prerequisites_present(needs: Needs) -> bool {
     let mut missing = Vec::new();
     if needs == Needs::Python {
         if !runs(&python(), &["-c", "import gql"]).await {
@@ -102,39 +110,7 @@ async fn prerequisites_present(needs: Needs) -> bool {
 /// Runs `tests/clients/<script>` (with Python for `.py`, else Node) with `env`, and panics with
 /// its output unless it exits 0 within [`SCRIPT_TIMEOUT`].
 async fn run_script(script: &str, env: &[(&str, &str)]) {
-    let program = if script.ends_with(".py") {
-        python()
-    } else {
-        PathBuf::from("node")
-    };
-    let mut command = Command::new(program);
-    command
-        .arg(script)
-        .current_dir(clients_dir())
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .kill_on_drop(true);
-    for (key, value) in env {
-        command.env(key, value);
-    }
-    let child = command.spawn().expect("the script starts");
-    let output = match tokio::time::timeout(SCRIPT_TIMEOUT, child.wait_with_output()).await {
-        Ok(output) => output.expect("the script's output is readable"),
-        Err(_) => panic!("{script} did not finish within {SCRIPT_TIMEOUT:?} (killed)"),
-    };
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    // Shown by the test harness when the test fails, or with `--nocapture`.
-    println!("--- {script} stdout ---\n{stdout}");
-    if !stderr.trim().is_empty() {
-        println!("--- {script} stderr ---\n{stderr}");
-    }
-    assert!(
-        output.status.success(),
-        "{script} failed ({}):\n--- stdout ---\n{stdout}\n--- stderr ---\n{stderr}",
-        output.status
-    );
+    Script::start(script, env).finish().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -198,29 +174,105 @@ async fn python_gql_uploads_a_document_with_an_inquiry_as_the_multipart_spec_say
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_graphql_ws_client_signs_in_through_connection_init_and_receives_a_change() {
+async fn the_graphql_ws_client_signs_in_gets_order_and_inquiry_changes_and_completes_a_subscription()
+ {
     if !prerequisites_present(Needs::Node).await {
         return;
     }
-    let live = crate::live::spawn_live(|_| {}).await;
-    let (order, _) = crate::live::first_open(&live, Region::Emea, "4900301");
+    let live = crate::live::spawn_live(|s| s.inquiries.feed_poll_ms = 50).await;
+    let seed = live.test.settings.sandbox.seed;
+    let order = graphql_ws::order_with_two_steps_left(seed, Region::Emea, GERMAN);
     let token = live.test.token(GLOBEX_USER);
-    // Once the script's subscription is registered (and the pollers hold their place), the order
-    // moves; a script that never subscribes fails on its own, with its output.
-    let advance = async {
-        let mut subscribers = live.app.live.hub.watch_subscribers();
-        let subscribed = tokio::time::timeout(SCRIPT_TIMEOUT, subscribers.wait_for(|n| *n == 1));
-        if subscribed.await.is_ok_and(|r| r.is_ok()) {
-            live.wait_until_listening(1).await;
-            live.advance(Region::Emea, &order).await;
-        }
-    };
+    let answer = "The replacement fuser unit ships today from Venlo.";
     let env = [
         ("GATEWAY_URL", live.test.address.as_str()),
         ("GATEWAY_TOKEN", token.as_str()),
         ("ORDER_NUMBER", order.as_str()),
+        ("INQUIRY_NUMBER", AVERYS_INQUIRY),
+        ("ANSWER_TEXT", answer),
     ];
-    tokio::join!(run_script("graphql-ws.mjs", &env), advance);
+    let mut script = Script::start("graphql-ws.mjs", &env);
+
+    // Two subscriptions to the order on one socket: the order moves once the hub counts both.
+    script.wait_for_line("READY order-subscribed").await;
+    let both = graphql_ws::hub_counts(&live.app, 2).await;
+    script.fail_unless(both).await;
+    // The pollers hold their place in the feeds once they finish a round.
+    live.wait_for_rounds(live.rounds() + 1).await;
+    live.advance(Region::Emea, &order).await;
+
+    // The client completed one: the server ends it (the hub counts one subscriber less, the socket
+    // staying open for the other), and the order moves again.
+    script.wait_for_line("READY order-completed").await;
+    let ended = graphql_ws::hub_counts(&live.app, 1).await;
+    script
+        .fail_unless(ended.map_err(|why| format!("the completed one lives on: {why}")))
+        .await;
+    live.advance(Region::Emea, &order).await;
+
+    // inquiryUpdated: support answers once the feed counts the subscriber.
+    script.wait_for_line("READY inquiry-subscribed").await;
+    let serving = graphql_ws::feed_serves(&live.app, 1).await;
+    script.fail_unless(serving).await;
+    graphql_ws::answer_inquiry(&live.test.sandbox, AVERYS_INQUIRY, answer).await;
+    script.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_graphql_ws_client_reconnects_and_resubscribes_by_itself_when_the_gateway_restarts() {
+    if !prerequisites_present(Needs::Node).await {
+        return;
+    }
+    // Gateways as operators run them, over a sandbox of the test's own that outlives them; each
+    // drains for a second on SIGTERM, as production ones do (longer).
+    let sandbox = standalone_sandbox().await;
+    let config = tempfile::NamedTempFile::new().expect("a temp file");
+    let settings = format!(
+        "{}{}",
+        standalone_config(&sandbox),
+        r#"
+[server]
+drain_delay_ms = 1000
+[live]
+poll_interval_ms = 50
+[reload]
+watch_files = false
+"#
+    );
+    std::fs::write(config.path(), settings).expect("the configuration is written");
+    let defaults = supportgraph::settings::Settings::load_without_env(None).expect("defaults");
+    let order = graphql_ws::order_with_two_steps_left(defaults.sandbox.seed, Region::Emea, GERMAN);
+    let token = sandbox.identity().mint(GLOBEX_USER).expect("a token");
+
+    let first = GatewayProcess::start(config.path(), 0).await;
+    let env = [
+        ("SCENARIO", "restart"),
+        ("GATEWAY_URL", first.address.as_str()),
+        ("GATEWAY_TOKEN", token.as_str()),
+        ("ORDER_NUMBER", order.as_str()),
+    ];
+    let mut script = Script::start("graphql-ws.mjs", &env);
+    script.wait_for_line("READY restart-subscribed").await;
+    let polling = graphql_ws::polling_for_one(&first, &sandbox).await;
+    script.fail_unless(polling).await;
+    graphql_ws::advance(&sandbox, Region::Emea, &order).await;
+    script.wait_for_line("READY restart-first-change").await;
+
+    // The instance is restarted: SIGTERM (it drains, closing its sockets, and exits), then the
+    // next one on the same address over the same backends.
+    let port = first.port;
+    assert_eq!(
+        first.stop().await,
+        Some(0),
+        "the gateway exits 0 after SIGTERM"
+    );
+    let second = GatewayProcess::start(config.path(), port).await;
+    assert_eq!(second.port, port);
+    // The client subscribes again by itself; the order moves on from where it was.
+    let polling = graphql_ws::polling_for_one(&second, &sandbox).await;
+    script.fail_unless(polling).await;
+    graphql_ws::advance(&sandbox, Region::Emea, &order).await;
+    script.finish().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -1,4 +1,9 @@
-//! `spawn_app()`: a gateway with its embedded sandbox on free ports, and a small GraphQL client.
+//! `spawn_app()`: a gateway with its embedded sandbox on free ports, and a small GraphQL client;
+//! [`gateway_process`]: the gateway binary over a sandbox of the test's own, stopped with SIGTERM.
+
+// By path: this file is also a module of other test binaries (`#[path = "api/helpers.rs"]`).
+#[path = "helpers/gateway_process.rs"]
+pub mod gateway_process;
 
 use std::sync::Arc;
 

@@ -15,11 +15,15 @@
 //! per-principal rate limit — plus the subscription slots of the connection and the principal
 //! ([`executor`]). Only subscriptions are served here; queries and mutations go to `/graphql`.
 //!
+//! While the instance drains before it stops, every socket is closed with 1001 Going Away, so
+//! clients reconnect and subscribe again elsewhere or to the next instance ([`drain`]).
+//!
 //! async-graphql-axum's `GraphQLWebSocket` is not used as is because it closes a refused
 //! `connection_init` with 1002 and a premature `subscribe` with 1011; this module runs
 //! async-graphql's protocol engine (`async_graphql::http::WebSocket`) with its own loop, which
-//! gives those closes the protocol's codes and adds the initialisation timeout.
+//! gives those closes the protocol's codes and adds the initialisation timeout and the drain.
 
+mod drain;
 mod executor;
 mod init;
 
@@ -29,6 +33,7 @@ use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use async_graphql::http::{ALL_WEBSOCKET_PROTOCOLS, WebSocketProtocols, WsMessage};
+use axum::Extension;
 use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
 use axum::extract::{ConnectInfo, State};
 use axum::http::{HeaderMap, StatusCode, header};
@@ -38,6 +43,7 @@ use futures::{SinkExt, StreamExt};
 use super::HttpState;
 use super::client_origin::{client_address, request_origin};
 use crate::graphql::RequestOrigin;
+use crate::startup::Draining;
 use executor::SocketExecutor;
 use init::{Session, close_code};
 
@@ -50,6 +56,7 @@ pub async fn graphql_ws(
     State(state): State<HttpState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
+    draining: Option<Extension<Draining>>,
     upgrade: WebSocketUpgrade,
 ) -> Response {
     let Some(protocol) = offered_protocol(&headers) else {
@@ -68,7 +75,10 @@ pub async fn graphql_ws(
         .protocols(ALL_WEBSOCKET_PROTOCOLS)
         .max_message_size(max_message)
         .max_frame_size(max_message)
-        .on_upgrade(move |socket| serve(socket, protocol, state, client_ip, origin))
+        .on_upgrade(move |socket| {
+            let draining = draining.map(|Extension(draining)| draining);
+            serve(socket, protocol, state, client_ip, origin, draining)
+        })
 }
 
 /// The first protocol the client offers that async-graphql speaks.
@@ -82,13 +92,15 @@ fn offered_protocol(headers: &HeaderMap) -> Option<WebSocketProtocols> {
 }
 
 /// Runs one connection to its end: the client's messages through async-graphql's protocol
-/// engine, its answers back with the protocol's close codes, within the initialisation timeout.
+/// engine, its answers back with the protocol's close codes, within the initialisation timeout,
+/// until the instance drains.
 async fn serve(
     socket: WebSocket,
     protocol: WebSocketProtocols,
     state: HttpState,
     client_ip: IpAddr,
     origin: Option<RequestOrigin>,
+    draining: Option<Draining>,
 ) {
     let session: Arc<OnceLock<Session>> = Arc::default();
     let executor = SocketExecutor::new(
@@ -113,28 +125,21 @@ async fn serve(
     let init_timeout = Duration::from_millis(state.app.settings.live.connection_init_timeout_ms);
     let deadline = tokio::time::sleep(init_timeout);
     futures::pin_mut!(deadline);
+    let going_away = drain::started(draining);
+    futures::pin_mut!(going_away);
     loop {
-        let next = if let Some(signed_in) = session.get() {
-            // The connection lives as long as its token: at the token's expiry it closes, as a
-            // refused token would (the client signs in again with a fresh one).
-            let left = signed_in.principal.expires_at.saturating_sub(unix_now());
-            tokio::select! {
-                next = engine.next() => next,
-                () = tokio::time::sleep(Duration::from_secs(left)) => {
-                    let close = close_frame(TOKEN_EXPIRED, "Forbidden: the bearer token expired");
-                    let _ = sink.send(close).await;
-                    break;
-                }
+        // What ends the connection from this side comes first, even while messages pour in.
+        let next = tokio::select! {
+            biased;
+            () = &mut going_away => {
+                let _ = sink.send(close_frame(drain::GOING_AWAY, drain::GOING_AWAY_REASON)).await;
+                break;
             }
-        } else {
-            tokio::select! {
-                next = engine.next() => next,
-                () = &mut deadline => {
-                    let close = close_frame(INIT_TIMEOUT, "Connection initialisation timeout");
-                    let _ = sink.send(close).await;
-                    break;
-                }
+            close = session_over(&session, deadline.as_mut()) => {
+                let _ = sink.send(close).await;
+                break;
             }
+            next = engine.next() => next,
         };
         let Some(message) = next else {
             break;
@@ -152,6 +157,23 @@ async fn serve(
         }
     }
     let _ = sink.close().await;
+}
+
+/// The close frame that ends the connection once its session is over: at the token's expiry once
+/// signed in (the connection lives as long as its token, and closes as a refused token would:
+/// the client signs in again with a fresh one), or at `deadline` before (no `connection_init`).
+async fn session_over(
+    session: &OnceLock<Session>,
+    deadline: std::pin::Pin<&mut tokio::time::Sleep>,
+) -> Message {
+    if let Some(signed_in) = session.get() {
+        let left = signed_in.principal.expires_at.saturating_sub(unix_now());
+        tokio::time::sleep(Duration::from_secs(left)).await;
+        close_frame(TOKEN_EXPIRED, "Forbidden: the bearer token expired")
+    } else {
+        deadline.await;
+        close_frame(INIT_TIMEOUT, "Connection initialisation timeout")
+    }
 }
 
 /// The close code of a connection whose token expired (graphql-transport-ws' Forbidden).
