@@ -1,4 +1,16 @@
-//! The checked-in SDL, plain and as a Federation v2 subgraph, must match the code.
+//! The checked-in SDL, plain and as a Federation v2 subgraph, must match the code; the plain one
+//! must pass the schema lint (`.ci/check-schema-lint`); and the breaking-change gate
+//! (`.ci/check-schema-changes`) must stop a breaking change that its commit message does not
+//! own up to. The gate is run in a scratch git repository with commits of a tiny schema.
+//!
+//! The lint and the gate need node and `tests/clients/node_modules` (see `clients.rs`).
+
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+
+use tokio::process::Command;
+
+use crate::clients::{Needs, SCRIPT_TIMEOUT, clients_dir, prerequisites_present};
 
 #[test]
 fn the_checked_in_schema_matches_the_code() {
@@ -19,5 +31,252 @@ fn the_checked_in_subgraph_schema_matches_the_code() {
     assert!(
         checked_in == current,
         "schema/supportgraph.subgraph.graphql is out of date: run `cargo run -- schema --federation > schema/supportgraph.subgraph.graphql` and commit it"
+    );
+}
+
+/// What a check script said.
+struct Outcome {
+    passed: bool,
+    output: String,
+}
+
+/// Runs `.ci/<script> args` in `dir` and returns whether it exited 0, with its output; panics
+/// if it takes longer than [`SCRIPT_TIMEOUT`].
+async fn run_check(script: &str, args: &[&Path], dir: &Path) -> Outcome {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join(".ci")
+        .join(script);
+    let run = Command::new(&path)
+        .args(args)
+        .current_dir(dir)
+        .stdin(Stdio::null())
+        .kill_on_drop(true)
+        .output();
+    let output = tokio::time::timeout(SCRIPT_TIMEOUT, run)
+        .await
+        .unwrap_or_else(|_| panic!("{script} took longer than {SCRIPT_TIMEOUT:?}"))
+        .unwrap_or_else(|error| panic!("{} does not run: {error}", path.display()));
+    Outcome {
+        passed: output.status.success(),
+        output: format!(
+            "{}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        ),
+    }
+}
+
+/// The repository root, where the lint runs.
+fn repository() -> PathBuf {
+    clients_dir()
+        .parent()
+        .and_then(Path::parent)
+        .expect("tests/clients is two levels down")
+        .to_path_buf()
+}
+
+/// Lints a copy of the checked-in schema changed by `edit`.
+async fn lint_edited_schema(edit: impl FnOnce(String) -> String) -> Outcome {
+    let schema = std::fs::read_to_string(repository().join("schema/supportgraph.graphql"))
+        .expect("schema/supportgraph.graphql exists");
+    let dir = tempfile::tempdir().expect("a scratch directory");
+    let copy = dir.path().join("edited.graphql");
+    std::fs::write(&copy, edit(schema)).expect("the copy is written");
+    run_check("check-schema-lint", &[&copy], dir.path()).await
+}
+
+/// `schema` with `addition` written first inside `type Query { ... }`.
+fn add_to_query(schema: String, addition: &str) -> String {
+    assert!(
+        schema.contains("\ntype Query {\n"),
+        "the schema has a Query type"
+    );
+    schema.replacen(
+        "\ntype Query {\n",
+        &format!("\ntype Query {{\n{addition}"),
+        1,
+    )
+}
+
+#[tokio::test]
+async fn the_checked_in_schema_passes_the_schema_lint() {
+    if !prerequisites_present(Needs::Node).await {
+        return;
+    }
+    let lint = run_check("check-schema-lint", &[], &repository()).await;
+    assert!(lint.passed, "the schema lint fails:\n{}", lint.output);
+}
+
+#[tokio::test]
+async fn the_schema_lint_fails_on_a_field_without_a_description() {
+    if !prerequisites_present(Needs::Node).await {
+        return;
+    }
+    let lint =
+        lint_edited_schema(|schema| add_to_query(schema, "\tundescribedField: String\n")).await;
+    assert!(
+        !lint.passed,
+        "an undescribed field passed the lint:\n{}",
+        lint.output
+    );
+    assert!(
+        lint.output
+            .contains(r#"Description is required for field "undescribedField""#),
+        "the lint failed for another reason:\n{}",
+        lint.output
+    );
+}
+
+#[tokio::test]
+async fn the_schema_lint_fails_on_a_type_no_field_reaches() {
+    if !prerequisites_present(Needs::Node).await {
+        return;
+    }
+    let orphan = "\n\"\"\"\nNothing returns it.\n\"\"\"\ntype Orphan {\n\t\"\"\"\n\tIts ID.\n\t\"\"\"\n\tid: ID!\n}\n";
+    let lint = lint_edited_schema(|schema| schema + orphan).await;
+    assert!(
+        !lint.passed,
+        "an unreachable type passed the lint:\n{}",
+        lint.output
+    );
+    assert!(
+        lint.output.contains("type `Orphan` is unreachable"),
+        "the lint failed for another reason:\n{}",
+        lint.output
+    );
+}
+
+/// A tiny schema: `Query` with `fields`, each a `name: Type` line.
+fn tiny_schema(fields: &[&str]) -> String {
+    let fields: String = fields
+        .iter()
+        .map(|field| format!("  \"A field.\"\n  {field}\n"))
+        .collect();
+    format!("\"The root.\"\ntype Query {{\n{fields}}}\n")
+}
+
+/// A scratch git repository holding `schema/supportgraph.graphql`.
+struct ScratchRepository {
+    dir: tempfile::TempDir,
+}
+
+impl ScratchRepository {
+    fn new() -> Self {
+        let repository = Self {
+            dir: tempfile::tempdir().expect("a scratch directory"),
+        };
+        repository.git(&["init", "--quiet", "--initial-branch=main"]);
+        std::fs::create_dir(repository.dir.path().join("schema")).expect("schema/ is created");
+        repository
+    }
+
+    fn git(&self, args: &[&str]) {
+        let status = std::process::Command::new("git")
+            .args([
+                "-c",
+                "user.name=Schema Test",
+                "-c",
+                "user.email=schema@example.com",
+            ])
+            .args(["-c", "commit.gpgsign=false"])
+            .args(args)
+            .current_dir(self.dir.path())
+            .stdout(Stdio::null())
+            .status()
+            .expect("git runs");
+        assert!(status.success(), "git {args:?} failed");
+    }
+
+    /// Commits `schema` as `schema/supportgraph.graphql` with `message`.
+    fn commit(&self, schema: &str, message: &str) -> &Self {
+        std::fs::write(self.dir.path().join("schema/supportgraph.graphql"), schema)
+            .expect("the schema is written");
+        self.git(&["add", "schema/supportgraph.graphql"]);
+        self.git(&["commit", "--quiet", "--message", message]);
+        self
+    }
+
+    async fn check(&self) -> Outcome {
+        run_check("check-schema-changes", &[], self.dir.path()).await
+    }
+}
+
+#[tokio::test]
+async fn a_removed_field_fails_the_breaking_change_check_unless_the_commit_says_breaking_and_why() {
+    if !prerequisites_present(Needs::Node).await {
+        return;
+    }
+    let before = tiny_schema(&["kept: String", "removed: Int"]);
+    let after = tiny_schema(&["kept: String"]);
+    let repository = ScratchRepository::new();
+    repository.commit(&before, "A schema");
+
+    repository.commit(&after, "Tidy the schema");
+    let check = repository.check().await;
+    assert!(!check.passed, "a removed field passed:\n{}", check.output);
+    assert!(
+        check
+            .output
+            .contains("Field removed was removed from object type Query")
+            && check.output.contains("BREAKING:"),
+        "the failure does not list the change and the way out:\n{}",
+        check.output
+    );
+
+    repository.commit(&before, "Put it back");
+    repository.commit(&after, "Tidy the schema\n\nBREAKING:\n");
+    let check = repository.check().await;
+    assert!(
+        !check.passed,
+        "BREAKING: without a reason passed:\n{}",
+        check.output
+    );
+
+    repository.commit(&before, "Put it back again");
+    repository.commit(
+        &after,
+        "Tidy the schema\n\nBREAKING: `removed` never returned anything; no client asks for it",
+    );
+    let check = repository.check().await;
+    assert!(
+        check.passed,
+        "BREAKING: with a reason failed:\n{}",
+        check.output
+    );
+}
+
+#[tokio::test]
+async fn an_added_field_passes_the_breaking_change_check() {
+    if !prerequisites_present(Needs::Node).await {
+        return;
+    }
+    let repository = ScratchRepository::new();
+    repository
+        .commit(&tiny_schema(&["kept: String"]), "A schema")
+        .commit(&tiny_schema(&["kept: String", "added: Int"]), "Add a field");
+    let check = repository.check().await;
+    assert!(check.passed, "an added field failed:\n{}", check.output);
+    assert!(
+        check
+            .output
+            .contains("Field added was added to object type Query"),
+        "the added field is not reported:\n{}",
+        check.output
+    );
+}
+
+#[tokio::test]
+async fn the_breaking_change_check_passes_on_a_first_commit() {
+    if !prerequisites_present(Needs::Node).await {
+        return;
+    }
+    let repository = ScratchRepository::new();
+    repository.commit(&tiny_schema(&["kept: String"]), "A schema");
+    let check = repository.check().await;
+    assert!(check.passed, "a first commit failed:\n{}", check.output);
+    assert!(
+        check.output.contains("no previous commit"),
+        "it does not say why it passes:\n{}",
+        check.output
     );
 }

@@ -142,6 +142,7 @@ impl AuthorizationMutation {
     async fn request_tool_authorization(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The tool, the customer number and why you need it.")]
         input: RequestToolAuthorizationInput,
     ) -> Result<RequestToolAuthorizationPayload> {
         let app = ctx.data::<Arc<App>>()?;

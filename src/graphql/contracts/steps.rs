@@ -228,7 +228,7 @@ impl ContractStepsMutation {
     async fn submit_contract_for_approval(
         &self,
         ctx: &Context<'_>,
-        input: ContractStepInput,
+        #[graphql(desc = "The contract to submit.")] input: ContractStepInput,
     ) -> Result<ContractPayload> {
         take(
             ctx,
@@ -245,7 +245,7 @@ impl ContractStepsMutation {
     async fn approve_contract(
         &self,
         ctx: &Context<'_>,
-        input: ContractStepInput,
+        #[graphql(desc = "The contract to approve.")] input: ContractStepInput,
     ) -> Result<ContractPayload> {
         take(
             ctx,
@@ -262,7 +262,7 @@ impl ContractStepsMutation {
     async fn reject_contract(
         &self,
         ctx: &Context<'_>,
-        input: RejectContractInput,
+        #[graphql(desc = "The contract to reject, and why.")] input: RejectContractInput,
     ) -> Result<ContractPayload> {
         let reason = input.reason.trim().to_owned();
         if !text_ok(&reason, MAX_CONTRACT_TEXT) {
@@ -287,7 +287,7 @@ impl ContractStepsMutation {
     async fn comment_on_contract(
         &self,
         ctx: &Context<'_>,
-        input: CommentOnContractInput,
+        #[graphql(desc = "The contract and your comment.")] input: CommentOnContractInput,
     ) -> Result<ContractPayload> {
         let body = input.body.trim().to_owned();
         if !text_ok(&body, MAX_CONTRACT_TEXT) {
@@ -315,6 +315,9 @@ impl ContractStepsMutation {
     async fn sign_contract(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "The contract and version to sign, your name, and your acceptance of its terms."
+        )]
         input: SignContractInput,
     ) -> Result<ContractPayload> {
         if !input.accept_terms {

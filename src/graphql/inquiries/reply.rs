@@ -111,6 +111,7 @@ impl ReplyMutation {
     async fn reply_to_inquiry(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The inquiry, your message and any documents.")]
         input: ReplyToInquiryInput,
     ) -> Result<InquiryPayload> {
         let app = ctx.data::<Arc<App>>()?;

@@ -365,6 +365,9 @@ impl SubmitMutation {
     async fn submit_inquiry(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "The inquiry: what it is about, the message, how to reach you, any documents."
+        )]
         input: SubmitInquiryInput,
     ) -> Result<SubmitInquiryPayload> {
         let submission = Submission {
@@ -389,6 +392,7 @@ impl SubmitMutation {
     async fn contact_representative(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The topic, your message and how to reach you.")]
         input: ContactRepresentativeInput,
     ) -> Result<SubmitInquiryPayload> {
         let submission = Submission {

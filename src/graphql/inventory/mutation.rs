@@ -251,7 +251,7 @@ impl InventoryMutation {
     async fn request_inventory_update(
         &self,
         ctx: &Context<'_>,
-        input: InventoryChangeInput,
+        #[graphql(desc = "The item and the change asked for.")] input: InventoryChangeInput,
     ) -> Result<InventoryChangePayload> {
         run(ctx, input, InventorySource::UsInventoryOnline).await
     }
@@ -261,7 +261,7 @@ impl InventoryMutation {
     async fn request_service_change(
         &self,
         ctx: &Context<'_>,
-        input: InventoryChangeInput,
+        #[graphql(desc = "The machine and the change asked for.")] input: InventoryChangeInput,
     ) -> Result<InventoryChangePayload> {
         run(ctx, input, InventorySource::EuServicesAssistant).await
     }

@@ -166,6 +166,7 @@ impl ForwardMutation {
     async fn forward_invoice(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The invoice, the recipient and an optional message.")]
         input: ForwardInvoiceInput,
     ) -> Result<ForwardInvoicePayload> {
         let app = ctx.data::<Arc<App>>()?;

@@ -204,7 +204,7 @@ impl ReviewMutation {
     async fn start_invoice_review(
         &self,
         ctx: &Context<'_>,
-        input: InvoiceReviewInput,
+        #[graphql(desc = "The invoice to review.")] input: InvoiceReviewInput,
     ) -> Result<InvoiceReviewPayload> {
         run(
             ctx,
@@ -221,7 +221,7 @@ impl ReviewMutation {
     async fn approve_invoice(
         &self,
         ctx: &Context<'_>,
-        input: InvoiceReviewInput,
+        #[graphql(desc = "The invoice to approve.")] input: InvoiceReviewInput,
     ) -> Result<InvoiceReviewPayload> {
         run(
             ctx,
@@ -239,7 +239,7 @@ impl ReviewMutation {
     async fn dispute_invoice(
         &self,
         ctx: &Context<'_>,
-        input: DisputeInvoiceInput,
+        #[graphql(desc = "The invoice to dispute, and why.")] input: DisputeInvoiceInput,
     ) -> Result<InvoiceReviewPayload> {
         let reason = input.reason.trim().to_owned();
         if reason.is_empty()

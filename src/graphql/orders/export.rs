@@ -339,6 +339,7 @@ impl EmailReportMutation {
     async fn email_order_report(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "What to send (a report or a search), in which format, to whom.")]
         input: EmailOrderReportInput,
     ) -> Result<EmailOrderReportPayload> {
         let app = ctx.data::<Arc<App>>()?;

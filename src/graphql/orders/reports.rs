@@ -323,7 +323,11 @@ pub struct ReportsQuery;
 impl ReportsQuery {
     /// One of your order reports by ID (a standard one, `standard:OPEN`, or one you saved);
     /// `NOT_FOUND` when you have no such report. Its `rows` are the orders it finds today.
-    async fn order_report(&self, ctx: &Context<'_>, id: ID) -> Result<Option<OrderReport>> {
+    async fn order_report(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The report's ID: `standard:OPEN` or the ID of one you saved.")] id: ID,
+    ) -> Result<Option<OrderReport>> {
         ctx.data::<Caller>()?.principal()?;
         Ok(Some(report_by_id(ctx, id.as_str()).await?))
     }

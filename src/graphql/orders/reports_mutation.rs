@@ -178,6 +178,7 @@ impl ReportsMutation {
     async fn save_order_report(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The report's name, columns, filter and sort.")]
         input: SaveOrderReportInput,
     ) -> Result<OrderReportPayload> {
         let (app, user_id) = context(ctx)?;
@@ -216,7 +217,7 @@ impl ReportsMutation {
     async fn rename_order_report(
         &self,
         ctx: &Context<'_>,
-        input: RenameOrderReportInput,
+        #[graphql(desc = "Which saved report, and its new name.")] input: RenameOrderReportInput,
     ) -> Result<OrderReportPayload> {
         let (app, user_id) = context(ctx)?;
         let name = input.name.trim().to_owned();
@@ -246,7 +247,7 @@ impl ReportsMutation {
     async fn delete_order_report(
         &self,
         ctx: &Context<'_>,
-        input: DeleteOrderReportInput,
+        #[graphql(desc = "Which saved report.")] input: DeleteOrderReportInput,
     ) -> Result<DeleteOrderReportPayload> {
         let (app, user_id) = context(ctx)?;
         let id = input.id.to_string();

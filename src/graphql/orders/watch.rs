@@ -190,6 +190,7 @@ impl WatchMutation {
     async fn watch_order(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The order to watch, and where to send its changes.")]
         input: WatchOrderInput,
     ) -> Result<WatchOrderPayload> {
         // A mutation's lookup is not among the operation's batched ones: it asks at once.
