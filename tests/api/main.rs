@@ -19,6 +19,7 @@ mod cors_compression;
 mod cross_tenant;
 mod csrf;
 mod draining;
+mod examples;
 mod federation;
 mod guest;
 mod helpers;
