@@ -189,9 +189,10 @@ pub struct ServerSettings {
     /// in milliseconds.
     pub shutdown_grace_ms: u64,
     /// On SIGTERM, how long to drain first, in milliseconds: requests are still accepted and
-    /// served, `/readyz` answers 503 `{"status":"draining"}`, HTTP/1 answers carry
-    /// `Connection: close` and websockets are closed with 1001 Going Away, so load balancers take
-    /// the instance out (and subscribers reconnect elsewhere) before its listener closes.
+    /// served, `/readyz` answers 503 `{"status":"draining"}` and HTTP/1 answers carry
+    /// `Connection: close`, so load balancers take the instance out before its listener closes;
+    /// websockets are closed with 1001 Going Away when the drain ends, and their clients
+    /// reconnect elsewhere.
     /// A second SIGTERM or SIGINT ends the drain early. 0: close the listener at once.
     pub drain_delay_ms: u64,
     /// Load balancers and proxies whose `X-Forwarded-For` is believed: a request from one of

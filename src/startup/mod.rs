@@ -21,7 +21,7 @@ pub use backends::Backends;
 use backends::Wiring;
 use identity::{demo_identity, development_keys};
 pub use identity::{sandbox_config, sandbox_identity};
-pub use shutdown::Draining;
+pub use shutdown::{Draining, OpenSocket};
 use shutdown::{close_connections_while_draining, drain, shutdown_signal};
 
 use crate::app::App;
@@ -196,11 +196,17 @@ impl Application {
             self.listener,
             router.into_make_service_with_connect_info::<SocketAddr>(),
         )
-        .with_graceful_shutdown(async move {
-            shutdown_signal().await;
-            drain(&draining, drain_delay).await;
-            tracing::info!("shutting down: no new connections, finishing in-flight requests");
-            let _ = stopping_tx.send(true);
+        .with_graceful_shutdown({
+            let draining = draining.clone();
+            async move {
+                shutdown_signal().await;
+                drain(&draining, drain_delay).await;
+                tracing::info!(
+                    "shutting down: no new connections, finishing in-flight requests, closing websockets"
+                );
+                draining.close_sockets();
+                let _ = stopping_tx.send(true);
+            }
         })
         .into_future();
         tokio::pin!(server);
@@ -208,7 +214,13 @@ impl Application {
             result = &mut server => return result,
             _ = stopping.wait_for(|stopping| *stopping) => {}
         }
-        match tokio::time::timeout(grace, server).await {
+        // The server does not wait for upgraded connections: wait for the websockets' close
+        // frames too, so their clients see 1001 rather than a cut connection.
+        let finished = async {
+            let (result, ()) = tokio::join!(server, draining.sockets_closed());
+            result
+        };
+        match tokio::time::timeout(grace, finished).await {
             Ok(result) => result,
             Err(_) => {
                 tracing::warn!(

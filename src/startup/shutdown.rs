@@ -12,37 +12,81 @@ use axum::middleware::Next;
 use axum::response::Response;
 use tokio::sync::watch;
 
+/// Where a stopping instance is: still serving, draining (`/readyz` 503, still serving), or
+/// closing its websockets as the listener closes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Phase {
+    Serving,
+    Draining,
+    ClosingSockets,
+}
+
 /// Whether this instance is draining before it stops (see [`crate::http::health`]): set once, when
-/// a stop signal arrives, and never cleared. Clones share the flag, and anyone holding one can
-/// wait for the drain ([`started`](Self::started): open websockets close then).
+/// a stop signal arrives, and never cleared. Clones share it.
+///
+/// Websockets outlive the drain on purpose: while load balancers take the instance out, its
+/// subscribers still get their changes, and a client that reconnected at once could be routed
+/// back here. They are closed (1001 Going Away) when the drain ends, just before the listener
+/// closes ([`close_sockets`](Self::close_sockets)); each open socket holds an [`OpenSocket`],
+/// which also counts it, so the instance can wait for their close frames to be written before it
+/// exits ([`sockets_closed`](Self::sockets_closed)).
 /// [`super::Application::run_until_stopped`] installs it as a request extension for `/readyz`
-/// and the websocket handler; a router without it is never draining.
+/// and the websocket handler; a router without it never drains.
 #[derive(Debug, Clone)]
-pub struct Draining(Arc<watch::Sender<bool>>);
+pub struct Draining(Arc<watch::Sender<Phase>>);
 
 impl Default for Draining {
     fn default() -> Self {
-        Self(Arc::new(watch::Sender::new(false)))
+        Self(Arc::new(watch::Sender::new(Phase::Serving)))
     }
 }
 
 impl Draining {
-    /// From now on `/readyz` answers 503, HTTP/1 answers close their connections, and every
-    /// [`started`](Self::started) resolves.
+    /// From now on `/readyz` answers 503 and HTTP/1 answers close their connections.
     pub fn start(&self) {
-        self.0.send_replace(true);
+        self.0.send_if_modified(|phase| {
+            let starts = *phase == Phase::Serving;
+            if starts {
+                *phase = Phase::Draining;
+            }
+            starts
+        });
     }
 
     /// Whether [`start`](Self::start) was called.
     pub fn is_draining(&self) -> bool {
-        *self.0.borrow()
+        *self.0.borrow() != Phase::Serving
     }
 
-    /// Resolves once [`start`](Self::start) is called (at once if it was).
-    pub async fn started(&self) {
-        let mut receiver = self.0.subscribe();
-        // The sender lives as long as `self`, so waiting cannot fail.
-        let _ = receiver.wait_for(|draining| *draining).await;
+    /// The drain is over: every [`OpenSocket::closing`] resolves.
+    pub fn close_sockets(&self) {
+        self.0.send_replace(Phase::ClosingSockets);
+    }
+
+    /// An open websocket, counted by [`sockets_closed`](Self::sockets_closed) until it is dropped.
+    pub fn open_socket(&self) -> OpenSocket {
+        OpenSocket(self.0.subscribe())
+    }
+
+    /// Resolves once every [`OpenSocket`] is dropped (at once if there is none).
+    pub async fn sockets_closed(&self) {
+        self.0.closed().await;
+    }
+}
+
+/// One open websocket as the drain sees it: it learns when to close, and it is counted until it
+/// is dropped, after its close frame is written.
+#[derive(Debug)]
+pub struct OpenSocket(watch::Receiver<Phase>);
+
+impl OpenSocket {
+    /// Resolves once the instance closes its sockets (at once if it has).
+    pub async fn closing(&mut self) {
+        // The sender lives as long as any `Draining`, which outlives the listener.
+        let _ = self
+            .0
+            .wait_for(|phase| *phase == Phase::ClosingSockets)
+            .await;
     }
 }
 

@@ -1,7 +1,8 @@
 //! Scaling in without losing a request: after SIGTERM the gateway drains for
 //! `server.drain_delay_ms` — `/readyz` answers 503 `{"status":"draining"}` so load balancers take
 //! it out, while every request, old or new, is still served and HTTP/1 answers close their
-//! connections — then stops accepting and lets in-flight requests finish.
+//! connections — then stops accepting and lets in-flight requests finish. Websockets are served
+//! through the drain and closed with 1001 Going Away when it ends.
 
 use std::io::{BufRead, BufReader, Write};
 use std::process::{Child, Command, Stdio};
@@ -10,6 +11,8 @@ use std::time::Duration;
 use serde_json::{Value, json};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::time::Instant;
+
+use crate::live::socket::Socket;
 
 /// Every region's order-status backend answers after this long.
 const BACKEND_LATENCY: Duration = Duration::from_millis(3000);
@@ -181,6 +184,55 @@ async fn after_sigterm_readiness_says_draining_while_every_request_is_still_serv
 
     orders_answered(before.await.expect("the task ends"));
     orders_answered(late.await.expect("the task ends"));
+    let status = tokio::task::spawn_blocking(move || child.wait())
+        .await
+        .expect("joins")
+        .expect("the process ends");
+    assert_eq!(status.code(), Some(0));
+}
+
+#[tokio::test]
+async fn websockets_are_served_through_the_drain_and_closed_with_1001_when_it_ends() {
+    let mut config = tempfile::NamedTempFile::new().expect("a temp file");
+    write!(
+        config,
+        "[server]\ndrain_delay_ms = {}\nshutdown_grace_ms = 10000\n",
+        DRAIN.as_millis()
+    )
+    .expect("writes");
+    let (mut child, port) = start_gateway(&config);
+    let address = format!("http://127.0.0.1:{port}");
+    let token_output = supportgraph().arg("token").output().expect("a token");
+    let token = String::from_utf8(token_output.stdout).expect("utf-8");
+    let token = token.trim();
+    let ping = json!({ "type": "ping" });
+
+    let mut before = Socket::signed_in(&address, token).await;
+    assert!(
+        Command::new("kill")
+            .args(["-TERM", &child.id().to_string()])
+            .status()
+            .expect("kill runs")
+            .success()
+    );
+    while readyz(port).await.0 != 503 {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+
+    // Draining: the open socket is still served, and a new one is accepted and signed in (the
+    // load balancers have not taken the instance out yet).
+    before.send(ping.clone()).await;
+    assert_eq!(before.next_json().await["type"], "pong");
+    let mut during = Socket::signed_in(&address, token).await;
+    during.send(ping).await;
+    assert_eq!(during.next_json().await["type"], "pong");
+
+    // The drain ends: both close with 1001 and the process exits cleanly.
+    let patience = DRAIN + Duration::from_secs(5);
+    for socket in [&mut before, &mut during] {
+        let (code, reason) = socket.closed_within(patience).await;
+        assert_eq!(code, 1001, "{reason}");
+    }
     let status = tokio::task::spawn_blocking(move || child.wait())
         .await
         .expect("joins")

@@ -19,7 +19,7 @@
 // test moves the order (a first change arrives), stops the gateway with SIGTERM and starts the
 // next one on the same address over the same backends, then moves the order again once the new
 // gateway counts the subscription. The client saw its socket closed with 1001 Going Away (what a
-// draining gateway sends: src/http/ws/drain.rs), connected again and subscribed again by itself:
+// stopping gateway sends: src/http/ws/drain.rs), connected again and subscribed again by itself:
 // the same iterator receives the change made after the restart.
 //
 // "READY <step>" lines tell the test where the script is; the test answers by acting on the

@@ -91,6 +91,11 @@ fn the_settings_reference_is_generated_from_the_settings_doc_comments() {
     let page = render(&sections, &sandbox, &production);
     let path = crate::root().join(PAGE);
     if std::env::var_os("UPDATE_DOCS").is_some() {
+        // A regenerating run must never stand in for the check in CI.
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "UPDATE_DOCS is set under CI=true: CI checks {PAGE}, it does not rewrite it"
+        );
         std::fs::write(&path, &page).expect("write the settings reference");
         return;
     }

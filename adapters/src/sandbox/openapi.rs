@@ -8,7 +8,7 @@
 //! of a kind share it and are listed as its servers. The sandbox serves each at
 //! `<instance>/openapi.json`; `docs/backends/<name>.openapi.json` holds the same documents
 //! (`adapters/tests/openapi/` checks they match, validates them, and checks the fixtures and
-//! the sandbox's answers against their schemas).
+//! the sandbox's answers, JSON and XML alike, against their schemas).
 //!
 //! Operations tagged [`SANDBOX_TAG`] are the sandbox's own controls (standing in for a back
 //! office or a person): a real system need not offer them.

@@ -8,9 +8,20 @@ use supportgraph_adapters::sandbox::{FaultSpec, INSTANCES};
 use super::routes::{METHODS, documented};
 use super::{checked_in, root, start_sandbox};
 
+/// Whether this run rewrites the checked-in documents (`UPDATE_OPENAPI=1`) instead of checking
+/// them; never under `CI=true`, where a rewrite would stand in for the check.
+fn updating() -> bool {
+    let update = std::env::var("UPDATE_OPENAPI").is_ok_and(|v| v == "1");
+    assert!(
+        !(update && std::env::var("CI").as_deref() == Ok("true")),
+        "UPDATE_OPENAPI=1 under CI=true: CI checks the documents, it does not rewrite them"
+    );
+    update
+}
+
 #[test]
 fn the_checked_in_documents_are_what_the_handlers_generate() {
-    let update = std::env::var("UPDATE_OPENAPI").is_ok_and(|v| v == "1");
+    let update = updating();
     let mut stale = Vec::new();
     for contract in contracts() {
         let path = checked_in(&contract);
@@ -75,7 +86,7 @@ fn endpoint_table(contract: &Contract) -> String {
 
 #[test]
 fn the_endpoint_tables_of_docs_backends_md_are_the_documents() {
-    let update = std::env::var("UPDATE_OPENAPI").is_ok_and(|v| v == "1");
+    let update = updating();
     let path = root().join("docs/backends.md");
     let page = std::fs::read_to_string(&path).expect("docs/backends.md");
     let mut rewritten = String::new();
@@ -151,7 +162,7 @@ async fn each_instance_serves_its_backends_checked_in_document() {
         let served = answer.text().await.expect("a body");
         // While the drift test rewrites the files (`UPDATE_OPENAPI=1`), compare with what it
         // writes.
-        let expected = if std::env::var("UPDATE_OPENAPI").is_ok_and(|v| v == "1") {
+        let expected = if updating() {
             contract.to_json()
         } else {
             std::fs::read_to_string(checked_in(contract)).expect("checked in")

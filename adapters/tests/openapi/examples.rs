@@ -1,10 +1,11 @@
 //! Payloads against the documents' schemas: every JSON fixture (what the adapters read and send)
 //! and what the sandbox answers must match the schema of what it is an example of, checked by
-//! `examples.py` with the validator's Python.
+//! `examples.py` with the validator's Python. The XML backend's payloads are in `xml_examples`.
 
 use std::collections::BTreeSet;
 use std::path::Path;
 use std::process::Command;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use serde_json::Value;
 use supportgraph_adapters::model::{ContractFilter, ContractQuery, ContractSort, Region};
@@ -83,37 +84,59 @@ contracts/refusal_invalid_text.json       contracts  post  /v1/customers/{cust_n
 
 /// One payload to check against a schema of a contract.
 #[derive(Clone)]
-struct Example {
+pub(super) struct Example {
     /// What the checker calls it when it comes out wrong.
-    label: String,
+    pub label: String,
     /// The contract's name (`order-status`).
-    contract: String,
+    pub contract: String,
     /// The JSON pointer to the schema in the document.
-    pointer: String,
+    pub pointer: String,
     /// The payload.
-    instance: Value,
+    pub instance: Payload,
     /// Whether it must validate.
-    valid: bool,
+    pub valid: bool,
 }
 
-/// The JSON pointer to the JSON schema of `(method, path)`'s request body (`request`) or of its
-/// answer with that status.
-fn schema_pointer(path: &str, method: &str, body: &str) -> String {
-    let path = path.replace('~', "~0").replace('/', "~1");
+/// A payload in the form its backend speaks.
+#[derive(Clone)]
+pub(super) enum Payload {
+    /// A JSON value (`application/json`).
+    Json(Value),
+    /// An XML document's text (`application/xml`), read by its schema's `xml` rules.
+    Xml(String),
+}
+
+impl Payload {
+    /// The JSON value, for the checks that change a JSON fixture.
+    fn json_mut(&mut self) -> &mut Value {
+        match self {
+            Payload::Json(value) => value,
+            Payload::Xml(_) => panic!("not a JSON payload"),
+        }
+    }
+}
+
+/// The JSON pointer to the schema of `(method, path)`'s request body (`request`) or of its
+/// answer with that status, in media type `media` (`application/json`).
+pub(super) fn schema_pointer(path: &str, method: &str, body: &str, media: &str) -> String {
+    let escape = |s: &str| s.replace('~', "~0").replace('/', "~1");
     let at = match body {
         "request" => "requestBody".to_owned(),
         status => format!("responses/{status}"),
     };
-    format!("/paths/{path}/{method}/{at}/content/application~1json/schema")
+    let (path, media) = (escape(path), escape(media));
+    format!("/paths/{path}/{method}/{at}/content/{media}/schema")
 }
 
 /// Runs `examples.py` over `examples` against the documents the handlers generate; panics with
 /// what it said if any came out otherwise than it must.
-fn check(python: &Path, examples: &[Example]) {
+pub(super) fn check(python: &Path, examples: &[Example]) {
+    // Tests run in parallel: one directory per call.
+    static CALLS: AtomicUsize = AtomicUsize::new(0);
     let dir = std::env::temp_dir().join(format!(
         "supportgraph-examples-{}-{}",
         std::process::id(),
-        examples.len()
+        CALLS.fetch_add(1, Ordering::Relaxed)
     ));
     std::fs::create_dir_all(&dir).expect("a temporary directory");
     for contract in contracts() {
@@ -123,13 +146,17 @@ fn check(python: &Path, examples: &[Example]) {
     let manifest: Vec<Value> = examples
         .iter()
         .map(|e| {
-            serde_json::json!({
+            let mut entry = serde_json::json!({
                 "label": e.label,
                 "document": dir.join(format!("{}.openapi.json", e.contract)),
                 "pointer": e.pointer,
-                "instance": e.instance,
                 "valid": e.valid,
-            })
+            });
+            match &e.instance {
+                Payload::Json(value) => entry["instance"] = value.clone(),
+                Payload::Xml(text) => entry["xml"] = text.clone().into(),
+            }
+            entry
         })
         .collect();
     let file = dir.join("manifest.json");
@@ -164,8 +191,8 @@ fn fixture_examples() -> Vec<Example> {
             Example {
                 label: fixture.to_owned(),
                 contract: contract.to_owned(),
-                pointer: schema_pointer(path, method, body),
-                instance: serde_json::from_str(&text).expect("JSON"),
+                pointer: schema_pointer(path, method, body, "application/json"),
+                instance: Payload::Json(serde_json::from_str(&text).expect("JSON")),
                 valid: true,
             }
         })
@@ -217,11 +244,12 @@ fn every_fixture_matches_the_schema_of_what_it_is_an_example_of() {
     let mut no_count = find("order_status/list_orders.json");
     no_count
         .instance
+        .json_mut()
         .as_object_mut()
         .expect("an object")
         .remove("totalCount");
     let mut bad_email = find("order_status/watch_request.json");
-    bad_email.instance["email"] = 7.into();
+    bad_email.instance.json_mut()["email"] = 7.into();
     for mut broken in [no_count, bad_email] {
         broken.label.push_str(", broken");
         broken.valid = false;
@@ -354,8 +382,13 @@ async fn sandbox_answers(sandbox: &SandboxHandle) -> Vec<Example> {
         answers.push(Example {
             label: format!("{method} {url} ({})", call.status),
             contract: call.contract.to_owned(),
-            pointer: schema_pointer(call.path, method, &call.status.to_string()),
-            instance: answer.json().await.expect("JSON"),
+            pointer: schema_pointer(
+                call.path,
+                method,
+                &call.status.to_string(),
+                "application/json",
+            ),
+            instance: Payload::Json(answer.json().await.expect("JSON")),
             valid: true,
         });
     }

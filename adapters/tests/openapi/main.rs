@@ -4,10 +4,14 @@
 //! - `documents`: the copies checked into `docs/backends/` and the endpoint tables of
 //!   `docs/backends.md` are what the handlers generate (`UPDATE_OPENAPI=1` rewrites them), and the
 //!   sandbox serves each instance its kind's document.
-//! - `routes`: every route a simulator serves is in its document, with the same methods.
+//! - `routes`: every route each backend instance serves (every region of a regional backend) is
+//!   in its kind's document, with the same methods.
 //! - `validation`: every document passes an OpenAPI validator, which refuses a broken one.
 //! - `examples`: the fixtures the adapters read and send, and what the sandbox answers, match the
 //!   schemas of what they are examples of.
+//! - `xml_examples`: the same for the European Services Assistant, which speaks XML: each payload
+//!   is read by the schema's `xml` rules, so an element, attribute or text the schema does not
+//!   name fails, as does a missing required one, a wrong type, enum or pattern.
 //!
 //! The validator is `openapi-spec-validator` in `tests/clients/.venv`. Without it the tests that
 //! need it say so and pass, except under `CI=true` where they fail: `python3 -m venv
@@ -17,6 +21,7 @@ mod documents;
 mod examples;
 mod routes;
 mod validation;
+mod xml_examples;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

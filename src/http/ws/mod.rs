@@ -93,7 +93,7 @@ fn offered_protocol(headers: &HeaderMap) -> Option<WebSocketProtocols> {
 
 /// Runs one connection to its end: the client's messages through async-graphql's protocol
 /// engine, its answers back with the protocol's close codes, within the initialisation timeout,
-/// until the instance drains.
+/// until the instance stops.
 async fn serve(
     socket: WebSocket,
     protocol: WebSocketProtocols,
@@ -125,7 +125,8 @@ async fn serve(
     let init_timeout = Duration::from_millis(state.app.settings.live.connection_init_timeout_ms);
     let deadline = tokio::time::sleep(init_timeout);
     futures::pin_mut!(deadline);
-    let going_away = drain::started(draining);
+    let mut open_socket = draining.map(|draining| draining.open_socket());
+    let going_away = drain::closing(open_socket.as_mut());
     futures::pin_mut!(going_away);
     loop {
         // What ends the connection from this side comes first, even while messages pour in.

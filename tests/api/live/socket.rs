@@ -92,8 +92,13 @@ impl Socket {
     /// The close frame's code and reason, waiting for it within [`PATIENCE`] (skipping any
     /// messages before it).
     pub async fn closed(&mut self) -> (u16, String) {
+        self.closed_within(PATIENCE).await
+    }
+
+    /// [`closed`](Self::closed), waiting up to `patience`.
+    pub async fn closed_within(&mut self, patience: Duration) -> (u16, String) {
         loop {
-            let frame = tokio::time::timeout(PATIENCE, self.ws.next())
+            let frame = tokio::time::timeout(patience, self.ws.next())
                 .await
                 .expect("a close within the patience");
             match frame {
