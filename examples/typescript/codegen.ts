@@ -1,7 +1,18 @@
 // GraphQL Code Generator's configuration: the client preset types every operation in
 // ../operations against the checked-in schema (a document that does not validate fails here),
-// and writes src/gql/persisted-documents.json, the manifest a safelisted gateway reads.
+// twice: src/gql/ as typed strings for the fetch client, with persisted-documents.json, the
+// manifest a safelisted gateway reads; src/react/gql/ as typed ASTs (TypedDocumentNode), what
+// Apollo Client's hooks take.
 import type { CodegenConfig } from '@graphql-codegen/cli';
+
+/** Shared by both outputs: how the schema's scalars and enums look in TypeScript. */
+const common = {
+  enumsAsTypes: true,
+  useTypeImports: true,
+  // Relative imports with `.js`, as Node's ES modules (tsconfig `nodenext`) need them.
+  emitLegacyCommonJSImports: false,
+  scalars: { Date: 'string', DateTime: 'string' },
+};
 
 const config: CodegenConfig = {
   schema: '../../schema/supportgraph.graphql',
@@ -13,11 +24,7 @@ const config: CodegenConfig = {
       config: {
         // Plain strings rather than ASTs: a fetch client sends text, and needs no graphql-js.
         documentMode: 'string',
-        enumsAsTypes: true,
-        useTypeImports: true,
-        // Relative imports with `.js`, as Node's ES modules (tsconfig `nodenext`) need them.
-        emitLegacyCommonJSImports: false,
-        scalars: { Date: 'string', DateTime: 'string' },
+        ...common,
       },
       presetConfig: {
         fragmentMasking: false,
@@ -26,6 +33,13 @@ const config: CodegenConfig = {
         // reads that file as it is and looks the ids up verbatim.
         persistedDocuments: { hashAlgorithm: 'sha256' },
       },
+    },
+    // The React example (src/react/): `DashboardDocument` is a TypedDocumentNode, so
+    // `useQuery(DashboardDocument, ...)` infers `data` and `variables` from it.
+    './src/react/gql/': {
+      preset: 'client',
+      config: common,
+      presetConfig: { fragmentMasking: false },
     },
   },
 };

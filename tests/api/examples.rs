@@ -3,7 +3,9 @@
 //! types (its `npm run check` first), by that client sending only the ids of a safelisted
 //! gateway's codegen-produced manifest, by the curl script and by the Python `gql` script. Each
 //! example prints `ran <Operation>` per operation, and each test checks that exactly the
-//! operations in `examples/operations/` ran, so the examples cannot drift apart.
+//! operations in `examples/operations/` ran, so the examples cannot drift apart. The React
+//! example (`examples/typescript/src/react/`: Apollo Client's `useQuery` and `useMutation` with
+//! the codegen-typed documents, rendered in Node) runs a fixed subset of them.
 //!
 //! They need what `tests/api/clients.rs` needs (node, the clients' virtualenv), plus
 //! `examples/typescript/node_modules` (`npm ci --prefix examples/typescript`) for TypeScript
@@ -179,10 +181,24 @@ async fn build_typescript() {
         .await;
 }
 
-/// Runs the compiled TypeScript client against `app` as the first demo user.
-async fn run_typescript(app: &TestApp, args: &[&str]) -> String {
+/// The fetch client, compiled by `npm run build`.
+const FETCH_CLIENT: &str = "dist/typescript/src/main.js";
+
+/// The React example (`npm run start:hooks`), compiled by `npm run build`.
+const REACT_EXAMPLE: &str = "dist/typescript/src/react/main.js";
+
+/// The operations the React example renders with `useQuery` or runs with its mutation.
+const REACT_OPERATIONS: [&str; 4] = [
+    "Dashboard",
+    "MyInquiries",
+    "RequestInvoicesAccess",
+    "Statement",
+];
+
+/// Runs a compiled TypeScript `script` against `app` as the first demo user.
+async fn run_typescript(app: &TestApp, script: &str, args: &[&str]) -> String {
     let token = app.token(GLOBEX_USER);
-    let mut all = vec!["dist/typescript/src/main.js"];
+    let mut all = vec![script];
     all.extend_from_slice(args);
     let env = [
         ("GATEWAY_URL", app.address.as_str()),
@@ -214,8 +230,32 @@ async fn the_typescript_example_type_checks_and_runs_every_operation() {
     }
     build_typescript().await;
     let app = spawn_app().await;
-    let stdout = run_typescript(&app, &[]).await;
+    let stdout = run_typescript(&app, FETCH_CLIENT, &[]).await;
     assert_eq!(ran(&stdout), shared_operations(), "{stdout}");
+}
+
+/// A frontend team's typed hooks against the sandbox: the React components' `useQuery` calls
+/// render (Apollo's `prerenderStatic`) with data the example finds in the HTML, and the
+/// mutation's answer reaches the rendered Dashboard through Apollo's normalised cache.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_react_example_renders_apollo_hooks_with_the_generated_documents() {
+    if !typescript_present().await {
+        return;
+    }
+    let expected: BTreeSet<String> = REACT_OPERATIONS.map(String::from).into();
+    assert!(
+        expected.is_subset(&shared_operations()),
+        "{expected:?} are shared operations"
+    );
+    build_typescript().await;
+    let app = spawn_app().await;
+    let stdout = run_typescript(&app, REACT_EXAMPLE, &[]).await;
+    assert_eq!(ran(&stdout), expected, "{stdout}");
+    // A fresh sandbox: the Dashboard showed the request's ToolAccess before and after it.
+    assert!(
+        stdout.contains("went from NOT_REQUESTED to PENDING"),
+        "{stdout}"
+    );
 }
 
 async fn post(app: &TestApp, body: Value) -> Answer {
@@ -258,7 +298,7 @@ async fn the_codegen_manifest_safelists_exactly_the_typescript_examples_sent_by_
         s.persisted_documents.require = true;
     })
     .await;
-    let stdout = run_typescript(&app, &["--ids-only"]).await;
+    let stdout = run_typescript(&app, FETCH_CLIENT, &["--ids-only"]).await;
     assert_eq!(ran(&stdout), shared_operations(), "{stdout}");
 
     // Anything else is refused: a document that is not listed, as text or by its id.
