@@ -18,6 +18,7 @@ use supportgraph::settings::Settings;
 use supportgraph_adapters::model::MAX_FEED_CHANGES;
 use supportgraph_adapters::sandbox::{FaultSpec, OutboxMessage};
 
+use crate::helpers::gateway_process::standalone_sandbox;
 use crate::helpers::{GLOBEX_USER, IBERIA_USER, TestApp, spawn_keeping_state};
 use crate::live::socket::{PATIENCE, Socket};
 
@@ -592,25 +593,6 @@ async fn gateway_on(
         .expect("the gateway builds");
     let app = application.app();
     (tokio::spawn(application.run_until_stopped()), app)
-}
-
-/// A sandbox of its own, for gateways started and stopped on it.
-async fn standalone_sandbox() -> supportgraph_adapters::sandbox::SandboxHandle {
-    use supportgraph_adapters::sandbox::{self, SandboxConfig};
-
-    let defaults = Settings::load_without_env(None).expect("the defaults load");
-    sandbox::start(
-        SandboxConfig {
-            seed: defaults.sandbox.seed,
-            faults: Default::default(),
-            identity: supportgraph::startup::sandbox_identity(&defaults).expect("the dev key"),
-            auto_approve_after: None,
-            extra_orders: 0,
-        },
-        "127.0.0.1:0".parse().expect("an address"),
-    )
-    .await
-    .expect("the sandbox starts")
 }
 
 /// Waits until `app`'s feed has finished `n` rounds.

@@ -15,8 +15,8 @@
 //! per-principal rate limit — plus the subscription slots of the connection and the principal
 //! ([`executor`]). Only subscriptions are served here; queries and mutations go to `/graphql`.
 //!
-//! While the instance drains before it stops, every socket is closed with 1001 Going Away, so
-//! clients reconnect and subscribe again elsewhere or to the next instance ([`drain`]).
+//! When the instance stops, every socket is closed with 1001 Going Away at the end of its drain,
+//! so clients reconnect and subscribe again elsewhere or to the next instance ([`drain`]).
 //!
 //! async-graphql-axum's `GraphQLWebSocket` is not used as is because it closes a refused
 //! `connection_init` with 1002 and a premature `subscribe` with 1011; this module runs
